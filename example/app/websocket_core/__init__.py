@@ -1,0 +1,3 @@
+from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager
+
+__all__ = ["WebSocketManager"]

@@ -1,0 +1,4 @@
+"""Older legacy shim."""
+from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager
+
+__all__ = ["WebSocketManager"]

@@ -1,0 +1,2 @@
+"""flake8-ssot-ws: enforce a single-source-of-truth registry of canonical imports."""
+from __future__ import annotations

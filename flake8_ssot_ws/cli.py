@@ -1,0 +1,65 @@
+"""``ssot-ws`` entry point: one subcommand per module, all over the same core."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+from typing import Sequence
+
+from flake8_ssot_ws import check_command
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import RegistryError
+from flake8_ssot_ws.registry import find_registry
+from flake8_ssot_ws.registry import load_registry
+
+PROG = "ssot-ws"
+
+
+class UsageError(Exception):
+    """Bad command-line usage; ``str()`` is the one-line message (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage block: hooks and CI logs show it whole.
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def load_cli_registry(option: str | None) -> Registry:
+    """``--registry PATH`` or discovery from the current directory; none is an error."""
+    if option:
+        path = Path(option)
+        if not path.is_file():
+            raise UsageError(f"--registry {option}: no such file")
+        return load_registry(path.absolute())
+    found = find_registry(Path.cwd())
+    if found is None:
+        raise UsageError(
+            "no registry found: add [tool.flake8-ssot-ws] to pyproject.toml, "
+            "create ssot-registry.toml, or pass --registry PATH"
+        )
+    return load_registry(found)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Enforce the SSOT registry of canonical imports.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for command in (check_command,):
+        sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        sub.add_argument("--registry", metavar="PATH", help="registry file (default: discovered from the cwd)")
+        command.configure(sub)
+        sub.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        registry = load_cli_registry(args.registry)
+        result: int = args.handler(args, registry)
+        return result
+    except (UsageError, RegistryError) as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2

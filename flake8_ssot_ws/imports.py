@@ -1,0 +1,146 @@
+"""AST -> import records: every import statement at any depth, relative imports resolved.
+
+Only statements are walked here (imports are statements, and statements only live in
+statement blocks), which is several times cheaper than ``ast.walk`` over expressions.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+from typing import Iterator
+from typing import Sequence
+from typing import Union
+
+ImportStatement = Union[ast.Import, ast.ImportFrom]
+
+# Fields holding statement blocks; handlers and match cases are nodes with a ``body``.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """One alias of an import statement.
+
+    For ``from M import N as L``: ``module`` is M made absolute (None when a relative
+    import cannot be resolved), ``name`` is N ("*" for a star import), ``asname`` is L.
+    For ``import M as L``: ``module`` is M and ``name`` is None.
+    """
+
+    statement: ImportStatement
+    index: int
+    module: str | None
+    name: str | None
+    asname: str | None
+    line: int
+    col: int
+
+    @property
+    def bound(self) -> str:
+        """The local name this alias binds."""
+        if self.asname:
+            return self.asname
+        if self.name is not None:
+            return self.name
+        assert self.module is not None  # `import M` always names its module
+        return self.module.partition(".")[0]
+
+    @property
+    def bound_path(self) -> str | None:
+        """The dotted path of the object the bound name refers to."""
+        if self.name is None:
+            assert self.module is not None
+            return self.module if self.asname else self.bound
+        if self.module is None or self.name == "*":
+            return None
+        return f"{self.module}.{self.name}"
+
+
+def iter_import_statements(tree: ast.Module) -> Iterator[ImportStatement]:
+    """Every import statement of a module, at any depth, in no particular order."""
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+            continue
+        for field in _BLOCK_FIELDS:
+            children = getattr(node, field, None)
+            if children:
+                stack.extend(children)
+
+
+def resolve_relative(level: int, module: str | None, package: str | None) -> str | None:
+    """Absolute module of ``from {'.' * level}{module} import ...`` inside ``package``."""
+    if level == 0:
+        return module
+    if not package:
+        return None
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return None
+    base = ".".join(parts[: len(parts) - (level - 1)])
+    return f"{base}.{module}" if module else base
+
+
+def imported_names(
+    tree: ast.Module, package: str | None, lines: Sequence[str]
+) -> list[ImportedName]:
+    """All aliases of all import statements of ``tree``.
+
+    ``package`` is the package relative imports are resolved against (None: unknown, so
+    relative imports resolve to None). ``lines`` is the source, used only where the AST
+    gives aliases no position (Python < 3.10).
+    """
+    records: list[ImportedName] = []
+    for statement in iter_import_statements(tree):
+        if isinstance(statement, ast.ImportFrom):
+            module = resolve_relative(statement.level, statement.module, package)
+        positions = _alias_positions(statement, lines)
+        for index, (alias, (line, col)) in enumerate(zip(statement.names, positions)):
+            if isinstance(statement, ast.Import):
+                records.append(ImportedName(statement, index, alias.name, None, alias.asname, line, col))
+            else:
+                records.append(ImportedName(statement, index, module, alias.name, alias.asname, line, col))
+    return records
+
+
+def _alias_positions(statement: ImportStatement, lines: Sequence[str]) -> list[tuple[int, int]]:
+    positions = [(getattr(alias, "lineno", 0), getattr(alias, "col_offset", 0)) for alias in statement.names]
+    if all(line for line, _ in positions):  # pragma: >=3.10 cover
+        return positions
+    return alias_positions_from_tokens(statement, lines)  # pragma: <3.10 cover
+
+
+def alias_positions_from_tokens(statement: ImportStatement, lines: Sequence[str]) -> list[tuple[int, int]]:
+    """(line, UTF-8 column) of each alias, read from the statement's tokens.
+
+    Python 3.9 gives ``ast.alias`` no position; this finds the first token of each name
+    (or the ``*``), so findings sit on the name's own line in parenthesised imports.
+    """
+    first = statement.lineno
+    last = statement.end_lineno or first
+    start = statement.col_offset
+    end = statement.end_col_offset
+    raw = [lines[index].encode("utf-8") for index in range(first - 1, last)]
+    raw[-1] = raw[-1][:end]
+    raw[0] = raw[0][start:]
+    segment = [piece.decode("utf-8") for piece in raw]
+    readline = io.StringIO("".join(segment)).readline
+    positions: list[tuple[int, int]] = []
+    after_import = expect_name = False
+    for token in tokenize.generate_tokens(readline):
+        if not after_import:
+            after_import = token.type == tokenize.NAME and token.string == "import"
+            expect_name = after_import
+            continue
+        if token.type == tokenize.OP and token.string == ",":
+            expect_name = True
+        elif expect_name and (token.type == tokenize.NAME or token.string == "*"):
+            row, column = token.start
+            text_before = segment[row - 1][:column].encode("utf-8")
+            offset = start if row == 1 else 0
+            positions.append((first + row - 1, offset + len(text_before)))
+            expect_name = False
+    return positions

@@ -1,0 +1,74 @@
+"""flake8 adapter: options -> one frozen Registry; each file -> the shared core."""
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime
+import importlib.metadata
+import sys
+from pathlib import Path
+from typing import ClassVar
+from typing import Iterator
+from typing import Sequence
+
+from flake8.options.manager import OptionManager
+
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import RegistryError
+from flake8_ssot_ws.registry import find_registry
+from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.rules import check_tree
+from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.rules import may_have_findings
+
+
+class Plugin:
+    name = "flake8-ssot-ws"
+    version = importlib.metadata.version("flake8-ssot-ws")
+
+    # flake8's plugin idiom: options are parsed once per process onto the class. Only
+    # immutable values are stored (a frozen Registry), so nothing leaks between runs.
+    registry: ClassVar[Registry | None] = None
+    today: ClassVar[datetime.date] = datetime.date.today()
+
+    def __init__(self, tree: ast.Module, filename: str, lines: Sequence[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: OptionManager) -> None:
+        manager.add_option(
+            "--ssot-registry",
+            metavar="PATH",
+            default=None,
+            parse_from_config=True,
+            normalize_paths=True,
+            help="SSOT import registry (pyproject.toml or ssot-registry.toml). "
+            "Default: the nearest one above the current directory.",
+        )
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        cls.today = datetime.date.today()
+        try:
+            if options.ssot_registry:
+                cls.registry = load_registry(Path(options.ssot_registry).absolute())
+            else:
+                found = find_registry(Path.cwd())
+                cls.registry = load_registry(found) if found else None
+        except RegistryError as error:
+            # One line and exit 2, as for any configuration error; never a traceback.
+            print(f"flake8-ssot-ws: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        registry = self.registry
+        if registry is None:
+            return
+        context = file_context(registry, self.filename)
+        text = "".join(self.lines)
+        if context.exempt or not may_have_findings(registry, text, context):
+            return
+        for finding in check_tree(self.tree, self.lines, registry, context, today=self.today, text=text):
+            yield finding.line, finding.col, finding.message, type(self)

@@ -1,0 +1,340 @@
+"""The checking core: (tree or source, Registry) -> findings. Every code lives here.
+
+The flake8 plugin and the ``ssot-ws`` commands all call ``check_tree``/``check_source``,
+so they cannot disagree.
+"""
+from __future__ import annotations
+
+import ast
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+from typing import Sequence
+
+from flake8_ssot_ws.imports import ImportedName
+from flake8_ssot_ws.imports import imported_names
+from flake8_ssot_ws.imports import resolve_relative
+from flake8_ssot_ws.registry import ImportSpec
+from flake8_ssot_ws.registry import Registry
+
+FIXABLE_NOTE = " (fixable with 'ssot-ws fix')"
+SWS001 = "SWS001 {name!r} imported from non-canonical path {module!r} - use {use!r}{reason}"
+SWS002 = "SWS002 {name!r} must be bound as {bound!r} - use {use!r}"
+SWS003 = "SWS003 module {module!r} imported as a module - import names from their canonical path instead"
+SWS004 = "SWS004 star import from {module!r} hides tracked names - import them explicitly from their canonical path"
+SWS005 = "SWS005 dynamic import of watched module {module!r} - use a static canonical import"
+SWS006_NONE = "SWS006 {name!r} is tracked by group {group!r} but no canonical import provides it - add one to the registry"
+SWS006_MANY = "SWS006 {name!r} is provided by several canonical imports ({choices}) - import one of them directly"
+SWS007 = "SWS007 {expr!r} reaches {path!r}, which is not a canonical import - use {use!r}"
+SWS007_NONE = "SWS007 {expr!r} reaches {path!r}, which is not a canonical import - import it from its canonical path"
+SWS101 = "SWS101 {name!r} imported from legacy path {module!r}, allowed until {deadline} - use {use!r}{reason}"
+
+_DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How to rewrite one alias: replace it by ``replacement`` (local name kept)."""
+
+    statement_line: int
+    statement_col: int
+    statement_end_line: int
+    statement_end_col: int
+    index: int
+    replacement: ImportSpec
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int
+    col: int
+    code: str
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """Where a file sits relative to the registry: its module name and exemption."""
+
+    relpath: str | None
+    module: str | None
+    is_package: bool
+    exempt: bool
+
+    @property
+    def package(self) -> str | None:
+        """The package relative imports of this file are resolved against."""
+        if self.module is None:
+            return None
+        if self.is_package:
+            return self.module
+        return self.module.rpartition(".")[0] or None
+
+
+NO_CONTEXT = FileContext(relpath=None, module=None, is_package=False, exempt=False)
+
+
+def file_context(registry: Registry, filename: str | Path) -> FileContext:
+    """Module name and exemption of ``filename`` (relative paths are from the cwd)."""
+    path = Path(filename).absolute()
+    try:
+        relative = path.relative_to(registry.root)
+    except ValueError:
+        return NO_CONTEXT
+    relpath = relative.as_posix()
+    module = None
+    is_package = path.name == "__init__.py"
+    for root in registry.src:
+        prefix = "" if root == "." else f"{root}/"
+        if relpath.startswith(prefix) and relpath.endswith((".py", ".pyi")):
+            parts = relpath[len(prefix) :].rsplit(".", 1)[0].split("/")
+            if is_package:
+                parts.pop()
+            if parts and all(part.isidentifier() for part in parts):
+                module = ".".join(parts)
+            break
+    return FileContext(relpath, module, is_package, registry.is_exempt(relpath))
+
+
+def may_have_findings(registry: Registry, text: str, context: FileContext) -> bool:
+    """Cheap test: False only when the file certainly has no finding.
+
+    Non-ASCII sources may spell a tracked name with characters that NFKC-normalise to
+    it, and a file inside a package the registry names can reach it with ``from . import``;
+    both always get the full check.
+    """
+    if not registry.needles or not text.isascii():
+        return True
+    if context.package and _inside_named_module(registry, context.package):
+        return True
+    return any(needle in text for needle in registry.needles)
+
+
+def _inside_named_module(registry: Registry, package: str) -> bool:
+    parts = package.split(".")
+    return any(".".join(parts[:size]) in registry.star_modules for size in range(1, len(parts) + 1))
+
+
+def check_source(
+    source: str, registry: Registry, context: FileContext, *, today: datetime.date
+) -> list[Finding]:
+    """Findings of one source text. Raises SyntaxError (or ValueError) if it does not parse."""
+    if context.exempt or not may_have_findings(registry, source, context):
+        return []
+    tree = ast.parse(source)
+    return check_tree(tree, source.splitlines(keepends=True), registry, context, today=today, text=source)
+
+
+def check_tree(
+    tree: ast.Module,
+    lines: Sequence[str],
+    registry: Registry,
+    context: FileContext,
+    *,
+    today: datetime.date,
+    text: str | None = None,
+) -> list[Finding]:
+    """Findings of one parsed module; ``lines`` is its source (keepends), ``text`` the
+    same joined, when the caller already has it."""
+    if context.exempt:
+        return []
+    records = imported_names(tree, context.package, lines)
+    findings: list[Finding] = []
+    for record in records:
+        finding = _check_record(record, registry, today)
+        if finding is not None:
+            findings.append(finding)
+    if text is None:
+        text = "".join(lines)
+    ascii_only = text.isascii()
+    # Expressions are walked only when the text can hold what SWS005/SWS007 look for.
+    want_calls = bool(registry.watched_modules) and (
+        not ascii_only or any(name in text for name in _DYNAMIC_IMPORTERS)
+    )
+    bindings = {r.bound: path for r in records if (path := r.bound_path) is not None}
+    want_attributes = bool(bindings) and (
+        not ascii_only or registry.attribute_pattern is None or registry.attribute_pattern.search(text) is not None
+    )
+    if want_calls or want_attributes:
+        findings.extend(_expression_findings(tree, registry, context, bindings if want_attributes else {}))
+    findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
+    return findings
+
+
+def _check_record(record: ImportedName, registry: Registry, today: datetime.date) -> Finding | None:
+    module, name = record.module, record.name
+    if module is None:
+        return None
+    if name is None:
+        if module in registry.watched_modules:
+            return Finding(record.line, record.col, "SWS003", SWS003.format(module=module))
+        return None
+    if name == "*":
+        if module in registry.star_modules:
+            return Finding(record.line, record.col, "SWS004", SWS004.format(module=module))
+        return None
+    if f"{module}.{name}" in registry.watched_modules:
+        return Finding(record.line, record.col, "SWS003", SWS003.format(module=f"{module}.{name}"))
+    group = registry.group_of(name)
+    if group is None:
+        return None
+    local = record.bound
+    if (module, name, local) in registry.canonical_exact:
+        return None
+    canonical = registry.canonical_by_import.get((module, name))
+    if canonical is not None:
+        message = SWS002.format(name=name, bound=canonical.bound, use=canonical.text)
+        return Finding(record.line, record.col, "SWS002", message)
+    return _non_canonical(record, module, name, local, registry, today, group.name)
+
+
+def _non_canonical(
+    record: ImportedName,
+    module: str,
+    name: str,
+    local: str,
+    registry: Registry,
+    today: datetime.date,
+    group: str,
+) -> Finding:
+    """SWS001/SWS101 when exactly one canonical replacement is known, else SWS006."""
+    code, template, deadline, reason = "SWS001", SWS001, "", ""
+    use: ImportSpec | None = None
+    for entry in registry.legacy_by_import.get((module, name), ()):
+        if entry.spec.asname is None or entry.spec.asname == local:
+            use = entry.use
+            reason = f"; {entry.reason}" if entry.reason else ""
+            if entry.deadline is not None and today < entry.deadline:
+                code, template, deadline = "SWS101", SWS101, entry.deadline.isoformat()
+            break
+    if use is None:
+        candidates = _candidates(registry, name)
+        if len(candidates) != 1:
+            if candidates:
+                choices = ", ".join(repr(c.text) for c in candidates)
+                message = SWS006_MANY.format(name=name, choices=choices)
+            else:
+                message = SWS006_NONE.format(name=name, group=group)
+            return Finding(record.line, record.col, "SWS006", message)
+        (use,) = candidates
+    message = template.format(name=name, module=module, use=use.text, reason=reason, deadline=deadline)
+    replacement = ImportSpec(use.module, use.name, local if local != use.name else None)
+    statement = record.statement
+    fix = Fix(
+        statement.lineno,
+        statement.col_offset,
+        statement.end_lineno or statement.lineno,
+        statement.end_col_offset or 0,
+        record.index,
+        replacement,
+    )
+    return Finding(record.line, record.col, code, message + FIXABLE_NOTE, fix)
+
+
+def _candidates(registry: Registry, name: str) -> tuple[ImportSpec, ...]:
+    """Canonical imports that could replace an import of ``name``: by binding, else by name."""
+    bound = registry.canonical_by_binding.get(name)
+    if bound is not None:
+        return (bound,)
+    return registry.canonical_by_name.get(name, ())
+
+
+def _expression_findings(
+    tree: ast.Module, registry: Registry, context: FileContext, bindings: dict[str, str]
+) -> Iterable[Finding]:
+    """SWS005 (dynamic imports) and, when ``bindings`` is given, SWS007 (attribute paths)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            finding = _dynamic_import(node, registry, context)
+        elif bindings and isinstance(node, ast.Attribute):
+            finding = _attribute_path(node, registry, bindings)
+        else:
+            continue
+        if finding is not None:
+            yield finding
+
+
+def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) -> Finding | None:
+    func = node.func
+    called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if called not in _DYNAMIC_IMPORTERS or not node.args:
+        return None
+    target = _string_value(node.args[0])
+    if target is not None and target.startswith("."):
+        target = _resolve_dynamic(target, node, context)
+    if target is None or target not in registry.watched_modules:
+        return None
+    return Finding(node.lineno, node.col_offset, "SWS005", SWS005.format(module=target))
+
+
+def _resolve_dynamic(target: str, call: ast.Call, context: FileContext) -> str | None:
+    """``import_module('.x', package)``: resolve against the literal or ``__package__``."""
+    package_arg = call.args[1] if len(call.args) > 1 else None
+    for keyword in call.keywords:
+        if keyword.arg == "package":
+            package_arg = keyword.value
+    if package_arg is None:
+        return None
+    package = _string_value(package_arg)
+    if package is None and isinstance(package_arg, ast.Name) and package_arg.id == "__package__":
+        package = context.package
+    stripped = target.lstrip(".")
+    return resolve_relative(len(target) - len(stripped), stripped or None, package)
+
+
+def _string_value(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _attribute_path(node: ast.Attribute, registry: Registry, bindings: dict[str, str]) -> Finding | None:
+    """SWS007: ``alias.Tracked`` where ``alias`` is bound by an import."""
+    if registry.group_of(node.attr) is None:
+        return None
+    dotted = _dotted(node.value)
+    if dotted is None:
+        return None
+    root, _, rest = dotted.partition(".")
+    base = bindings.get(root)
+    if base is None:
+        return None
+    module = f"{base}.{rest}" if rest else base
+    if (module, node.attr) in registry.canonical_by_import:
+        return None
+    expr = f"{dotted}.{node.attr}"
+    path = f"{module}.{node.attr}"
+    candidates = [e.use for e in registry.legacy_by_import.get((module, node.attr), ())]
+    candidates = candidates or list(_candidates(registry, node.attr))
+    if len(candidates) == 1:
+        message = SWS007.format(expr=expr, path=path, use=candidates[0].text)
+    else:
+        message = SWS007_NONE.format(expr=expr, path=path)
+    return Finding(node.lineno, node.col_offset, "SWS007", message)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+# Re-exported so adapters need one import for the core.
+__all__ = [
+    "FIXABLE_NOTE",
+    "FileContext",
+    "Finding",
+    "Fix",
+    "NO_CONTEXT",
+    "check_source",
+    "check_tree",
+    "file_context",
+    "may_have_findings",
+]
