@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 from typing import Sequence
 
+from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import check_source
@@ -60,5 +61,6 @@ def scan(paths: Sequence[Path], registry: Registry, *, today: datetime.date) -> 
         except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
             result.problems.append(Problem(str(path), f"{type(error).__name__}: {error}"))
             continue
-        result.findings.extend((str(path), finding) for finding in findings)
+        kept, _ = split_noqa(findings, source)
+        result.findings.extend((str(path), finding) for finding in kept)
     return result
