@@ -47,11 +47,31 @@ class Fix:
 
 @dataclass(frozen=True)
 class Finding:
+    """One offending import or expression. ``group`` is the registry group it concerns;
+    ``legacy`` the key of the legacy entry it matched (``group[0].legacy[1]``), if any."""
+
     line: int
     col: int
     code: str
     message: str
+    group: str
     fix: Fix | None = None
+    legacy: str | None = None
+
+
+@dataclass(frozen=True)
+class CanonicalImport:
+    """A tracked import that is exactly canonical (counted by the compliance report)."""
+
+    line: int
+    col: int
+    group: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    findings: list[Finding]
+    canonical: list[CanonicalImport]
 
 
 @dataclass(frozen=True)
@@ -121,10 +141,17 @@ def check_source(
     source: str, registry: Registry, context: FileContext, *, today: datetime.date
 ) -> list[Finding]:
     """Findings of one source text. Raises SyntaxError (or ValueError) if it does not parse."""
+    return analyze_source(source, registry, context, today=today).findings
+
+
+def analyze_source(
+    source: str, registry: Registry, context: FileContext, *, today: datetime.date
+) -> Analysis:
+    """Findings and canonical imports of one source text (SyntaxError/ValueError if unparsable)."""
     if context.exempt or not may_have_findings(registry, source, context):
-        return []
+        return Analysis([], [])
     tree = ast.parse(source)
-    return check_tree(tree, source.splitlines(keepends=True), registry, context, today=today, text=source)
+    return analyze_tree(tree, source.splitlines(keepends=True), registry, context, today=today, text=source)
 
 
 def check_tree(
@@ -138,14 +165,30 @@ def check_tree(
 ) -> list[Finding]:
     """Findings of one parsed module; ``lines`` is its source (keepends), ``text`` the
     same joined, when the caller already has it."""
+    return analyze_tree(tree, lines, registry, context, today=today, text=text).findings
+
+
+def analyze_tree(
+    tree: ast.Module,
+    lines: Sequence[str],
+    registry: Registry,
+    context: FileContext,
+    *,
+    today: datetime.date,
+    text: str | None = None,
+) -> Analysis:
+    """Findings and canonical tracked imports of one parsed module."""
     if context.exempt:
-        return []
+        return Analysis([], [])
     records = imported_names(tree, context.package, lines)
     findings: list[Finding] = []
+    canonical: list[CanonicalImport] = []
     for record in records:
-        finding = _check_record(record, registry, today)
-        if finding is not None:
-            findings.append(finding)
+        result = _check_record(record, registry, today)
+        if isinstance(result, Finding):
+            findings.append(result)
+        elif result is not None:
+            canonical.append(result)
     if text is None:
         text = "".join(lines)
     ascii_only = text.isascii()
@@ -160,33 +203,40 @@ def check_tree(
     if want_calls or want_attributes:
         findings.extend(_expression_findings(tree, registry, context, bindings if want_attributes else {}))
     findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
-    return findings
+    canonical.sort(key=lambda c: (c.line, c.col))
+    return Analysis(findings, canonical)
 
 
-def _check_record(record: ImportedName, registry: Registry, today: datetime.date) -> Finding | None:
+def _check_record(
+    record: ImportedName, registry: Registry, today: datetime.date
+) -> Finding | CanonicalImport | None:
     module, name = record.module, record.name
     if module is None:
         return None
     if name is None:
-        if module in registry.watched_modules:
-            return Finding(record.line, record.col, "SWS003", SWS003.format(module=module))
+        watcher = registry.watched_modules.get(module)
+        if watcher is not None:
+            return Finding(record.line, record.col, "SWS003", SWS003.format(module=module), watcher.name)
         return None
     if name == "*":
-        if module in registry.star_modules:
-            return Finding(record.line, record.col, "SWS004", SWS004.format(module=module))
+        named_by = registry.star_modules.get(module)
+        if named_by is not None:
+            return Finding(record.line, record.col, "SWS004", SWS004.format(module=module), named_by.name)
         return None
-    if f"{module}.{name}" in registry.watched_modules:
-        return Finding(record.line, record.col, "SWS003", SWS003.format(module=f"{module}.{name}"))
+    full = f"{module}.{name}"
+    watcher = registry.watched_modules.get(full)
+    if watcher is not None:
+        return Finding(record.line, record.col, "SWS003", SWS003.format(module=full), watcher.name)
     group = registry.group_of(name)
     if group is None:
         return None
     local = record.bound
     if (module, name, local) in registry.canonical_exact:
-        return None
+        return CanonicalImport(record.line, record.col, group.name)
     canonical = registry.canonical_by_import.get((module, name))
     if canonical is not None:
         message = SWS002.format(name=name, bound=canonical.bound, use=canonical.text)
-        return Finding(record.line, record.col, "SWS002", message)
+        return Finding(record.line, record.col, "SWS002", message, group.name)
     return _non_canonical(record, module, name, local, registry, today, group.name)
 
 
@@ -202,9 +252,10 @@ def _non_canonical(
     """SWS001/SWS101 when exactly one canonical replacement is known, else SWS006."""
     code, template, deadline, reason = "SWS001", SWS001, "", ""
     use: ImportSpec | None = None
+    legacy: str | None = None
     for entry in registry.legacy_by_import.get((module, name), ()):
         if entry.spec.asname is None or entry.spec.asname == local:
-            use = entry.use
+            use, legacy = entry.use, entry.key
             reason = f"; {entry.reason}" if entry.reason else ""
             if entry.deadline is not None and today < entry.deadline:
                 code, template, deadline = "SWS101", SWS101, entry.deadline.isoformat()
@@ -217,7 +268,7 @@ def _non_canonical(
                 message = SWS006_MANY.format(name=name, choices=choices)
             else:
                 message = SWS006_NONE.format(name=name, group=group)
-            return Finding(record.line, record.col, "SWS006", message)
+            return Finding(record.line, record.col, "SWS006", message, group)
         (use,) = candidates
     message = template.format(name=name, module=module, use=use.text, reason=reason, deadline=deadline)
     replacement = ImportSpec(use.module, use.name, local if local != use.name else None)
@@ -230,7 +281,7 @@ def _non_canonical(
         record.index,
         replacement,
     )
-    return Finding(record.line, record.col, code, message + FIXABLE_NOTE, fix)
+    return Finding(record.line, record.col, code, message + FIXABLE_NOTE, group, fix, legacy)
 
 
 def _candidates(registry: Registry, name: str) -> tuple[ImportSpec, ...]:
@@ -264,9 +315,10 @@ def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) ->
     target = _string_value(node.args[0])
     if target is not None and target.startswith("."):
         target = _resolve_dynamic(target, node, context)
-    if target is None or target not in registry.watched_modules:
+    watcher = registry.watched_modules.get(target) if target is not None else None
+    if watcher is None:
         return None
-    return Finding(node.lineno, node.col_offset, "SWS005", SWS005.format(module=target))
+    return Finding(node.lineno, node.col_offset, "SWS005", SWS005.format(module=target), watcher.name)
 
 
 def _resolve_dynamic(target: str, call: ast.Call, context: FileContext) -> str | None:
@@ -292,7 +344,8 @@ def _string_value(node: ast.expr) -> str | None:
 
 def _attribute_path(node: ast.Attribute, registry: Registry, bindings: dict[str, str]) -> Finding | None:
     """SWS007: ``alias.Tracked`` where ``alias`` is bound by an import."""
-    if registry.group_of(node.attr) is None:
+    group = registry.group_of(node.attr)
+    if group is None:
         return None
     dotted = _dotted(node.value)
     if dotted is None:
@@ -312,7 +365,7 @@ def _attribute_path(node: ast.Attribute, registry: Registry, bindings: dict[str,
         message = SWS007.format(expr=expr, path=path, use=candidates[0].text)
     else:
         message = SWS007_NONE.format(expr=expr, path=path)
-    return Finding(node.lineno, node.col_offset, "SWS007", message)
+    return Finding(node.lineno, node.col_offset, "SWS007", message, group.name)
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -329,10 +382,14 @@ def _dotted(node: ast.expr) -> str | None:
 # Re-exported so adapters need one import for the core.
 __all__ = [
     "FIXABLE_NOTE",
+    "Analysis",
+    "CanonicalImport",
     "FileContext",
     "Finding",
     "Fix",
     "NO_CONTEXT",
+    "analyze_source",
+    "analyze_tree",
     "check_source",
     "check_tree",
     "file_context",
