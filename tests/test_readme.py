@@ -1,0 +1,26 @@
+"""README's two commands stay true: CI runs the test command README gives, verbatim."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _readme_commands() -> list[str]:
+    section = ROOT.joinpath("README.md").read_text(encoding="utf-8").split("## The two commands", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    return re.findall(r"```console\n(.+?)\n```", section)
+
+
+def test_readme_gives_two_commands() -> None:
+    example, tests = _readme_commands()
+    assert "ssot-ws check" in example and "cd example" in example
+    assert "pytest" in tests
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    _, tests = _readme_commands()
+    ci = ROOT.joinpath(".ci", "run").read_text(encoding="utf-8")
+    (command,) = re.findall(r'^TEST_COMMAND="(.+)"$', ci, flags=re.MULTILINE)
+    assert command == tests
