@@ -1,0 +1,153 @@
+"""The baseline: known findings a team accepts today, so CI fails only on new ones.
+
+Pure: a ``Baseline`` is a frozen set of ``Entry`` keys; reading and writing are text in,
+text out (the commands do the file I/O). An entry never names a line number, so it
+survives edits that move code around:
+
+    (path relative to the registry root, code, what, index)
+
+``what`` is the finding's message without its code, its advice (everything from " - ")
+and a legacy deadline: the import or expression that is wrong, not how to fix it, so
+editing a ``use``, ``reason`` or ``deadline`` in the registry keeps entries matching.
+``index`` numbers identical (code, what) findings of one file in source order. It is
+computed from one file's findings alone (before ``# noqa``), which is all the flake8
+plugin sees, so the plugin and ``ssot-ws check`` key every finding identically.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from typing import Callable
+from typing import Iterable
+from typing import Sequence
+
+from flake8_ssot_ws.rules import Finding
+
+FORMAT_VERSION = 1
+_COMMENT = (
+    "ssot-ws baseline: findings 'ssot-ws check --baseline' and flake8's ssot-baseline do not report. "
+    "Shrink it with 'ssot-ws check --write-baseline FILE'."
+)
+_ENTRY_KEYS = ("path", "code", "what", "index")
+_ADVICE = " - "
+_DEADLINE = re.compile(r", allowed until \d{4}-\d{2}-\d{2}$")
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used; ``str()`` is the one-line message."""
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    path: str
+    code: str
+    what: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Baseline:
+    entries: frozenset[Entry]
+
+    def split(self, path: str, findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
+        """(new, known): ``findings`` are all of one file's findings, in the core's order."""
+        new: list[Finding] = []
+        known: list[Finding] = []
+        for entry, finding in keyed(path, findings):
+            (known if entry in self.entries else new).append(finding)
+        return new, known
+
+
+EMPTY = Baseline(frozenset())
+
+
+def what(finding: Finding) -> str:
+    """The part of the message that says what is wrong (see the module docstring)."""
+    text = finding.message.partition(" ")[2]
+    text = text.split(_ADVICE, 1)[0]
+    return _DEADLINE.sub("", text)
+
+
+def keyed(path: str, findings: Sequence[Finding]) -> list[tuple[Entry, Finding]]:
+    """Each finding of one file with its baseline key."""
+    seen: dict[tuple[str, str], int] = {}
+    result: list[tuple[Entry, Finding]] = []
+    for finding in findings:
+        identity = (finding.code, what(finding))
+        index = seen.get(identity, 0)
+        seen[identity] = index + 1
+        result.append((Entry(path, finding.code, identity[1], index), finding))
+    return result
+
+
+# --- the file format: JSON, one entry per line, sorted --------------------------------
+
+
+def dumps(entries: Iterable[Entry]) -> str:
+    """Sorted, one entry per line: a reviewer sees exactly which findings changed."""
+    lines = [json.dumps({key: getattr(entry, key) for key in _ENTRY_KEYS}) for entry in sorted(set(entries))]
+    body = ",\n    ".join(lines)
+    findings = f"[\n    {body}\n  ]" if lines else "[]"
+    return f'{{\n  "comment": {json.dumps(_COMMENT)},\n  "version": {FORMAT_VERSION},\n  "findings": {findings}\n}}\n'
+
+
+def loads(text: str, source: str) -> Baseline:
+    """Parse a baseline file's text; ``source`` names it in error messages."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+    if not isinstance(document, dict):
+        raise BaselineError(f"{source}: expected a JSON object with 'version' and 'findings'")
+    if document.get("version") != FORMAT_VERSION:
+        raise BaselineError(f"{source}: version: expected {FORMAT_VERSION}, got {document.get('version')!r}")
+    raw = document.get("findings")
+    if not isinstance(raw, list):
+        raise BaselineError(f"{source}: findings: expected an array, got {type(raw).__name__}")
+    return Baseline(frozenset(_entry(item, f"{source}: findings[{index}]") for index, item in enumerate(raw)))
+
+
+def _entry(item: Any, where: str) -> Entry:
+    if not isinstance(item, dict) or sorted(item) != sorted(_ENTRY_KEYS):
+        raise BaselineError(f"{where}: expected an object with exactly the keys {', '.join(_ENTRY_KEYS)}")
+    for key in ("path", "code", "what"):
+        if not isinstance(item[key], str) or not item[key]:
+            raise BaselineError(f"{where}.{key}: expected a non-empty string, got {item[key]!r}")
+    index = item["index"]
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise BaselineError(f"{where}.index: expected an integer >= 0, got {index!r}")
+    return Entry(item["path"], item["code"], item["what"], index)
+
+
+# --- the ratchet ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Update:
+    """What ``--write-baseline`` would write, and how it differs from the old baseline."""
+
+    entries: frozenset[Entry]
+    added: tuple[Entry, ...]
+    removed: tuple[Entry, ...]
+
+
+def in_scope_stale(baseline: Baseline, matched: Iterable[Entry], in_scope: Callable[[str], bool]) -> list[Entry]:
+    """Entries this run could have matched and did not: the fixed (or changed) findings."""
+    matched = set(matched)
+    return sorted(e for e in baseline.entries if e not in matched and in_scope(e.path))
+
+
+def update(old: Baseline | None, current: Iterable[Entry], in_scope: Callable[[str], bool]) -> Update:
+    """The new baseline: ``current`` findings, plus the old entries of paths this run did not
+    look at (a run over part of the tree must not forget the rest)."""
+    current = frozenset(current)
+    if old is None:
+        return Update(current, tuple(sorted(current)), ())
+    kept = {entry for entry in old.entries if not in_scope(entry.path)}
+    return Update(
+        frozenset(kept | current),
+        tuple(sorted(current - old.entries)),
+        tuple(in_scope_stale(old, current, in_scope)),
+    )
