@@ -57,6 +57,16 @@ class ImportedName:
         return f"{self.module}.{self.name}"
 
 
+def source_lines(source: str) -> list[str]:
+    """The lines of ``source`` as the parser numbers them (keepends).
+
+    ``str.splitlines`` also splits at form feeds, ``\\x1c``-``\\x1e``, ``\\x85`` and
+    ``\\u2028``, which Python's tokenizer does not: a file holding one would shift every
+    later line. Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line.
+    """
+    return io.StringIO(source, newline="").readlines()
+
+
 def iter_import_statements(tree: ast.Module) -> Iterator[ImportStatement]:
     """Every import statement of a module, at any depth, in no particular order."""
     stack: list[ast.AST] = list(tree.body)

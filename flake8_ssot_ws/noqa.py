@@ -11,6 +11,7 @@ import re
 import tokenize
 from typing import Sequence
 
+from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.rules import Finding
 
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
@@ -22,7 +23,7 @@ def split_noqa(findings: Sequence[Finding], source: str) -> tuple[list[Finding],
     """(kept, suppressed): the findings flake8 would report, and those ``# noqa`` hides."""
     if not findings or "noqa" not in source.lower():
         return list(findings), []
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     if any(NOQA_FILE.match(line) for line in lines):
         return [], list(findings)
     mapping = _line_mapping(source, lines)

@@ -17,9 +17,12 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry
 from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import check_tree
 from flake8_ssot_ws.rules import file_context
 from flake8_ssot_ws.rules import may_have_findings
+
+SWS900 = "SWS900 internal error in flake8-ssot-ws: {kind}: {error} - please report this bug"
 
 
 class Plugin:
@@ -63,12 +66,22 @@ class Plugin:
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        try:
+            results = [(finding.line, finding.col, finding.message) for finding in self._findings()]
+        except Exception as error:  # RecursionError and MemoryError included
+            # flake8 does not guard a plugin's iteration: a crash here would end the whole
+            # run with a traceback. Report it on the file (one line) and let the run go on.
+            detail = " ".join(str(error).split())
+            results = [(1, 0, SWS900.format(kind=type(error).__name__, error=detail))]
+        for line, col, message in results:
+            yield line, col, message, type(self)
+
+    def _findings(self) -> list[Finding]:
         registry = self.registry
         if registry is None:
-            return
+            return []
         context = file_context(registry, self.filename)
         text = "".join(self.lines)
         if context.exempt or not may_have_findings(registry, text, context):
-            return
-        for finding in check_tree(self.tree, self.lines, registry, context, today=self.today, text=text):
-            yield finding.line, finding.col, finding.message, type(self)
+            return []
+        return check_tree(self.tree, self.lines, registry, context, today=self.today, text=text)

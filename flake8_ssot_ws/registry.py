@@ -30,7 +30,7 @@ TOOL_TABLE = "flake8-ssot-ws"
 _TOP_KEYS = frozenset({"exempt", "src", "group"})
 _GROUP_KEYS = frozenset({"name", "watch", "watch-modules", "canonical", "legacy"})
 _LEGACY_KEYS = frozenset({"import", "use", "deadline", "reason"})
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 # Wildcards and bracket sets of an fnmatch glob: what is left between them is literal.
 _GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
 
@@ -129,17 +129,34 @@ def find_registry(start: Path) -> Path | None:
     """Walk up from ``start``: the first pyproject with our table, or ssot-registry.toml."""
     for directory in (start, *start.parents):
         pyproject = directory / PYPROJECT
-        if pyproject.is_file() and TOOL_TABLE in _read_toml(pyproject).get("tool", {}):
-            return pyproject
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool")
+            if isinstance(tool, dict) and TOOL_TABLE in tool:
+                return pyproject
         standalone = directory / REGISTRY_FILE
         if standalone.is_file():
             return standalone
     return None
 
 
-@functools.lru_cache(maxsize=None)
 def load_registry(path: Path) -> Registry:
-    """Load and validate a registry file (cached: loading happens once per process)."""
+    """Load and validate a registry file.
+
+    Cached per absolute path and file version, so loading happens once per process (flake8
+    calls ``parse_options`` again in each worker on spawn platforms) and an edited file is
+    read again.
+    """
+    path = Path(path).absolute()
+    try:
+        stat = path.stat()
+        version: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = None  # _read_toml reports why
+    return _load_registry(path, version)
+
+
+@functools.cache
+def _load_registry(path: Path, version: tuple[int, int] | None) -> Registry:
     document = _read_toml(path)
     if path.name == PYPROJECT:
         tool = document.get("tool", {})
@@ -163,9 +180,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOML_POSITION.search(message)
-        if position is None:  # pragma: no cover (tomllib always appends the position)
+        if position is None:  # pragma: no cover (tomli and tomllib always append a position)
             raise RegistryError(path, "", f"invalid TOML: {message}") from None
         line, column = position.groups()
+        if line is None:  # "at end of document": tomli's own line/column arithmetic
+            line = str(text.count("\n") + 1)
+            column = str(len(text) - text.rfind("\n"))
         raise RegistryError(
             f"{path}:{line}:{column}", "", f"invalid TOML: {message[: position.start()]}"
         ) from None
@@ -192,6 +212,9 @@ class _Validator:
         exempt = self.strings(table, "exempt", "")
         default_src = ("src", ".") if (root / "src").is_dir() else (".",)
         src = self.strings(table, "src", "") if "src" in table else default_src
+        for index, directory in enumerate(src):
+            if os.path.isabs(directory) or os.path.normpath(directory).split(os.sep)[0] == os.pardir:
+                raise self.fail(f"src[{index}]", f"expected a path inside the registry's folder, got {directory!r}")
         raw_groups = table.get("group", [])
         if not isinstance(raw_groups, list) or not all(isinstance(g, dict) for g in raw_groups):
             raise self.fail("group", "expected an array of tables ([[group]])")
@@ -278,8 +301,6 @@ class _Validator:
         import_text = self.string(raw, "import", where, required=True)
         assert import_text is not None  # required=True
         spec = self.import_spec(import_text, f"{where}.import")
-        if _same_import(spec, canonical):
-            raise self.fail(f"{where}.import", f"identical to a canonical import: {import_text!r}")
         use_text = self.string(raw, "use", where, required=False)
         if use_text is None:
             use = _infer_replacement(spec.module, spec.name, canonical)
@@ -303,6 +324,7 @@ class _Validator:
         names: set[str] = set()
         bindings: dict[str, str] = {}
         imports: dict[tuple[str, str], str] = {}
+        exact: dict[tuple[str, str, str], str] = {}
         for group_index, group in enumerate(groups):
             if group.name in names:
                 raise self.fail(f"group[{group_index}].name", f"duplicate group name {group.name!r}")
@@ -315,6 +337,17 @@ class _Validator:
                     raise self.fail(where, f"imports {spec.name!r} like {imports[(spec.module, spec.name)]}")
                 bindings[spec.bound] = where
                 imports[(spec.module, spec.name)] = where
+                exact[(spec.module, spec.name, spec.bound)] = where
+        legacy: dict[tuple[str, str, str | None], str] = {}
+        for entry in (entry for group in groups for entry in group.legacy):
+            where, spec = f"{entry.key}.import", entry.spec
+            same = exact.get((spec.module, spec.name, spec.bound))
+            if same is not None:
+                raise self.fail(where, f"identical to the canonical import {same}: {spec.text!r}")
+            key = (spec.module, spec.name, spec.asname)
+            if key in legacy:
+                raise self.fail(where, f"duplicate of {legacy[key]}: {spec.text!r}")
+            legacy[key] = where
 
 
 def _join(where: str, key: str) -> str:

@@ -15,6 +15,7 @@ from typing import Sequence
 from flake8_ssot_ws.imports import ImportedName
 from flake8_ssot_ws.imports import imported_names
 from flake8_ssot_ws.imports import resolve_relative
+from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 
@@ -24,7 +25,9 @@ SWS002 = "SWS002 {name!r} must be bound as {bound!r} - use {use!r}"
 SWS003 = "SWS003 module {module!r} imported as a module - import names from their canonical path instead"
 SWS004 = "SWS004 star import from {module!r} hides tracked names - import them explicitly from their canonical path"
 SWS005 = "SWS005 dynamic import of watched module {module!r} - use a static canonical import"
-SWS006_NONE = "SWS006 {name!r} is tracked by group {group!r} but no canonical import provides it - add one to the registry"
+SWS006_NONE = (
+    "SWS006 {name!r} is tracked by group {group!r} but no canonical import provides it - add one to the registry"
+)
 SWS006_MANY = "SWS006 {name!r} is provided by several canonical imports ({choices}) - import one of them directly"
 SWS007 = "SWS007 {expr!r} reaches {path!r}, which is not a canonical import - use {use!r}"
 SWS007_NONE = "SWS007 {expr!r} reaches {path!r}, which is not a canonical import - import it from its canonical path"
@@ -102,7 +105,10 @@ def file_context(registry: Registry, filename: str | Path) -> FileContext:
     try:
         relative = path.relative_to(registry.root)
     except ValueError:
-        return NO_CONTEXT
+        try:  # one side reached through a symlinked directory: compare the real paths
+            relative = path.resolve().relative_to(registry.root.resolve())
+        except ValueError:
+            return NO_CONTEXT
     relpath = relative.as_posix()
     module = None
     is_package = path.name == "__init__.py"
@@ -140,18 +146,22 @@ def _inside_named_module(registry: Registry, package: str) -> bool:
 def check_source(
     source: str, registry: Registry, context: FileContext, *, today: datetime.date
 ) -> list[Finding]:
-    """Findings of one source text. Raises SyntaxError (or ValueError) if it does not parse."""
+    """Findings of one source text.
+
+    Raises SyntaxError (ValueError for null bytes before Python 3.12) when the text does
+    not parse, unless the prefilter already proved it has no finding (see ``may_have_findings``).
+    """
     return analyze_source(source, registry, context, today=today).findings
 
 
 def analyze_source(
     source: str, registry: Registry, context: FileContext, *, today: datetime.date
 ) -> Analysis:
-    """Findings and canonical imports of one source text (SyntaxError/ValueError if unparsable)."""
+    """Findings and canonical imports of one source text (raises like ``check_source``)."""
     if context.exempt or not may_have_findings(registry, source, context):
         return Analysis([], [])
     tree = ast.parse(source)
-    return analyze_tree(tree, source.splitlines(keepends=True), registry, context, today=today, text=source)
+    return analyze_tree(tree, source_lines(source), registry, context, today=today, text=source)
 
 
 def check_tree(
@@ -196,7 +206,7 @@ def analyze_tree(
     want_calls = bool(registry.watched_modules) and (
         not ascii_only or any(name in text for name in _DYNAMIC_IMPORTERS)
     )
-    bindings = {r.bound: path for r in records if (path := r.bound_path) is not None}
+    bindings = _module_bindings(records, registry)
     want_attributes = bool(bindings) and (
         not ascii_only or registry.attribute_pattern is None or registry.attribute_pattern.search(text) is not None
     )
@@ -205,6 +215,20 @@ def analyze_tree(
     findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
     canonical.sort(key=lambda c: (c.line, c.col))
     return Analysis(findings, canonical)
+
+
+def _module_bindings(records: list[ImportedName], registry: Registry) -> dict[str, str]:
+    """Local name -> dotted path, for the imports whose attributes SWS007 inspects.
+
+    A tracked name is a class or function the registry knows, not a module: its
+    attributes (``WebSocketManager.get_websocket_manager()``) are members, not imports.
+    """
+    bindings: dict[str, str] = {}
+    for record in records:
+        path = record.bound_path
+        if path is not None and (record.name is None or registry.group_of(record.name) is None):
+            bindings[record.bound] = path
+    return bindings
 
 
 def _check_record(
@@ -310,9 +334,10 @@ def _expression_findings(
 def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) -> Finding | None:
     func = node.func
     called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if called not in _DYNAMIC_IMPORTERS or not node.args:
+    if called not in _DYNAMIC_IMPORTERS:
         return None
-    target = _string_value(node.args[0])
+    name_arg = _argument(node, 0, "name")
+    target = _string_value(name_arg) if name_arg is not None else None
     if target is not None and target.startswith("."):
         target = _resolve_dynamic(target, node, context)
     watcher = registry.watched_modules.get(target) if target is not None else None
@@ -323,10 +348,7 @@ def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) ->
 
 def _resolve_dynamic(target: str, call: ast.Call, context: FileContext) -> str | None:
     """``import_module('.x', package)``: resolve against the literal or ``__package__``."""
-    package_arg = call.args[1] if len(call.args) > 1 else None
-    for keyword in call.keywords:
-        if keyword.arg == "package":
-            package_arg = keyword.value
+    package_arg = _argument(call, 1, "package")
     if package_arg is None:
         return None
     package = _string_value(package_arg)
@@ -334,6 +356,16 @@ def _resolve_dynamic(target: str, call: ast.Call, context: FileContext) -> str |
         package = context.package
     stripped = target.lstrip(".")
     return resolve_relative(len(target) - len(stripped), stripped or None, package)
+
+
+def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    """The argument passed at ``position`` or as ``keyword=``, if any."""
+    if len(call.args) > position:
+        return call.args[position]
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    return None
 
 
 def _string_value(node: ast.expr) -> str | None:
@@ -382,12 +414,12 @@ def _dotted(node: ast.expr) -> str | None:
 # Re-exported so adapters need one import for the core.
 __all__ = [
     "FIXABLE_NOTE",
+    "NO_CONTEXT",
     "Analysis",
     "CanonicalImport",
     "FileContext",
     "Finding",
     "Fix",
-    "NO_CONTEXT",
     "analyze_source",
     "analyze_tree",
     "check_source",

@@ -1,0 +1,59 @@
+"""Shared fixtures: a registry written to a temporary project, and clean plugin state."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from flake8_ssot_ws.plugin import Plugin
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import load_registry
+
+# The registry of issue 2, in the standalone form (ssot-registry.toml: keys at top level).
+EXAMPLE_REGISTRY = """\
+exempt = ["app/websocket_core/unified_manager.py", "app/websocket_core/websocket_manager.py"]
+src = ["."]
+
+[[group]]
+name = "websocket-manager"
+watch = ["*WebSocketManager", "get_websocket_manager"]
+watch-modules = ["app.websocket_core.websocket_manager", "app.websocket_core.manager"]
+canonical = [
+  "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager",
+  "from app.websocket_core.unified_manager import get_websocket_manager",
+]
+
+[[group.legacy]]
+import = "from app.websocket_core.websocket_manager import WebSocketManager"
+use = "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager"
+deadline = 2026-03-31
+reason = "see issue 1182"
+"""
+
+MakeRegistry = Callable[..., Registry]
+
+
+@pytest.fixture
+def make_registry(tmp_path: Path) -> MakeRegistry:
+    """Write TOML to ``tmp_path/<name>`` (default ssot-registry.toml) and load it."""
+
+    def make(text: str, name: str = "ssot-registry.toml") -> Registry:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return load_registry(path)
+
+    return make
+
+
+@pytest.fixture
+def example_registry(make_registry: MakeRegistry) -> Registry:
+    return make_registry(EXAMPLE_REGISTRY)
+
+
+@pytest.fixture
+def plugin_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """flake8 stores parsed options on the plugin class; undo that after the test."""
+    monkeypatch.setattr(Plugin, "registry", Plugin.registry)
+    monkeypatch.setattr(Plugin, "today", Plugin.today)
