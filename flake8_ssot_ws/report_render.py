@@ -42,11 +42,11 @@ def _files_line(report: Report) -> str:
 def _days(status: LegacyStatus) -> str:
     if status.days_left is None:
         return "no deadline"
-    if status.days_left < 0:
-        return f"{-status.days_left} days overdue"
     if status.days_left == 0:
         return "due today"
-    return f"{status.days_left} days left"
+    days = abs(status.days_left)
+    unit = "day" if days == 1 else "days"
+    return f"{days} {unit} overdue" if status.days_left < 0 else f"{days} {unit} left"
 
 
 def _md_legacy_rows(report: Report) -> list[list[str]]:
