@@ -8,6 +8,7 @@ from typing import NoReturn
 from typing import Sequence
 
 from flake8_ssot_ws import check_command
+from flake8_ssot_ws import fix_command
 from flake8_ssot_ws import registry_command
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Enforce the SSOT registry of canonical imports.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for command in (check_command, registry_command):
+    for command in (check_command, fix_command, registry_command):
         sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
         sub.add_argument("--registry", metavar="PATH", help="registry file (default: discovered from the cwd)")
         command.configure(sub)
