@@ -128,7 +128,20 @@ def alias_positions_from_tokens(statement: ImportStatement, lines: Sequence[str]
 
     Python 3.9 gives ``ast.alias`` no position; this finds the first token of each name
     (or the ``*``), so findings sit on the name's own line in parenthesised imports.
+    ``lines`` must be the source the statement was parsed from, split as the parser does
+    (``source_lines``). Should they not match, every alias gets the statement's position:
+    a finding in the wrong column beats a lost one.
     """
+    try:
+        positions = _token_positions(statement, lines)
+    except (IndexError, UnicodeDecodeError, SyntaxError, tokenize.TokenError):
+        positions = []
+    if len(positions) != len(statement.names):
+        return [(statement.lineno, statement.col_offset)] * len(statement.names)
+    return positions
+
+
+def _token_positions(statement: ImportStatement, lines: Sequence[str]) -> list[tuple[int, int]]:
     first = statement.lineno
     last = statement.end_lineno or first
     start = statement.col_offset
@@ -137,10 +150,11 @@ def alias_positions_from_tokens(statement: ImportStatement, lines: Sequence[str]
     raw[-1] = raw[-1][:end]
     raw[0] = raw[0][start:]
     segment = [piece.decode("utf-8") for piece in raw]
-    readline = io.StringIO("".join(segment)).readline
     positions: list[tuple[int, int]] = []
     after_import = expect_name = False
-    for token in tokenize.generate_tokens(readline):
+    # One physical line per readline call, so token rows index ``segment`` even when the
+    # lines end in a lone "\r".
+    for token in tokenize.generate_tokens(iter(segment).__next__):
         if not after_import:
             after_import = token.type == tokenize.NAME and token.string == "import"
             expect_name = after_import
