@@ -1,7 +1,7 @@
 """The baseline: known findings a team accepts today, so CI fails only on new ones.
 
-Pure: a ``Baseline`` is a frozen set of ``Entry`` keys; reading and writing are text in,
-text out (the commands do the file I/O). An entry never names a line number, so it
+Pure: a ``Baseline`` is a frozen set of ``Entry`` keys; ``loads``/``dumps`` are text in,
+text out, and ``read_baseline`` is the one file helper. An entry never names a line number, so it
 survives edits that move code around:
 
     (path relative to the registry root, code, what, index)
@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from typing import Callable
 from typing import Iterable
@@ -63,6 +64,12 @@ class Baseline:
 EMPTY = Baseline(frozenset())
 
 
+def entry_path(relpath: str | None, filename: str) -> str:
+    """The path an entry names: relative to the registry root (``FileContext.relpath``),
+    or the file name as given for a file outside the registry's folder."""
+    return relpath if relpath is not None else Path(filename).as_posix()
+
+
 def what(finding: Finding) -> str:
     """The part of the message that says what is wrong (see the module docstring)."""
     text = finding.message.partition(" ")[2]
@@ -91,6 +98,18 @@ def dumps(entries: Iterable[Entry]) -> str:
     body = ",\n    ".join(lines)
     findings = f"[\n    {body}\n  ]" if lines else "[]"
     return f'{{\n  "comment": {json.dumps(_COMMENT)},\n  "version": {FORMAT_VERSION},\n  "findings": {findings}\n}}\n'
+
+
+def read_baseline(path: Path) -> Baseline:
+    """Read a baseline file (the one I/O helper: the commands and the plugin share it)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: no such file (create it with 'ssot-ws check --write-baseline {path}')") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise BaselineError(f"{path}: cannot read: {reason}") from None
+    return loads(text, str(path))
 
 
 def loads(text: str, source: str) -> Baseline:

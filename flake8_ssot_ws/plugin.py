@@ -13,6 +13,10 @@ from typing import Sequence
 
 from flake8.options.manager import OptionManager
 
+from flake8_ssot_ws.baseline import Baseline
+from flake8_ssot_ws.baseline import BaselineError
+from flake8_ssot_ws.baseline import entry_path
+from flake8_ssot_ws.baseline import read_baseline
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry
@@ -32,6 +36,7 @@ class Plugin:
     # flake8's plugin idiom: options are parsed once per process onto the class. Only
     # immutable values are stored (a frozen Registry), so nothing leaks between runs.
     registry: ClassVar[Registry | None] = None
+    baseline: ClassVar[Baseline | None] = None
     today: ClassVar[datetime.date] = datetime.date.today()
 
     def __init__(self, tree: ast.Module, filename: str, lines: Sequence[str]) -> None:
@@ -50,6 +55,14 @@ class Plugin:
             help="SSOT import registry (pyproject.toml or ssot-registry.toml). "
             "Default: the nearest one above the current directory.",
         )
+        manager.add_option(
+            "--ssot-baseline",
+            metavar="FILE",
+            default=None,
+            parse_from_config=True,
+            normalize_paths=True,
+            help="baseline of known findings not to report (written by 'ssot-ws check --write-baseline FILE').",
+        )
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
@@ -60,7 +73,8 @@ class Plugin:
             else:
                 found = find_registry(Path.cwd())
                 cls.registry = load_registry(found) if found else None
-        except RegistryError as error:
+            cls.baseline = read_baseline(Path(options.ssot_baseline)) if options.ssot_baseline else None
+        except (RegistryError, BaselineError) as error:
             # One line and exit 2, as for any configuration error; never a traceback.
             print(f"flake8-ssot-ws: {error}", file=sys.stderr)
             raise SystemExit(2) from None
@@ -84,4 +98,9 @@ class Plugin:
         text = "".join(self.lines)
         if context.exempt or not may_have_findings(registry, text, context):
             return []
-        return check_tree(self.tree, self.lines, registry, context, today=self.today, text=text)
+        findings = check_tree(self.tree, self.lines, registry, context, today=self.today, text=text)
+        if self.baseline is not None:
+            # Keys come from all of this file's findings, before flake8 applies noqa,
+            # exactly as ssot-ws check computes them.
+            findings, _ = self.baseline.split(entry_path(context.relpath, self.filename), findings)
+        return findings
