@@ -279,10 +279,12 @@ def _edit(
 
     def drop_range(low: int, high: int) -> None:
         """Drop tokens low..high, but never a comment, a newline inside brackets, or the
-        space before a comment: line clean-up below decides about those."""
+        space before a comment or at the start of a line: line clean-up decides about those."""
         for index in range(low, high + 1):
             name = tokens[index].name
-            if name in _KEPT_WHEN_REMOVING or (name == "UNIMPORTANT_WS" and tokens[index + 1].name == "COMMENT"):
+            if name in _KEPT_WHEN_REMOVING or (
+                name == "UNIMPORTANT_WS" and (tokens[index + 1].name == "COMMENT" or tokens[index - 1].name == "NL")
+            ):
                 continue
             drop.add(index)
 
@@ -312,8 +314,8 @@ def _edit(
         after, before = alias.comma + 1, alias.name - 1
         if tokens[after].name == "UNIMPORTANT_WS" and tokens[after + 1].name not in _NOT_CODE:
             drop.add(after)  # `X, y` -> `y`
-        elif tokens[after].src == ")" and tokens[before].name == "UNIMPORTANT_WS" and tokens[before - 1].src == ",":
-            drop.add(before)  # `(a, X,)` -> `(a,)`
+        elif tokens[before].name == "UNIMPORTANT_WS" and tokens[before - 1].src == ",":
+            drop.add(before)  # `(a, X,)` -> `(a,)`; `a, X,  # c` -> `a,  # c`
     if removed and aliases[-1].comma is None and removed[-1] == len(aliases) - 1:
         # The last names go and there was no trailing comma: the last remaining name
         # loses its comma (`a, X` -> `a`).

@@ -1,0 +1,466 @@
+"""fix.py, the pure core of ``ssot-ws fix``: one table per form, a no-op table, refusals.
+
+FIX_CASES and NOOP_CASES are reused by tests/test_fix_cli.py on real files.
+"""
+from __future__ import annotations
+
+import ast
+import datetime
+
+import pytest
+
+from flake8_ssot_ws import fix
+from flake8_ssot_ws.fix import bound_names
+from flake8_ssot_ws.fix import fix_source
+from flake8_ssot_ws.fix import safety_problem
+from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.rules import check_source
+from flake8_ssot_ws.rules import file_context
+
+# The module every case lives in: app/svc/mod.py (so `..ws` is app.ws).
+MODULE_PATH = "app/svc/mod.py"
+TODAY = datetime.date(2025, 1, 1)
+REGISTRY = """\
+exempt = ["app/ws/*.py"]
+src = ["."]
+
+[[group]]
+name = "ws"
+watch = ["*WebSocketManager", "get_websocket_manager"]
+watch-modules = ["app.ws.legacy"]
+canonical = [
+  "from app.ws.unified import UnifiedWebSocketManager as WebSocketManager",
+  "from app.ws.unified import get_websocket_manager",
+]
+
+[[group.legacy]]
+import = "from app.ws.legacy import WebSocketManager"
+deadline = 2099-12-31
+reason = "see issue 1182"
+
+[[group]]
+name = "db"
+canonical = ["from app.db.session import Session"]
+"""
+WSM = "from app.ws.unified import UnifiedWebSocketManager as WebSocketManager"
+GET = "from app.ws.unified import get_websocket_manager"
+SESSION = "from app.db.session import Session"
+
+FIX_CASES = [
+    # --- one name, rewritten in place ---------------------------------------------------
+    pytest.param("from app.ws.legacy import WebSocketManager\n", f"{WSM}\n", id="legacy entry (SWS101)"),
+    pytest.param("from app.ws import WebSocketManager\n", f"{WSM}\n", id="non-canonical path (SWS001)"),
+    pytest.param(
+        "from app.ws.legacy import WebSocketManager as WSM\n",
+        "from app.ws.unified import UnifiedWebSocketManager as WSM\n",
+        id="own alias is kept",
+    ),
+    pytest.param(
+        "from app.compat import get_websocket_manager as get_websocket_manager\n",
+        f"{GET}\n",
+        id="redundant alias dropped when the canonical name is the local name",
+    ),
+    pytest.param("from ..ws.legacy import WebSocketManager\n", f"{WSM}\n", id="relative import becomes absolute"),
+    pytest.param("from ..import WebSocketManager\n", f"{WSM}\n", id="relative import without spaces"),
+    pytest.param(
+        "from.. ws import(WebSocketManager)\n",
+        "from app.ws.unified import(UnifiedWebSocketManager as WebSocketManager)\n",
+        id="no space after from, parentheses kept",
+    ),
+    pytest.param("from app . ws import WebSocketManager\n", f"{WSM}\n", id="spaces inside the module name"),
+    pytest.param(
+        "from app.ws import WebSocketManager, get_websocket_manager\n",
+        f"{WSM}, get_websocket_manager\n",
+        id="several names, one canonical module: in place",
+    ),
+    pytest.param(
+        "from app.ws import (  # managers\n"
+        "    WebSocketManager,  # the manager\n"
+        "    get_websocket_manager,\n"
+        ")\n",
+        "from app.ws.unified import (  # managers\n"
+        "    UnifiedWebSocketManager as WebSocketManager,  # the manager\n"
+        "    get_websocket_manager,\n"
+        ")\n",
+        id="parenthesised, in place: comments stay",
+    ),
+    pytest.param(
+        "from app.ws import (\n    WebSocketManager\n    as WSM,\n)\n",
+        "from app.ws.unified import (\n    UnifiedWebSocketManager\n    as WSM,\n)\n",
+        id="alias on its own line",
+    ),
+    pytest.param(
+        "from app.ws.legacy import WebSocketManager  # noqa: E501\n",
+        f"{WSM}  # noqa: E501\n",
+        id="trailing noqa for another code is kept",
+    ),
+    pytest.param(
+        "from app.ws import WebSocketManager  # type: ignore[attr-defined]\n",
+        f"{WSM}  # type: ignore[attr-defined]\n",
+        id="trailing type comment is kept",
+    ),
+    # --- split: the canonical import goes on its own line before the rest ---------------
+    pytest.param(
+        "from app.ws import WebSocketManager, other_thing\n",
+        f"{WSM}\nfrom app.ws import other_thing\n",
+        id="split, fixed name first",
+    ),
+    pytest.param(
+        "from app.ws import other_thing, WebSocketManager\n",
+        f"{WSM}\nfrom app.ws import other_thing\n",
+        id="split, fixed name last",
+    ),
+    pytest.param(
+        "from app.ws import a, WebSocketManager as M, b\n",
+        "from app.ws.unified import UnifiedWebSocketManager as M\nfrom app.ws import a, b\n",
+        id="split, fixed name in the middle",
+    ),
+    pytest.param(
+        "from app.ws import other, WebSocketManager  # noqa: E501\n",
+        f"{WSM}\nfrom app.ws import other  # noqa: E501\n",
+        id="split, trailing comment stays with the remaining statement",
+    ),
+    pytest.param(
+        "from app.compat import WebSocketManager, Session\n",
+        f"{SESSION}\n{WSM}\n",
+        id="two canonical modules: the first in place, the other split off",
+    ),
+    pytest.param(
+        "from app.compat import WebSocketManager, other, Session\n",
+        f"{WSM}\n{SESSION}\nfrom app.compat import other\n",
+        id="two canonical modules and a name that stays",
+    ),
+    pytest.param(
+        "from app.ws import (\n"
+        "    # the managers\n"
+        "    WebSocketManager,  # the manager\n"
+        "    other_thing,\n"
+        ")\n",
+        f"{WSM}  # the manager\n"
+        "from app.ws import (\n"
+        "    # the managers\n"
+        "    other_thing,\n"
+        ")\n",
+        id="parenthesised split: the removed name's comment moves along, others stay",
+    ),
+    pytest.param(
+        "from app.ws import (\n    other,  # other\n    WebSocketManager  # the manager\n)\n",
+        f"{WSM}  # the manager\nfrom app.ws import (\n    other  # other\n)\n",
+        id="parenthesised split, last name without trailing comma",
+    ),
+    pytest.param(
+        "from app.ws import (other,\n    WebSocketManager)\n",
+        f"{WSM}\nfrom app.ws import (other\n    )\n",
+        id="parenthesised, last name on the closing line",
+    ),
+    pytest.param(
+        "from app.ws import (other, WebSocketManager,)\n",
+        f"{WSM}\nfrom app.ws import (other,)\n",
+        id="one-line parentheses with trailing comma",
+    ),
+    pytest.param(
+        "from app.ws import (\n    other, WebSocketManager,  # both\n)\n",
+        f"{WSM}\nfrom app.ws import (\n    other,  # both\n)\n",
+        id="comment of a line that keeps a name stays there",
+    ),
+    pytest.param(
+        "from app.ws import (\n    WebSocketManager, get_websocket_manager,  # both\n    other,\n)\n",
+        f"{WSM}  # both\n{GET}\nfrom app.ws import (\n    other,\n)\n",
+        id="a line losing all its names gives its comment to the first of them",
+    ),
+    pytest.param(
+        "from app.ws import (WebSocketManager  # the manager\n    , other)\n",
+        f"{WSM}\nfrom app.ws import (  # the manager\n    other)\n",
+        id="comma on the next line",
+    ),
+    pytest.param(
+        "from app.ws import \\\n    WebSocketManager, \\\n    other\n",
+        f"{WSM}\nfrom app.ws import \\\n    other\n",
+        id="backslash continuation, fixed name first",
+    ),
+    pytest.param(
+        "from app.ws import \\\n    other, \\\n    WebSocketManager\n",
+        f"{WSM}\nfrom app.ws import \\\n    other\n",
+        id="backslash continuation, fixed name last",
+    ),
+    pytest.param(
+        "from app.ws import WebSocketManager,other\n",
+        f"{WSM}\nfrom app.ws import other\n",
+        id="no space after the comma",
+    ),
+    # --- where the statement sits --------------------------------------------------------
+    pytest.param(
+        "import os\n\n\nfrom app.ws import WebSocketManager, other\n\n\nx = 1\n",
+        f"import os\n\n\n{WSM}\nfrom app.ws import other\n\n\nx = 1\n",
+        id="blank lines kept",
+    ),
+    pytest.param(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from app.ws import WebSocketManager, other\n",
+        f"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    {WSM}\n    from app.ws import other\n",
+        id="under if TYPE_CHECKING",
+    ),
+    pytest.param(
+        "try:\n    from app.ws.legacy import WebSocketManager\nexcept ImportError:\n    WebSocketManager = None\n",
+        f"try:\n    {WSM}\nexcept ImportError:\n    WebSocketManager = None\n",
+        id="under try/except ImportError",
+    ),
+    pytest.param(
+        "class C:\n\tdef f(self):\n\t\tfrom app.ws import WebSocketManager, other  # local\n\t\treturn 1\n",
+        f"class C:\n\tdef f(self):\n\t\t{WSM}\n\t\tfrom app.ws import other  # local\n\t\treturn 1\n",
+        id="method with tab indentation",
+    ),
+    pytest.param(
+        "a = 1; from app.ws import WebSocketManager, other\n",
+        f"a = 1; {WSM}; from app.ws import other\n",
+        id="after a semicolon: joined with a semicolon",
+    ),
+    pytest.param(
+        "if x: from app.ws import WebSocketManager, other\n",
+        f"if x: {WSM}; from app.ws import other\n",
+        id="one-line if: joined with a semicolon",
+    ),
+    pytest.param(
+        "a = 1; from app.ws import (\n    WebSocketManager,  # the manager\n    other,\n)\n",
+        f"a = 1; {WSM}; from app.ws import (\n      # the manager\n    other,\n)\n",
+        id="after a semicolon, a removed name's comment stays in place",
+    ),
+    pytest.param(
+        "from app.ws import WebSocketManager, other; x = 1\n",
+        f"{WSM}\nfrom app.ws import other; x = 1\n",
+        id="statement followed by a semicolon",
+    ),
+    pytest.param(
+        "from app.ws import WebSocketManager; from app.compat import get_websocket_manager, b\n",
+        f"{WSM}; {GET}; from app.compat import b\n",
+        id="two fixable statements on one line",
+    ),
+    pytest.param(
+        "x = (1,\n     2); from app.ws import (WebSocketManager,\n    other)\n",
+        f"x = (1,\n     2); {WSM}; from app.ws import (\n    other)\n",
+        id="after a multi-line statement on the same line",
+    ),
+    pytest.param(
+        "x = 1; \\\nfrom app.ws import WebSocketManager, other\n",
+        f"x = 1; \\\n{WSM}; from app.ws import other\n",
+        id="after a backslash continuation: joined with a semicolon",
+    ),
+    pytest.param(
+        "def f():\n    from app.ws import WebSocketManager\n\nfrom app.ws import WebSocketManager\n",
+        f"def f():\n    {WSM}\n\n{WSM}\n",
+        id="the same import in two scopes",
+    ),
+    # --- text details --------------------------------------------------------------------
+    pytest.param(
+        "from app.ws import WebSocketManager, other\r\nx = 1\r\n",
+        f"{WSM}\r\nfrom app.ws import other\r\nx = 1\r\n",
+        id="CRLF line endings",
+    ),
+    pytest.param(
+        "from app.ws import (\r\n    WebSocketManager,  # m\r\n    other,\r\n)\r\n",
+        f"{WSM}  # m\r\nfrom app.ws import (\r\n    other,\r\n)\r\n",
+        id="CRLF inside parentheses",
+    ),
+    pytest.param(
+        "from app.ws import WebSocketManager, other",
+        f"{WSM}\nfrom app.ws import other",
+        id="no newline at the end of the file",
+    ),
+    pytest.param(
+        "café = 1; from app.ws import WebSocketManager, other  # é\n",
+        f"café = 1; {WSM}; from app.ws import other  # é\n",
+        id="non-ASCII text before the statement (UTF-8 columns)",
+    ),
+    pytest.param(
+        "x = 1  # \x0c form feed\nfrom app.ws import WebSocketManager\n",
+        f"x = 1  # \x0c form feed\n{WSM}\n",
+        id="form feed is not a line break",
+    ),
+    pytest.param(
+        "from app.ws import (\n    WebSocketManager,  # noqa: SWS001\n    get_websocket_manager,\n)\n",
+        f"{GET}\nfrom app.ws import (\n    WebSocketManager,  # noqa: SWS001\n)\n",
+        id="a noqa'd name stays, its neighbour is fixed",
+    ),
+    pytest.param(
+        "'''from app.ws import WebSocketManager'''\nfrom app.ws import WebSocketManager  # from app.ws import X\n",
+        f"'''from app.ws import WebSocketManager'''\n{WSM}  # from app.ws import X\n",
+        id="strings and comments that look like imports are not touched",
+    ),
+]
+
+NOOP_CASES = [
+    pytest.param(f"{WSM}\n{GET}\n{SESSION}\n", id="canonical imports"),
+    pytest.param("from app.ws.unified import UnifiedWebSocketManager\n", id="SWS002 wrong local name"),
+    pytest.param("import app.ws.legacy as m\nfrom app.ws import legacy\n", id="SWS003 module imports"),
+    pytest.param("from app.ws.legacy import *\n", id="SWS004 star import"),
+    pytest.param("import importlib\nimportlib.import_module('app.ws.legacy')\n", id="SWS005 dynamic import"),
+    pytest.param("from app.old import ThreadWebSocketManager\n", id="SWS006 no canonical import"),
+    pytest.param("import app.ws as wsc\nwsc.WebSocketManager()\n", id="SWS007 attribute path"),
+    pytest.param("from app.ws import WebSocketManager  # noqa\n", id="noqa"),
+    pytest.param("from app.ws import WebSocketManager  # noqa: SWS001\n", id="noqa with the code"),
+    pytest.param("from app.ws.legacy import WebSocketManager  # noqa:SWS\n", id="noqa with a code prefix"),
+    pytest.param("# flake8: noqa\nfrom app.ws import WebSocketManager\n", id="file-level noqa"),
+    pytest.param("x = 'from app.ws import WebSocketManager'\n# from app.ws import WebSocketManager\n", id="strings"),
+    pytest.param("from app.other import Thing, other\nimport os\n", id="untracked imports"),
+    pytest.param("", id="empty file"),
+]
+
+REFUSALS = [
+    pytest.param(
+        "from app.ws import WebSocketManager, other as WebSocketManager\n",
+        "'WebSocketManager' is bound twice by this statement",
+        id="a split would reorder two bindings of one name",
+    ),
+    pytest.param(
+        "from app.\\\nws import WebSocketManager\n",
+        "a backslash continuation inside the module name",
+        id="backslash inside the module name",
+    ),
+    pytest.param(
+        "x = 1\rfrom app.ws import WebSocketManager\r",
+        "a line ending in a lone carriage return",
+        id="lone CR line endings",
+    ),
+]
+
+
+@pytest.fixture
+def registry(make_registry) -> Registry:
+    return make_registry(REGISTRY)
+
+
+def _fix(source: str, registry: Registry) -> fix.FixResult:
+    return fix_source(source, registry, file_context(registry, registry.root / MODULE_PATH), today=TODAY)
+
+
+def _fixable(source: str, registry: Registry) -> list[str]:
+    findings = check_source(source, registry, file_context(registry, registry.root / MODULE_PATH), today=TODAY)
+    kept, _ = split_noqa(findings, source)
+    return [f"{f.line}:{f.code}" for f in kept if f.fix is not None]
+
+
+@pytest.mark.parametrize(("source", "expected"), FIX_CASES)
+def test_fix(registry, source, expected) -> None:
+    result = _fix(source, registry)
+    assert result.source == expected
+    assert result.changed
+    assert result.refused == ()
+    assert result.problem is None
+    assert [f.code for f in result.fixed] == [f.code for f in result.findings if f.fix is not None]
+    assert [f for f in result.left if f.fix is not None] == []
+    assert _fixable(expected, registry) == []
+    again = _fix(expected, registry)  # idempotent: fix(fix(s)) == fix(s)
+    assert (again.source, again.changed) == (expected, False)
+    assert again.left == result.left
+
+
+@pytest.mark.parametrize("source", NOOP_CASES)
+def test_fix_noop(registry, source) -> None:
+    result = _fix(source, registry)
+    assert (result.source, result.changed, result.fixed, result.refused) == (source, False, (), ())
+    assert result.left == result.findings
+
+
+@pytest.mark.parametrize(("source", "reason"), REFUSALS)
+def test_fix_refuses(registry, source, reason) -> None:
+    result = _fix(source, registry)
+    assert (result.source, result.changed, result.problem) == (source, False, None)
+    assert [(r.finding.code, r.reason) for r in result.refused] == [("SWS001", reason)]
+    assert [f.code for f in result.left] == ["SWS001"]
+
+
+def test_refusal_of_one_statement_does_not_stop_the_others(registry) -> None:
+    source = "from app.ws import WebSocketManager, x as WebSocketManager\nfrom app.ws import get_websocket_manager\n"
+    result = _fix(source, registry)
+    assert result.source == f"from app.ws import WebSocketManager, x as WebSocketManager\n{GET}\n"
+    assert [(r.finding.line, r.finding.code) for r in result.refused] == [(1, "SWS001")]
+    assert [f.line for f in result.fixed] == [2]
+
+
+def test_own_alias_leaves_sws002_for_a_person(registry) -> None:
+    result = _fix("from app.ws.legacy import WebSocketManager as WSM\n", registry)
+    assert [f.code for f in result.fixed] == ["SWS101"]
+    assert [f.message for f in result.left] == [
+        f"SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {WSM!r}"
+    ]
+
+
+def test_exempt_file_is_not_touched(registry) -> None:
+    source = "from app.ws.legacy import WebSocketManager\n"
+    context = file_context(registry, registry.root / "app/ws/shim.py")
+    result = fix_source(source, registry, context, today=TODAY)
+    assert (result.source, result.changed, result.findings) == (source, False, ())
+
+
+def test_unparsable_source_raises(registry) -> None:
+    with pytest.raises(SyntaxError):
+        _fix("from app.ws import WebSocketManager(\n", registry)
+
+
+# --- the safety net ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        pytest.param(
+            "from app.ws.unified import (\n",
+            None,  # the parser's own message, which differs between Pythons
+            id="does not parse",
+        ),
+        pytest.param(
+            "from app.ws import WebSocketManager\n",
+            "a fixed finding would reappear (SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - "
+            f"use {WSM!r} (fixable with 'ssot-ws fix'))",
+            id="the finding reappears",
+        ),
+        pytest.param(
+            "from app.ws.unified import UnifiedWebSocketManager as WSM\n",
+            "the names bound by imports would change (-:WebSocketManager, +:WSM)",
+            id="a bound name changes",
+        ),
+    ],
+)
+def test_safety_net_refuses_a_bad_rewrite(registry, monkeypatch, broken, problem) -> None:
+    """A rewrite that broke the file is never returned: the whole file is left alone."""
+    source = "from app.ws import WebSocketManager\n"
+    monkeypatch.setattr(fix, "rewrite", lambda lines, tree, fixable: (broken, list(fixable), []))
+    result = _fix(source, registry)
+    if problem is None:
+        with pytest.raises(SyntaxError) as error:
+            ast.parse(broken)
+        problem = f"the fixed source would not parse ({error.value})"
+    assert (result.source, result.changed, result.fixed, result.problem) == (source, False, (), problem)
+    assert result.left == result.findings
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        pytest.param("import a.b\n", "import a\n", None, id="same bound name"),
+        pytest.param("import a as b\n", "from x import b\n", None, id="same bound name, other statement"),
+        pytest.param("def f():\n    import a\n", "import a\ndef f():\n    pass\n", "(-.f:a, +:a)", id="scope"),
+        pytest.param(
+            "class C:\n    if x:\n        from a import b\n",
+            "class C:\n    from a import b, b\n",
+            "(+.C:b)",
+            id="multiset",
+        ),
+        pytest.param(
+            "try:\n    pass\nexcept E:\n    import a\nelse:\n    import b\nfinally:\n    import c\n",
+            "import a, b, c\n",
+            None,
+            id="every block",
+        ),
+    ],
+)
+def test_safety_problem_bound_names(old, new, problem) -> None:
+    result = safety_problem(ast.parse(old), ast.parse(new), [], [], [])
+    assert result == (None if problem is None else f"the names bound by imports would change {problem}")
+
+
+def test_bound_names_async_function() -> None:
+    tree = ast.parse("async def f():\n    from a import b as c, d\n    import e.f\n")
+    assert sorted(bound_names(tree).elements()) == [".f:c", ".f:d", ".f:e"]
