@@ -148,8 +148,9 @@ def check_source(
 ) -> list[Finding]:
     """Findings of one source text.
 
-    Raises SyntaxError (ValueError for null bytes before Python 3.12) when the text does
-    not parse, unless the prefilter already proved it has no finding (see ``may_have_findings``).
+    Raises SyntaxError (also for nesting too deep to parse; ValueError for null bytes
+    before Python 3.12) when the text does not parse, unless the prefilter already proved
+    it has no finding (see ``may_have_findings``).
     """
     return analyze_source(source, registry, context, today=today).findings
 
@@ -160,8 +161,17 @@ def analyze_source(
     """Findings and canonical imports of one source text (raises like ``check_source``)."""
     if context.exempt or not may_have_findings(registry, source, context):
         return Analysis([], [])
-    tree = ast.parse(source)
+    tree = _parse(source)
     return analyze_tree(tree, source_lines(source), registry, context, today=today, text=source)
+
+
+def _parse(source: str) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except (RecursionError, MemoryError) as error:
+        # Nesting deeper than this Python's parser handles ("-" * 100000 + "1"): the file
+        # cannot be parsed, which callers already handle as a SyntaxError.
+        raise SyntaxError(f"too deeply nested to parse ({type(error).__name__})") from None
 
 
 def check_tree(

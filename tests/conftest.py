@@ -55,5 +55,5 @@ def example_registry(make_registry: MakeRegistry) -> Registry:
 @pytest.fixture
 def plugin_state(monkeypatch: pytest.MonkeyPatch) -> None:
     """flake8 stores parsed options on the plugin class; undo that after the test."""
-    monkeypatch.setattr(Plugin, "registry", Plugin.registry)
-    monkeypatch.setattr(Plugin, "today", Plugin.today)
+    for name in ("registry", "baseline", "today"):
+        monkeypatch.setattr(Plugin, name, getattr(Plugin, name))

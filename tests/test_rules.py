@@ -526,7 +526,7 @@ NOOP = [
         "import importlib, app.websocket_core as wsc\nimport_module(name)\n"
         "importlib.import_module('app.websocket_core.unified_manager')\nimportlib.import_module('.manager')\n"
         "importlib.import_module('.manager', package=pkg)\nimportlib.import_module()\n"
-        "importlib.reload(x)\nimport_module(b'app.websocket_core.manager')\n",
+        "importlib.reload(x)\nimport_module(b'app.websocket_core.manager')\nimport_module(package='app')\n",
         id="dynamic-imports-not-of-a-watched-literal",
     ),
     pytest.param(VIEWS, "from app.models import *\nfrom os.path import *\n", id="star-from-untracked"),
@@ -631,6 +631,36 @@ def test_unparsable_source_raises_only_when_it_may_have_findings(registry: Regis
     assert check_source("def (:\n", registry, NO_CONTEXT, today=TODAY) == []
 
 
+def test_nesting_too_deep_to_parse_is_a_syntax_error(registry: Registry) -> None:
+    # The parser gives up with MemoryError or RecursionError, depending on the Python.
+    source = "from app.websocket_core import WebSocketManager\nx = " + "-" * 100_000 + "1\n"
+    with pytest.raises(SyntaxError) as caught:
+        check_source(source, registry, NO_CONTEXT, today=TODAY)
+    assert str(caught.value) in {
+        "too deeply nested to parse (MemoryError)",
+        "too deeply nested to parse (RecursionError)",
+    }
+
+
+def test_deep_trees_are_walked_without_recursion(registry: Registry) -> None:
+    """Trees deeper than the recursion limit (built by hand: the parser stops earlier)."""
+    at = {"lineno": 2, "col_offset": 0, "end_lineno": 2, "end_col_offset": 1}
+    expression: ast.expr = ast.Name("wsc", ast.Load(), **at)
+    for _ in range(sys.getrecursionlimit() * 3):
+        expression = ast.Attribute(expression, "sub", ast.Load(), **at)
+    expression = ast.Attribute(expression, "WebSocketManager", ast.Load(), **at)
+    statements: list[ast.stmt] = [ast.Expr(expression, **at)]
+    for _ in range(sys.getrecursionlimit() * 3):
+        statements = [ast.If(ast.Name("x", ast.Load(), **at), statements, [], **at)]
+    source = "import app.websocket_core as wsc\n"
+    tree = ast.parse(source)
+    tree.body.extend(statements)
+    lines = [source, "wsc.sub.WebSocketManager\n"]  # the text prefilter reads the lines
+    (finding,) = check_tree(tree, lines, registry, NO_CONTEXT, today=TODAY)
+    assert finding.code == "SWS007"
+    assert finding.message.startswith("SWS007 'wsc.sub.sub.sub.")
+
+
 # --- file_context and the text prefilter ------------------------------------------
 
 CONTEXTS = [
@@ -709,3 +739,27 @@ def test_prefilter_never_hides_a_finding(registry: Registry) -> None:
     for param in [*MESSAGES, *FORMS]:
         source = param.values[0]
         assert may_have_findings(registry, source, file_context(registry, registry.root / VIEWS)), param.id
+
+
+# --- legacy entries with an alias --------------------------------------------------
+
+LEGACY_ALIAS_REGISTRY = """\
+[[group]]
+name = "g"
+canonical = ["from new import Thing"]
+[[group.legacy]]
+import = "from old import Thing as OldThing"
+deadline = 2099-01-01
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        pytest.param("from old import Thing as OldThing\n", "SWS101", id="alias-matches-the-legacy-entry"),
+        pytest.param("from old import Thing\n", "SWS001", id="other-binding-is-not-that-legacy-entry"),
+    ],
+)
+def test_legacy_entry_with_alias(make_registry: MakeRegistry, source: str, code: str) -> None:
+    registry = make_registry(LEGACY_ALIAS_REGISTRY)
+    assert [f.code for f in check_source(source, registry, NO_CONTEXT, today=TODAY)] == [code]
