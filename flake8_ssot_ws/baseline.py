@@ -89,6 +89,14 @@ def keyed(path: str, findings: Sequence[Finding]) -> list[tuple[Entry, Finding]]
     return result
 
 
+def key_reported(path: str, reported: Sequence[Finding], noqa: Sequence[Finding]) -> list[tuple[Entry, Finding]]:
+    """Keys of the findings ``ssot-ws check`` reports (after ``# noqa``). Occurrence indices
+    also count the ``noqa`` ones, as in the plugin, which runs before flake8 applies noqa."""
+    everything = sorted([*reported, *noqa], key=lambda f: (f.line, f.col, f.code, f.message))  # the core's order
+    wanted = {id(finding) for finding in reported}
+    return [(entry, finding) for entry, finding in keyed(path, everything) if id(finding) in wanted]
+
+
 # --- the file format: JSON, one entry per line, sorted --------------------------------
 
 

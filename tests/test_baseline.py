@@ -11,6 +11,7 @@ from flake8_ssot_ws.baseline import BaselineError
 from flake8_ssot_ws.baseline import Entry
 from flake8_ssot_ws.baseline import dumps
 from flake8_ssot_ws.baseline import in_scope_stale
+from flake8_ssot_ws.baseline import key_reported
 from flake8_ssot_ws.baseline import keyed
 from flake8_ssot_ws.baseline import loads
 from flake8_ssot_ws.baseline import update
@@ -267,3 +268,12 @@ def test_update(old, current, scope, entries, added, removed) -> None:
     baseline = None if old is None else Baseline(frozenset(old))
     result = update(baseline, current, scope.__contains__)
     assert (set(result.entries), result.added, result.removed) == (entries, added, removed)
+
+
+def test_key_reported_counts_noqa_findings_like_the_plugin() -> None:
+    """The plugin keys findings before flake8's noqa; check keys the same way."""
+    first = _finding("SWS003 module 'm' imported as a module - x", line=1)
+    hidden = _finding("SWS003 module 'm' imported as a module - x", line=2)
+    last = _finding("SWS003 module 'm' imported as a module - x", line=3)
+    plugin_keys = keyed("a.py", [first, hidden, last])
+    assert key_reported("a.py", [last, first], [hidden]) == [plugin_keys[0], plugin_keys[2]]
