@@ -1,7 +1,7 @@
 """``ssot-ws fix``: files in, safe rewrites out (the rewriting itself is fix.py's pure core).
 
-stdout: the findings left (``path:line:col: CODE message``), or with ``--diff`` only the
-diff. stderr: what was (or would be) rewritten, what was not and why, and one summary line.
+stdout: the findings left in the files as written (``path:line:col: CODE message``);
+with ``--diff`` the diff, with ``--check`` nothing. stderr: what was (or would be) rewritten, what was not and why, and one summary line.
 """
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def _fix_file(path: Path, registry: Registry, today: datetime.date, args: argpar
     totals.fixed += fixed
     totals.files += changed
     totals.left += len(left)
-    if not args.diff:
+    if not (args.diff or args.check):  # positions are those of the file as written
         for finding in left:
             print(f"{path}:{finding.line}:{finding.col + 1}: {finding.message}")
 

@@ -1,0 +1,337 @@
+"""``ssot-ws fix`` end to end through ``main([...])`` on real files in a temporary project."""
+from __future__ import annotations
+
+import ast
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from flake8_ssot_ws import fix
+from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.fix import fix_source
+from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.rules import file_context
+from tests.test_fix import FIX_CASES
+from tests.test_fix import MODULE_PATH
+from tests.test_fix import NOOP_CASES
+from tests.test_fix import REFUSALS
+from tests.test_fix import REGISTRY
+from tests.test_fix import TODAY
+from tests.test_fix import WSM
+
+FIX = ["fix", "--today", TODAY.isoformat()]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "ssot-registry.toml").write_text(REGISTRY, encoding="utf-8")
+    (tmp_path / MODULE_PATH).parent.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _expected_counts(project: Path, source: str) -> tuple[int, int]:
+    registry = load_registry(project / "ssot-registry.toml")
+    result = fix_source(source, registry, file_context(registry, project / MODULE_PATH), today=TODAY)
+    return len(result.fixed), len(result.left)
+
+
+@pytest.mark.parametrize(("source", "expected"), FIX_CASES)
+def test_fix_files(project, capsys, source, expected) -> None:
+    module = project / MODULE_PATH
+    module.write_bytes(source.encode("utf-8"))
+    fixed, left = _expected_counts(project, source)
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_bytes() == expected.encode("utf-8")
+    err = capsys.readouterr().err
+    assert err == f"Rewriting {MODULE_PATH}\nfixed {fixed} findings in 1 files; {left} left (not fixable)\n"
+    # A second run changes nothing (the pre-commit fixer contract).
+    assert main([*FIX, MODULE_PATH]) == (1 if left else 0)
+    assert module.read_bytes() == expected.encode("utf-8")
+    assert capsys.readouterr().err == f"fixed 0 findings in 0 files; {left} left (not fixable)\n"
+
+
+@pytest.mark.parametrize("source", NOOP_CASES)
+def test_fix_files_noop(project, capsys, source) -> None:
+    module = project / MODULE_PATH
+    module.write_bytes(source.encode("utf-8"))
+    _, left = _expected_counts(project, source)
+    assert main([*FIX, MODULE_PATH]) == (1 if left else 0)
+    assert module.read_bytes() == source.encode("utf-8")
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == left
+    assert err == f"fixed 0 findings in 0 files; {left} left (not fixable)\n"
+
+
+@pytest.mark.parametrize(("source", "reason"), REFUSALS)
+def test_refusal_leaves_the_file_byte_identical(project, capsys, source, reason) -> None:
+    module = project / MODULE_PATH
+    module.write_bytes(source.encode("utf-8"))
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_bytes() == source.encode("utf-8")
+    out, err = capsys.readouterr()
+    (finding,) = out.splitlines()
+    position = finding.split(": SWS001 ")[0]
+    assert err == (
+        f"{position}: SWS001 not fixed: {reason}\nfixed 0 findings in 0 files; 1 left (not fixable)\n"
+    )
+
+
+def test_safety_net_leaves_the_file_byte_identical(project, capsys, monkeypatch) -> None:
+    module = project / MODULE_PATH
+    source = b"from app.ws import WebSocketManager\r\n"
+    module.write_bytes(source)
+    monkeypatch.setattr(fix, "rewrite", lambda lines, tree, fixable: ("import (\n", list(fixable), []))
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_bytes() == source
+    err = capsys.readouterr().err
+    assert err.startswith(f"{MODULE_PATH}: not fixed: the fixed source would not parse (")
+    assert err.endswith("\nfixed 0 findings in 0 files; 1 left (not fixable)\n")
+
+
+# --- --diff and --check ---------------------------------------------------------------------
+
+
+def test_diff(project, capsys) -> None:
+    module = project / MODULE_PATH
+    source = "import os\nfrom app.ws.legacy import WebSocketManager as WSM, other\nx = 1\n"
+    module.write_text(source, encoding="utf-8")
+    assert main([*FIX, "--diff", MODULE_PATH]) == 1
+    assert module.read_text(encoding="utf-8") == source
+    out, err = capsys.readouterr()
+    assert out == (
+        f"--- {MODULE_PATH}\n"
+        f"+++ {MODULE_PATH}\n"
+        "@@ -1,3 +1,4 @@\n"
+        " import os\n"
+        "-from app.ws.legacy import WebSocketManager as WSM, other\n"
+        "+from app.ws.unified import UnifiedWebSocketManager as WSM\n"
+        "+from app.ws.legacy import other\n"
+        " x = 1\n"
+    )
+    assert err == "would fix 1 findings in 1 files; 1 left (not fixable)\n"
+
+
+def test_diff_without_final_newline(project, capsys) -> None:
+    (project / MODULE_PATH).write_text("from app.ws import WebSocketManager", encoding="utf-8")
+    assert main([*FIX, "--diff", MODULE_PATH]) == 1
+    assert capsys.readouterr().out == (
+        f"--- {MODULE_PATH}\n"
+        f"+++ {MODULE_PATH}\n"
+        "@@ -1 +1 @@\n"
+        "-from app.ws import WebSocketManager\n"
+        "\\ No newline at end of file\n"
+        f"+{WSM}\n"
+        "\\ No newline at end of file\n"
+    )
+
+
+def test_check(project, capsys) -> None:
+    module = project / MODULE_PATH
+    source = "from app.ws.legacy import WebSocketManager as WSM\n"
+    module.write_text(source, encoding="utf-8")
+    assert main([*FIX, "--check", MODULE_PATH]) == 1
+    assert module.read_text(encoding="utf-8") == source
+    # Left after the fix: the SWS002 of the alias the file chose, for a person to decide.
+    assert capsys.readouterr() == (
+        "",
+        f"Would rewrite {MODULE_PATH}\nwould fix 1 findings in 1 files; 1 left (not fixable)\n",
+    )
+
+
+def test_findings_left_are_printed_at_their_position_in_the_written_file(project, capsys) -> None:
+    (project / MODULE_PATH).write_text("from app.ws.legacy import WebSocketManager as WSM\n", encoding="utf-8")
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert capsys.readouterr().out == (
+        f"{MODULE_PATH}:1:28: SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {WSM!r}\n"
+    )
+
+
+def test_check_clean(project, capsys) -> None:
+    (project / MODULE_PATH).write_text(f"{WSM}\n", encoding="utf-8")
+    assert main([*FIX, "--check"]) == 0
+    assert capsys.readouterr() == ("", "would fix 0 findings in 0 files; 0 left (not fixable)\n")
+
+
+def test_today_decides_between_sws101_and_sws001(project, capsys) -> None:
+    """The legacy entry's deadline is 2099-12-31: a noqa for SWS001 only hides it after that."""
+    module = project / MODULE_PATH
+    source = "from app.ws.legacy import WebSocketManager  # noqa: SWS001\n"
+    module.write_text(source, encoding="utf-8")
+    assert main(["fix", "--check", "--today", "2100-01-01", MODULE_PATH]) == 0
+    assert main(["fix", "--check", "--today", "2099-12-30", MODULE_PATH]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "would fix 1 findings in 1 files; 0 left (not fixable)"
+
+
+# --- what the file keeps: bytes, encoding, mode -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            b"from app.ws import WebSocketManager, b\r\nx = 1\r\n",
+            f"{WSM}\r\nfrom app.ws import b\r\nx = 1\r\n".encode(),
+            id="CRLF",
+        ),
+        pytest.param(
+            b"\xef\xbb\xbffrom app.ws import WebSocketManager\n",
+            f"\ufeff{WSM}\n".encode(),
+            id="UTF-8 BOM",
+        ),
+        pytest.param(
+            b"# -*- coding: latin-1 -*-\nx = '\xe9'\nfrom app.ws import WebSocketManager, b  # \xe9\n",
+            f"# -*- coding: latin-1 -*-\nx = '\xe9'\n{WSM}\nfrom app.ws import b  # \xe9\n".encode("latin-1"),
+            id="latin-1 coding cookie",
+        ),
+    ],
+)
+def test_bytes_kept(project, before, after) -> None:
+    module = project / MODULE_PATH
+    module.write_bytes(before)
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_bytes() == after
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o600, 0o644])
+def test_file_mode_kept(project, mode) -> None:
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    module.chmod(mode)
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert stat.S_IMODE(os.stat(module).st_mode) == mode
+    assert module.read_text(encoding="utf-8") == f"{WSM}\n"
+
+
+def test_symlink_is_followed_not_replaced(project) -> None:
+    real = project / "app" / "svc" / "real.py"
+    real.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    link = project / MODULE_PATH
+    link.symlink_to("real.py")
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == f"{WSM}\n"
+
+
+def test_no_temporary_file_left(project) -> None:
+    (project / MODULE_PATH).write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert sorted(p.name for p in (project / MODULE_PATH).parent.iterdir()) == ["mod.py"]
+
+
+# --- problems: reported, the run goes on ------------------------------------------------------
+
+
+def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
+    directory = project / "app" / "svc"
+    bad_syntax = "from app.ws import (WebSocketManager\n"
+    (directory / "a_bad_syntax.py").write_text(bad_syntax, encoding="utf-8")
+    (directory / "b_not_utf8.py").write_bytes(b"x = 1\ny = 2\nz = '\xff'\n")
+    (directory / "c_dangling.py").symlink_to("missing.py")
+    (directory / "d_fine.py").write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    (project / "app" / "ws").mkdir()
+    exempt = project / "app" / "ws" / "shim.py"
+    exempt.write_text("from app.ws.legacy import WebSocketManager\n", encoding="utf-8")
+    assert main(FIX) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    with pytest.raises(SyntaxError) as syntax_error:
+        ast.parse(bad_syntax)
+    assert err.splitlines() == [
+        f"app/svc/a_bad_syntax.py: SyntaxError: {syntax_error.value}",
+        "app/svc/b_not_utf8.py: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 17: "
+        "invalid start byte",
+        "app/svc/c_dangling.py: FileNotFoundError: [Errno 2] No such file or directory: 'app/svc/c_dangling.py'",
+        "Rewriting app/svc/d_fine.py",
+        "fixed 1 findings in 1 files; 0 left (not fixable)",
+    ]
+    assert (directory / "d_fine.py").read_text(encoding="utf-8") == f"{WSM}\n"
+    assert exempt.read_text(encoding="utf-8") == "from app.ws.legacy import WebSocketManager\n"
+
+
+def test_write_failure_loses_nothing(project, capsys, monkeypatch) -> None:
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+
+    def refuse(source: str, destination: str) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
+    assert sorted(p.name for p in module.parent.iterdir()) == ["mod.py"]
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{MODULE_PATH}:1:20: SWS001 ")
+    assert err == (
+        f"{MODULE_PATH}: not written: PermissionError: [Errno 13] Permission denied\n"
+        "fixed 0 findings in 0 files; 1 left (not fixable)\n"
+    )
+
+
+def test_temporary_file_cannot_be_created(project, capsys, monkeypatch) -> None:
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+
+    def refuse(**kwargs: object) -> tuple[int, str]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{MODULE_PATH}: not written: OSError: [Errno 28] No space left on device"
+    )
+
+
+def test_fixed_source_not_encodable_in_the_file_encoding(tmp_path, monkeypatch, capsys) -> None:
+    (tmp_path / "ssot-registry.toml").write_text(
+        '[[group]]\nname = "g"\ncanonical = ["from app.\u0175s import Thing"]\n', encoding="utf-8"
+    )
+    module = tmp_path / "mod.py"
+    before = b"# coding: latin-1\nfrom app.old import Thing  # \xe9\n"
+    module.write_bytes(before)
+    monkeypatch.chdir(tmp_path)
+    assert main(["fix", "mod.py"]) == 1
+    assert module.read_bytes() == before
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "mod.py: not written: the fixed source cannot be encoded as iso-8859-1 (ordinal not in range(256))"
+    )
+
+
+# --- usage errors ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(["fix", "missing.py"], "missing.py: no such file or directory", id="missing path"),
+        pytest.param(
+            ["fix", "--today", "someday"],
+            "argument --today: expected a date like 2026-03-31, got 'someday' (see 'ssot-ws fix --help')",
+            id="bad date",
+        ),
+        pytest.param(
+            ["fix", "--diff", "--check"],
+            "argument --check: not allowed with argument --diff (see 'ssot-ws fix --help')",
+            id="--diff and --check",
+        ),
+    ],
+)
+def test_usage_errors(project, capsys, argv, message) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {message}\n")
+
+
+def test_registry_option(tmp_path, capsys) -> None:
+    registry = tmp_path / "conf" / "ssot-registry.toml"
+    registry.parent.mkdir()
+    registry.write_text(REGISTRY, encoding="utf-8")
+    module = tmp_path / "conf" / MODULE_PATH
+    module.parent.mkdir(parents=True)
+    module.write_text("from ..ws.legacy import WebSocketManager\n", encoding="utf-8")
+    assert main([*FIX, "--registry", str(registry), str(module)]) == 1
+    assert module.read_text(encoding="utf-8") == f"{WSM}\n"
