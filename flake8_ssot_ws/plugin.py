@@ -26,7 +26,7 @@ from flake8_ssot_ws.rules import check_tree
 from flake8_ssot_ws.rules import file_context
 from flake8_ssot_ws.rules import may_have_findings
 
-SWS900 = "SWS900 internal error in flake8-ssot-ws: {kind}: {error} - please report this bug"
+SWS900 = "SWS900 internal error in flake8-ssot-ws: {error} - please report this bug"
 
 
 class Plugin:
@@ -69,7 +69,7 @@ class Plugin:
         cls.today = datetime.date.today()
         try:
             if options.ssot_registry:
-                cls.registry = load_registry(Path(options.ssot_registry).absolute())
+                cls.registry = load_registry(_registry_path(options.ssot_registry))
             else:
                 found = find_registry(Path.cwd())
                 cls.registry = load_registry(found) if found else None
@@ -86,7 +86,8 @@ class Plugin:
             # flake8 does not guard a plugin's iteration: a crash here would end the whole
             # run with a traceback. Report it on the file (one line) and let the run go on.
             detail = " ".join(str(error).split())
-            results = [(1, 0, SWS900.format(kind=type(error).__name__, error=detail))]
+            described = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+            results = [(1, 0, SWS900.format(error=described))]
         for line, col, message in results:
             yield line, col, message, type(self)
 
@@ -104,3 +105,16 @@ class Plugin:
             # exactly as ssot-ws check computes them.
             findings, _ = self.baseline.split(entry_path(context.relpath, self.filename), findings)
         return findings
+
+
+def _registry_path(option: str) -> Path:
+    """The --ssot-registry file. flake8 makes a configured path absolute (from the config
+    file's folder) only when it holds a separator: a bare ``ssot-registry = rules.toml``
+    arrives as is. When the cwd has no such file, take the nearest one above it, which is
+    where flake8 found its config file."""
+    path = Path(option)
+    if len(path.parts) == 1 and not path.exists():
+        for directory in Path.cwd().parents:
+            if (directory / path).is_file():
+                return directory / path
+    return path.absolute()
