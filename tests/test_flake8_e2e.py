@@ -1,0 +1,182 @@
+"""A few real flake8 runs: registration, config file, noqa/select, stdin, encodings, errors.
+
+flake8 prints 1-based columns (the plugin yields 0-based ones).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from flake8.main.cli import main as flake8_main
+
+from flake8_ssot_ws.plugin import Plugin
+from tests.conftest import EXAMPLE_REGISTRY
+
+FLAKE8 = str(Path(sys.executable).with_name("flake8"))
+# The example registry plus a legacy entry whose deadline is far away (SWS101).
+REGISTRY = EXAMPLE_REGISTRY + """
+[[group.legacy]]
+import = "from app.websocket_core.manager import WebSocketManager"
+deadline = 2099-12-31
+"""
+USE = "'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'"
+FIXABLE = " (fixable with 'ssot-ws fix')"
+SWS001_WSM = (
+    "SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core.websocket_manager'"
+    f" - use {USE}; see issue 1182{FIXABLE}"
+)
+SWS001_CORE = f"SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core' - use {USE}{FIXABLE}"
+SWS003_MGR = (
+    "SWS003 module 'app.websocket_core.manager' imported as a module - import names from their canonical path instead"
+)
+SWS101_MGR = (
+    "SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.manager', allowed until 2099-12-31"
+    f" - use {USE}{FIXABLE}"
+)
+
+BRIDGE = """\
+import os
+
+from ..websocket_core.websocket_manager import WebSocketManager
+from app.websocket_core import manager  # why: legacy
+from app.websocket_core.manager import (
+    WebSocketManager as LegacyManager,
+)
+import app.websocket_core.manager as mgr  # noqa: SWS003
+from app.websocket_core import WebSocketManager  # noqa
+"""
+BRIDGE_FINDINGS = [
+    f"3:48: {SWS001_WSM}",
+    f"4:32: {SWS003_MGR}",
+    f"6:5: {SWS101_MGR}",
+]
+PROJECT = {
+    # A path with a separator in a config file is relative to that file (flake8 does that).
+    "setup.cfg": "[flake8]\nssot-registry = ./ssot.toml\n",
+    "ssot.toml": REGISTRY,
+    "app/__init__.py": "",
+    "app/services/__init__.py": "",
+    "app/services/bridge.py": BRIDGE,
+    "app/websocket_core/websocket_manager.py": "from app.websocket_core import WebSocketManager\n",  # exempt
+}
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    _write(root, dict(PROJECT))
+    return root
+
+
+def flake8(cwd: Path, *args: str, stdin: str | bytes | None = None) -> tuple[list[str], str, int]:
+    result = subprocess.run([FLAKE8, *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+    return result.stdout.decode().splitlines(), result.stderr.decode(), result.returncode
+
+
+def test_version_lists_the_plugin(project: Path) -> None:
+    stdout, _, _ = flake8(project, "--version")
+    assert f"flake8-ssot-ws: {Plugin.version}" in stdout[0]
+
+
+def test_config_file_run(project: Path) -> None:
+    expected = [f"app/services/bridge.py:{finding}" for finding in BRIDGE_FINDINGS]
+    assert flake8(project, "--select", "SWS", "app") == (expected, "", 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(
+            ("--select", "SWS", "--extend-ignore", "SWS101"), BRIDGE_FINDINGS[:2], id="extend-ignore-SWS101"
+        ),
+        pytest.param(("--select", "SWS003"), [BRIDGE_FINDINGS[1]], id="select-one-code"),
+        pytest.param(
+            ("--select", "SWS", "--disable-noqa"),
+            [*BRIDGE_FINDINGS, f"8:8: {SWS003_MGR}", f"9:32: {SWS001_CORE}"],
+            id="disable-noqa-shows-the-suppressed",
+        ),
+    ],
+)
+def test_select_and_ignore(project: Path, args: tuple[str, ...], expected: list[str]) -> None:
+    stdout, stderr, _ = flake8(project, *args, "app/services/bridge.py")
+    assert (stdout, stderr) == ([f"app/services/bridge.py:{line}" for line in expected], "")
+
+
+@pytest.mark.parametrize(
+    ("display_name", "expected"),
+    [
+        pytest.param("app/services/bridge.py", BRIDGE_FINDINGS, id="same-as-on-disk-with-relative-import"),
+        pytest.param("app/websocket_core/websocket_manager.py", [], id="exempt-by-display-name"),
+    ],
+)
+def test_stdin(project: Path, display_name: str, expected: list[str]) -> None:
+    stdout, stderr, _ = flake8(project, "--select", "SWS", "--stdin-display-name", display_name, "-", stdin=BRIDGE.encode())
+    assert (stdout, stderr) == ([f"{display_name}:{line}" for line in expected], "")
+
+
+ENCODINGS: dict[str, str | bytes] = {
+    "app/latin1.py": '# -*- coding: latin-1 -*-\ns = "\xe9"; from app.websocket_core import WebSocketManager\n'.encode(
+        "latin-1"
+    ),
+    "app/bom.py": b"\xef\xbb\xbf# caf\xc3\xa9\nfrom app.websocket_core import WebSocketManager\n",
+    "app/crlf.py": b"import os\r\nfrom app.websocket_core import (\r\n    WebSocketManager)\r\n",
+    "app/broken.py": "from app.websocket_core import WebSocketManager\ndef (:\n",
+    "app/formfeed.py": '"""\x0c"""\n\x0cfrom app.websocket_core import WebSocketManager\n',
+}
+
+
+def test_encodings_line_endings_and_syntax_errors(tmp_path: Path) -> None:
+    _write(tmp_path, {**PROJECT, **ENCODINGS})
+    stdout, stderr, code = flake8(tmp_path, "--select", "SWS,E999", *sorted(ENCODINGS))
+    assert (stdout, stderr, code) == (
+        [
+            "app/bom.py:2:32: " + SWS001_CORE,
+            # The plugin is silent on a file that does not parse; the column is the parser's.
+            f"app/broken.py:2:{5 if sys.version_info < (3, 10) else 6}: E999 SyntaxError: invalid syntax",
+            "app/crlf.py:3:5: " + SWS001_CORE,
+            "app/formfeed.py:2:33: " + SWS001_CORE,
+            # UTF-8 byte columns, as for every flake8 AST plugin: 's = "é"; ' is 10 bytes.
+            "app/latin1.py:2:42: " + SWS001_CORE,
+        ],
+        "",
+        1,
+    )
+
+
+def test_no_registry_is_silent(tmp_path: Path) -> None:
+    _write(tmp_path, {"x.py": "from app.websocket_core.websocket_manager import WebSocketManager\n"})
+    assert flake8(tmp_path, "--isolated", "--select", "SWS", "x.py") == ([], "", 0)
+
+
+def test_bad_registry_is_one_line_and_non_zero_exit(tmp_path: Path) -> None:
+    _write(tmp_path, {"ssot-registry.toml": REGISTRY.replace('deadline = 2099-12-31', 'deadline = "soon"'),
+                      "x.py": "import os\n"})
+    stdout, stderr, code = flake8(tmp_path, "x.py")
+    assert (stdout, stderr, code) == (
+        [],
+        f"flake8-ssot-ws: {tmp_path / 'ssot-registry.toml'}: group[0].legacy[1].deadline:"
+        " expected a TOML date like 2026-03-31, got str 'soon'\n",
+        2,
+    )
+
+
+@pytest.mark.usefixtures("plugin_state")
+def test_in_process(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(project)
+    assert flake8_main(["--select", "SWS", "--jobs", "1", "app/services/bridge.py"]) == 1
+    assert capsys.readouterr() == (
+        "".join(f"app/services/bridge.py:{line}\n" for line in BRIDGE_FINDINGS),
+        "",
+    )
