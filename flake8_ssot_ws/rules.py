@@ -115,7 +115,7 @@ def file_context(registry: Registry, filename: str | Path) -> FileContext:
     for root in registry.src:
         prefix = "" if root == "." else f"{root}/"
         if relpath.startswith(prefix) and relpath.endswith((".py", ".pyi")):
-            parts = relpath[len(prefix) :].rsplit(".", 1)[0].split("/")
+            parts = relpath.removeprefix(prefix).rsplit(".", 1)[0].split("/")
             if is_package:
                 parts.pop()
             if parts and all(part.isidentifier() for part in parts):
@@ -331,12 +331,11 @@ def _expression_findings(
 ) -> Iterable[Finding]:
     """SWS005 (dynamic imports) and, when ``bindings`` is given, SWS007 (attribute paths)."""
     for node in ast.walk(tree):
+        finding = None
         if isinstance(node, ast.Call):
             finding = _dynamic_import(node, registry, context)
         elif bindings and isinstance(node, ast.Attribute):
             finding = _attribute_path(node, registry, bindings)
-        else:
-            continue
         if finding is not None:
             yield finding
 

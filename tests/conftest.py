@@ -1,4 +1,5 @@
 """Shared fixtures: a registry written to a temporary project, and clean plugin state."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 
 flake8 prints 1-based columns (the plugin yields 0-based ones).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -16,11 +17,12 @@ from tests.conftest import EXAMPLE_REGISTRY
 
 FLAKE8 = str(Path(sys.executable).with_name("flake8"))
 # The example registry plus a legacy entry whose deadline is far away (SWS101).
-REGISTRY = EXAMPLE_REGISTRY + """
+LEGACY_ENTRY = """
 [[group.legacy]]
 import = "from app.websocket_core.manager import WebSocketManager"
 deadline = 2099-12-31
 """
+REGISTRY = EXAMPLE_REGISTRY + LEGACY_ENTRY
 USE = "'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'"
 FIXABLE = " (fixable with 'ssot-ws fix')"
 SWS001_WSM = (
@@ -98,9 +100,7 @@ def test_config_file_run(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        pytest.param(
-            ("--select", "SWS", "--extend-ignore", "SWS101"), BRIDGE_FINDINGS[:2], id="extend-ignore-SWS101"
-        ),
+        pytest.param(("--select", "SWS", "--extend-ignore", "SWS101"), BRIDGE_FINDINGS[:2], id="extend-ignore-SWS101"),
         pytest.param(("--select", "SWS003"), [BRIDGE_FINDINGS[1]], id="select-one-code"),
         pytest.param(
             ("--select", "SWS", "--disable-noqa"),
@@ -122,7 +122,9 @@ def test_select_and_ignore(project: Path, args: tuple[str, ...], expected: list[
     ],
 )
 def test_stdin(project: Path, display_name: str, expected: list[str]) -> None:
-    stdout, stderr, _ = flake8(project, "--select", "SWS", "--stdin-display-name", display_name, "-", stdin=BRIDGE.encode())
+    stdout, stderr, _ = flake8(
+        project, "--select", "SWS", "--stdin-display-name", display_name, "-", stdin=BRIDGE.encode()
+    )
     assert (stdout, stderr) == ([f"{display_name}:{line}" for line in expected], "")
 
 
@@ -161,13 +163,17 @@ def test_no_registry_is_silent(tmp_path: Path) -> None:
 
 
 def test_bad_registry_is_one_line_and_non_zero_exit(tmp_path: Path) -> None:
-    _write(tmp_path, {"ssot-registry.toml": REGISTRY.replace('deadline = 2099-12-31', 'deadline = "soon"'),
-                      "x.py": "import os\n"})
+    _write(
+        tmp_path,
+        {"ssot-registry.toml": REGISTRY.replace("deadline = 2099-12-31", 'deadline = "soon"'), "x.py": "import os\n"},
+    )
     stdout, stderr, code = flake8(tmp_path, "x.py")
     assert (stdout, stderr, code) == (
         [],
-        f"flake8-ssot-ws: {tmp_path / 'ssot-registry.toml'}: group[0].legacy[1].deadline:"
-        " expected a TOML date like 2026-03-31, got str 'soon'\n",
+        (
+            f"flake8-ssot-ws: {tmp_path / 'ssot-registry.toml'}: group[0].legacy[1].deadline:"
+            " expected a TOML date like 2026-03-31, got str 'soon'\n"
+        ),
         2,
     )
 

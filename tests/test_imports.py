@@ -1,4 +1,5 @@
 """Import records: alias positions (the Python 3.9 token path), relative imports, bindings."""
+
 from __future__ import annotations
 
 import ast
@@ -77,8 +78,11 @@ def test_mismatched_lines_fall_back_to_the_statement_position(lines: list[str]) 
         pytest.param("", [], id="empty"),
         pytest.param("a\nb", ["a\n", "b"], id="no-final-newline"),
         pytest.param("a\r\nb\rc\n", ["a\r\n", "b\r", "c\n"], id="CRLF-and-CR"),
-        pytest.param("a\x0cb\x0b\x1c\x1d\x1e\x85\u2028\u2029\nc\n", ["a\x0cb\x0b\x1c\x1d\x1e\x85\u2028\u2029\n", "c\n"],
-                     id="characters-str-splitlines-would-split-at"),
+        pytest.param(
+            "a\x0cb\x0b\x1c\x1d\x1e\x85\u2028\u2029\nc\n",
+            ["a\x0cb\x0b\x1c\x1d\x1e\x85\u2028\u2029\n", "c\n"],
+            id="characters-str-splitlines-would-split-at",
+        ),
     ],
 )
 def test_source_lines(source: str, expected: list[str]) -> None:

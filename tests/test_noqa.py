@@ -1,4 +1,5 @@
 """``# noqa`` for the standalone commands: flake8's semantics, checked against flake8 itself."""
+
 from __future__ import annotations
 
 import datetime
@@ -39,14 +40,16 @@ SPLIT = [
         "import a, \\\n    b  # noqa\n", [(1, "SWS001"), (2, "SWS001")], [], id="backslash-continuation-joins-lines"
     ),
     pytest.param(
-        "from a import (b,\n    c)  # noqa\n", [(1, "SWS001"), (2, "SWS001")], [(1, "SWS001")],
+        "from a import (b,\n    c)  # noqa\n",
+        [(1, "SWS001"), (2, "SWS001")],
+        [(1, "SWS001")],
         id="parentheses-do-not-join-lines",
     ),
+    pytest.param('import a; x = """\n# noqa"""\n', [(1, "SWS001")], [], id="multi-line-string-joins-its-lines"),
     pytest.param(
-        'import a; x = """\n# noqa"""\n', [(1, "SWS001")], [], id="multi-line-string-joins-its-lines"
-    ),
-    pytest.param(
-        '"""\x0c"""\nimport a  # noqa\nimport b\n', [(2, "SWS001"), (3, "SWS001")], [(3, "SWS001")],
+        '"""\x0c"""\nimport a  # noqa\nimport b\n',
+        [(2, "SWS001"), (3, "SWS001")],
+        [(3, "SWS001")],
         id="form-feed-does-not-shift-lines",
     ),
     pytest.param("# flake8: noqa\nimport a\n", [(2, "SWS001")], [], id="file-level"),
@@ -59,9 +62,7 @@ SPLIT = [
 
 
 @pytest.mark.parametrize(("source", "findings", "expected"), SPLIT)
-def test_split_noqa(
-    source: str, findings: list[tuple[int, str]], expected: list[tuple[int, str]]
-) -> None:
+def test_split_noqa(source: str, findings: list[tuple[int, str]], expected: list[tuple[int, str]]) -> None:
     all_findings = [finding(line, code) for line, code in findings]
     kept, suppressed = split_noqa(all_findings, source)
     assert [(f.line, f.code) for f in kept] == expected
@@ -74,7 +75,8 @@ LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager"
 MODULE = "import app.websocket_core.manager"
 AGREE = {
     "case_blanket.py": f"{LEGACY}  # noqa\n{MODULE}\n",
-    "case_specific.py": f"import app.websocket_core.manager, app.websocket_core.websocket_manager  # noqa: SWS003\n{LEGACY}\n",
+    "case_specific.py": f"import app.websocket_core.manager, app.websocket_core.websocket_manager  # noqa: SWS003\n"
+    f"{LEGACY}\n",
     "case_prefix.py": f"{LEGACY}  # noqa: SWS\n{MODULE}  # noqa: SWS00\n",
     "case_lowercase.py": f"{LEGACY}  # NoQA: sws001,sws101\n{MODULE}  # NOQA:SWS003\n",
     "case_other.py": f"{LEGACY}  # noqa: E501\n",
@@ -93,7 +95,10 @@ def flake8_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Registry, d
         (root / name).write_text(source, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", "--select", "SWS", "--format", "%(path)s|%(row)d|%(code)s", "."],
-        cwd=root, capture_output=True, text=True, check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.stderr == ""
     reported: dict[str, list[tuple[int, str]]] = {name: [] for name in AGREE}

@@ -3,6 +3,7 @@
 Columns are 0-based here (flake8 adds 1 when it prints). Real flake8 runs are in
 test_flake8_e2e.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -111,8 +112,9 @@ def test_parse_options_refreshes_today(loaded: Registry) -> None:
     ("text", "expected"),
     [
         pytest.param("exempt = []\n", "{file}: group: no [[group]] defined: nothing to check", id="invalid"),
-        pytest.param("[[group]\n", "{file}:1:8: invalid TOML: Expected ']]' at the end of an array declaration",
-                     id="not-TOML"),
+        pytest.param(
+            "[[group]\n", "{file}:1:8: invalid TOML: Expected ']]' at the end of an array declaration", id="not-TOML"
+        ),
     ],
 )
 def test_bad_registry_is_one_line_and_exit_2(
@@ -129,10 +131,13 @@ def test_bad_registry_is_one_line_and_exit_2(
 def test_missing_registry_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         Plugin.parse_options(options(str(tmp_path / "nope.toml")))
-    assert capsys.readouterr().err == f"flake8-ssot-ws: {tmp_path / 'nope.toml'}: cannot read: No such file or directory\n"
+    assert (
+        capsys.readouterr().err == f"flake8-ssot-ws: {tmp_path / 'nope.toml'}: cannot read: No such file or directory\n"
+    )
 
 
 # --- a crash in the core is one finding, not a flake8 traceback ------------------------
+
 
 @pytest.mark.parametrize(
     ("error", "described"),
@@ -159,6 +164,7 @@ def test_internal_error_is_SWS900(
 
 
 # --- flake8's own option parsing (config file, normalised paths) ------------------------
+
 
 def test_options_from_flake8_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "conf").mkdir()

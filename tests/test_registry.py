@@ -1,4 +1,5 @@
 """The TOML registry: discovery, loading, validation errors word for word, derived tables."""
+
 from __future__ import annotations
 
 import datetime
@@ -105,7 +106,8 @@ ERRORS = [
         'src = ["."]\nsrc = ["."]\n', "{file}:2:12: invalid TOML: Cannot overwrite a value", id="toml-duplicate-key"
     ),
     pytest.param(
-        b"name = '\xff'\n", "{file}: cannot read: 'utf-8' codec can't decode byte 0xff in position 8: invalid start byte",
+        b"name = '\xff'\n",
+        "{file}: cannot read: 'utf-8' codec can't decode byte 0xff in position 8: invalid start byte",
         id="not-UTF-8",
     ),
     # unknown keys
@@ -123,8 +125,12 @@ ERRORS = [
         id="unknown-legacy-key",
     ),
     # wrong types
-    pytest.param('exempt = "a.py"\n' + GROUP, "{file}: exempt: expected an array of strings, got str 'a.py'", id="exempt-str"),
-    pytest.param("exempt = [1]\n" + GROUP, "{file}: exempt[0]: expected a non-empty string, got int 1", id="exempt-int"),
+    pytest.param(
+        'exempt = "a.py"\n' + GROUP, "{file}: exempt: expected an array of strings, got str 'a.py'", id="exempt-str"
+    ),
+    pytest.param(
+        "exempt = [1]\n" + GROUP, "{file}: exempt[0]: expected a non-empty string, got int 1", id="exempt-int"
+    ),
     pytest.param('src = [" "]\n' + GROUP, "{file}: src[0]: expected a non-empty string, got str ' '", id="src-blank"),
     pytest.param(
         'src = ["../lib"]\n' + GROUP,
@@ -132,7 +138,8 @@ ERRORS = [
         id="src-outside",
     ),
     pytest.param(
-        'src = ["/abs"]\n' + GROUP, "{file}: src[0]: expected a path inside the registry's folder, got '/abs'",
+        'src = ["/abs"]\n' + GROUP,
+        "{file}: src[0]: expected a path inside the registry's folder, got '/abs'",
         id="src-absolute",
     ),
     pytest.param("group = 1\n", "{file}: group: expected an array of tables ([[group]])", id="group-int"),
@@ -140,7 +147,8 @@ ERRORS = [
     pytest.param("exempt = []\n", "{file}: group: no [[group]] defined: nothing to check", id="no-group"),
     pytest.param("group = []\n", "{file}: group: no [[group]] defined: nothing to check", id="empty-group-array"),
     pytest.param(
-        '[[group]]\ncanonical = ["from a import B"]\n', "{file}: group[0].name: required key is missing",
+        '[[group]]\ncanonical = ["from a import B"]\n',
+        "{file}: group[0].name: required key is missing",
         id="name-missing",
     ),
     pytest.param(
@@ -149,7 +157,8 @@ ERRORS = [
         id="name-int",
     ),
     pytest.param(
-        '[[group]]\nname = "g"\n', "{file}: group[0].canonical: at least one canonical import is required",
+        '[[group]]\nname = "g"\n',
+        "{file}: group[0].canonical: at least one canonical import is required",
         id="canonical-missing",
     ),
     pytest.param(
@@ -161,15 +170,18 @@ ERRORS = [
         GROUP + 'watch = "C*"\n', "{file}: group[0].watch: expected an array of strings, got str 'C*'", id="watch-str"
     ),
     pytest.param(
-        GROUP + 'watch-modules = ["a..b"]\n', "{file}: group[0].watch-modules[0]: not a dotted module name: 'a..b'",
+        GROUP + 'watch-modules = ["a..b"]\n',
+        "{file}: group[0].watch-modules[0]: not a dotted module name: 'a..b'",
         id="watch-module-not-dotted",
     ),
     pytest.param(
-        GROUP + 'legacy = "x"\n', "{file}: group[0].legacy: expected an array of tables ([[group.legacy]])",
+        GROUP + 'legacy = "x"\n',
+        "{file}: group[0].legacy: expected an array of tables ([[group.legacy]])",
         id="legacy-str",
     ),
     pytest.param(
-        GROUP + "[[group.legacy]]\nuse = 'from a.b import C'\n", "{file}: group[0].legacy[0].import: required key is missing",
+        GROUP + "[[group.legacy]]\nuse = 'from a.b import C'\n",
+        "{file}: group[0].legacy[0].import: required key is missing",
         id="legacy-import-missing",
     ),
     pytest.param(
@@ -253,13 +265,15 @@ ERRORS = [
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from a.b import C as C"\n',
-        "{file}: group[0].legacy[0].import: identical to the canonical import group[0].canonical[0]: 'from a.b import C'",
+        "{file}: group[0].legacy[0].import: identical to the canonical import group[0].canonical[0]:"
+        " 'from a.b import C'",
         id="legacy-identical-to-canonical",
     ),
     pytest.param(
         GROUP + '[[group]]\nname = "h"\ncanonical = ["from x import D"]\n'
         '[[group.legacy]]\nimport = "from a.b import C"\nuse = "from x import D"\n',
-        "{file}: group[1].legacy[0].import: identical to the canonical import group[0].canonical[0]: 'from a.b import C'",
+        "{file}: group[1].legacy[0].import: identical to the canonical import group[0].canonical[0]:"
+        " 'from a.b import C'",
         id="legacy-identical-to-canonical-of-another-group",
     ),
     pytest.param(
@@ -309,7 +323,8 @@ PYPROJECT_ERRORS = [
     pytest.param("tool = 1\n", "{file}: no [tool.flake8-ssot-ws] table", id="tool-not-a-table"),
     pytest.param("[tool]\nflake8-ssot-ws = 1\n", "{file}: tool.flake8-ssot-ws: expected a table", id="not-a-table"),
     pytest.param(
-        "[tool.flake8-ssot-ws]\nexempt = 1\n", "{file}: exempt: expected an array of strings, got int 1",
+        "[tool.flake8-ssot-ws]\nexempt = 1\n",
+        "{file}: exempt: expected an array of strings, got int 1",
         id="keys-are-named-inside-the-table",
     ),
 ]
@@ -361,8 +376,11 @@ DISCOVERY = [
     pytest.param(
         {"pyproject.toml": "tool = 1\n", "ssot-registry.toml": GROUP}, "ssot-registry.toml", id="tool-not-a-table"
     ),
-    pytest.param({"ssot-registry.toml": GROUP, "a/b/pyproject.toml": "[tool.black]\n"}, "ssot-registry.toml",
-                 id="walks-up-past-an-unrelated-pyproject"),
+    pytest.param(
+        {"ssot-registry.toml": GROUP, "a/b/pyproject.toml": "[tool.black]\n"},
+        "ssot-registry.toml",
+        id="walks-up-past-an-unrelated-pyproject",
+    ),
     pytest.param({"pyproject.toml": TABLE, "a/ssot-registry.toml": GROUP}, "a/ssot-registry.toml", id="nearest-wins"),
     pytest.param({"a/b/ssot-registry.toml": GROUP}, "a/b/ssot-registry.toml", id="in-the-start-directory"),
 ]
@@ -383,10 +401,12 @@ def test_invalid_pyproject_met_during_discovery(tmp_path: Path) -> None:
     _write(tmp_path, {"ssot-registry.toml": GROUP, "a/pyproject.toml": "[tool\n"})
     with pytest.raises(RegistryError) as caught:
         find_registry(tmp_path / "a")
-    assert str(caught.value) == f"{tmp_path / 'a/pyproject.toml'}:1:6: invalid TOML: Expected ']' at the end of a table declaration"
+    expected = f"{tmp_path / 'a/pyproject.toml'}:1:6: invalid TOML: Expected ']' at the end of a table declaration"
+    assert str(caught.value) == expected
 
 
 # --- loading once -------------------------------------------------------------------
+
 
 def test_loaded_once_per_file_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "ssot-registry.toml"
@@ -401,16 +421,20 @@ def test_loaded_once_per_file_version(tmp_path: Path, monkeypatch: pytest.Monkey
 
 # --- derived lookup tables and the text prefilter -------------------------------------
 
+
 def test_example_lookup_tables(make_registry: MakeRegistry) -> None:
     registry = make_registry(EXAMPLE_REGISTRY)
     (group,) = registry.groups
     assert registry.needles == ("WebSocketManager", "__import__", "import_module", "manager")
     assert sorted(registry.literal_names) == ["UnifiedWebSocketManager", "WebSocketManager", "get_websocket_manager"]
-    assert sorted(registry.star_modules) == sorted(group.modules) == [
-        "app.websocket_core.manager",
-        UNIFIED,
-        "app.websocket_core.websocket_manager",
-    ]
+    assert sorted(registry.star_modules) == sorted(group.modules)
+    assert sorted(group.modules) == (
+        [
+            "app.websocket_core.manager",
+            UNIFIED,
+            "app.websocket_core.websocket_manager",
+        ]
+    )
     assert sorted(registry.watched_modules) == ["app.websocket_core.manager", "app.websocket_core.websocket_manager"]
     assert registry.group_of("ThreadWebSocketManager") is group
     assert registry.group_of("get_websocket_manager") is group
@@ -423,8 +447,11 @@ def test_example_lookup_tables(make_registry: MakeRegistry) -> None:
     ("group", "needles"),
     [
         pytest.param(GROUP, ("C", "b"), id="literal-names-and-module-component"),
-        pytest.param(GROUP + 'watch-modules = ["x.handlers"]\n', ("C", "__import__", "b", "handlers", "import_module"),
-                     id="watched-modules-add-dynamic-importers"),
+        pytest.param(
+            GROUP + 'watch-modules = ["x.handlers"]\n',
+            ("C", "__import__", "b", "handlers", "import_module"),
+            id="watched-modules-add-dynamic-importers",
+        ),
         pytest.param(GROUP + 'watch = ["[A-Z]*Manager"]\n', ("C", "Manager", "b"), id="bracket-set-skipped"),
         pytest.param(GROUP + 'watch = ["Web*Socket?Mgr"]\n', ("C", "Socket", "b"), id="longest-literal-run"),
         pytest.param(GROUP + 'watch = ["*"]\n', (), id="glob-without-literal-part-disables-the-prefilter"),

@@ -5,6 +5,7 @@ strings (0-based UTF-8 byte columns, as the AST and every flake8 AST plugin repo
 The file is ``app/services/views.py`` under the registry (module ``app.services.views``)
 unless a case says otherwise; ``today`` is fixed before the legacy deadline.
 """
+
 from __future__ import annotations
 
 import ast
@@ -35,7 +36,7 @@ TODAY = datetime.date(2026, 1, 1)  # before the legacy deadline, 2026-03-31
 VIEWS = "app/services/views.py"
 
 # The issue's registry plus a group whose name "Event" two canonical imports provide.
-RULES_REGISTRY = EXAMPLE_REGISTRY + """
+EVENTS_GROUP = """
 [[group]]
 name = "events"
 canonical = [
@@ -43,6 +44,7 @@ canonical = [
   "from app.events.queue import Event as QueueEvent",
 ]
 """
+RULES_REGISTRY = EXAMPLE_REGISTRY + EVENTS_GROUP
 
 WSM = "app.websocket_core.websocket_manager"
 MGR = "app.websocket_core.manager"
@@ -373,9 +375,7 @@ FORMS = [
     ),
     pytest.param(
         "import app\nx = app.websocket_core.manager.get_websocket_manager()\n",
-        [
-            f"2:4: {sws007('app.websocket_core.manager.get_websocket_manager', MGR + '.get_websocket_manager', USE_GET)}"
-        ],
+        [f"2:4: {sws007('app.websocket_core.manager.get_websocket_manager', MGR + '.get_websocket_manager', USE_GET)}"],
         id="SWS007-long-dotted-path-from-top-package",
     ),
     pytest.param(
@@ -561,8 +561,12 @@ def test_outside_the_registry_relative_imports_are_not_resolved(registry: Regist
 
 # --- the data the other commands build on ---------------------------------------
 
+
 def test_finding_carries_group_legacy_key_and_fix(registry: Registry) -> None:
-    source = "import os\nif x:\n    from app.websocket_core.websocket_manager import (helper,\n        WebSocketManager as WSM)\n"
+    source = (
+        "import os\nif x:\n    from app.websocket_core.websocket_manager import (helper,\n"
+        "        WebSocketManager as WSM)\n"
+    )
     (finding,) = check_source(source, registry, file_context(registry, registry.root / VIEWS), today=TODAY)
     assert finding == Finding(
         line=4,
