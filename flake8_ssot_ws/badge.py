@@ -3,6 +3,7 @@
 Written by ``ssot-ws report --badge PATH`` so a README can show the compliance without a
 third-party service. Pure: numbers in, SVG text out.
 """
+
 from __future__ import annotations
 
 from xml.sax.saxutils import escape

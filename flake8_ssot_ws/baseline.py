@@ -13,6 +13,7 @@ editing a ``use``, ``reason`` or ``deadline`` in the registry keeps entries matc
 computed from one file's findings alone (before ``# noqa``), which is all the flake8
 plugin sees, so the plugin and ``ssot-ws check`` key every finding identically.
 """
+
 from __future__ import annotations
 
 import json

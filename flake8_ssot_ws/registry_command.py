@@ -5,6 +5,7 @@ The document is generated, never written by hand, and ``--check FILE`` (the
 cannot drift from the registry the checks enforce. It holds nothing that changes by
 itself (no date, no absolute path): the same registry always gives the same bytes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,7 +91,10 @@ def render_markdown(registry: Registry) -> str:
         out += [f"- `{pattern}`" for pattern in registry.exempt]
     else:
         out.append("None: every file is checked.")
-    out += ["", f"Source roots: {_codes(registry.src)} (a file's module name is its path under the first that holds it)."]
+    out += [
+        "",
+        f"Source roots: {_codes(registry.src)} (a file's module name is its path under the first that holds it).",
+    ]
     return "\n".join(out) + "\n"
 
 

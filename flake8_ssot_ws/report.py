@@ -15,6 +15,7 @@ Pure: every number is computed here, once, from the same findings ``check`` repo
 
 Exempt files are not counted: the core does not look inside them.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -185,4 +186,3 @@ def _legacy(facts: Sequence[FileFacts], registry: Registry, today: datetime.date
         for group in registry.groups
         for entry in group.legacy
     )
-

@@ -1,5 +1,6 @@
 """Renderers of a ``Report``: text, markdown and JSON. Formatting only: every number
 comes from report.build_report."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The baseline (pure): keys that survive edits, the file format, the shrink-only ratchet."""
+
 from __future__ import annotations
 
 import datetime
@@ -196,8 +197,11 @@ def test_dumps_and_round_trip(entries, text) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("{\n  oops", "b.json:2:3: invalid JSON: Expecting property name enclosed in double quotes",
-                     id="bad JSON names line and column"),
+        pytest.param(
+            "{\n  oops",
+            "b.json:2:3: invalid JSON: Expecting property name enclosed in double quotes",
+            id="bad JSON names line and column",
+        ),
         pytest.param("[]", "b.json: expected a JSON object with 'version' and 'findings'", id="not an object"),
         pytest.param('{"findings": []}', "b.json: version: expected 1, got None", id="no version"),
         pytest.param('{"version": 2, "findings": []}', "b.json: version: expected 1, got 2", id="future version"),

@@ -1,4 +1,5 @@
 """The flake8 plugin honours ``ssot-baseline = FILE``: in process, and through real flake8."""
+
 from __future__ import annotations
 
 import argparse
@@ -90,8 +91,11 @@ def test_parse_options_reads_the_baseline(baseline_state, example_registry, tmp_
     [
         pytest.param(None, "{b}: no such file (create it with 'ssot-ws check --write-baseline {b}')", id="missing"),
         pytest.param(b"{", "{b}:1:2: invalid JSON: Expecting property name enclosed in double quotes", id="bad JSON"),
-        pytest.param(b"\xff", "{b}: cannot read: 'utf-8' codec can't decode byte 0xff in position 0: invalid start "
-                     "byte", id="not UTF-8"),
+        pytest.param(
+            b"\xff",
+            "{b}: cannot read: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+            id="not UTF-8",
+        ),
         pytest.param("dir", "{b}: cannot read: Is a directory", id="a directory"),
     ],
 )

@@ -10,6 +10,7 @@ tests/fixtures/report/ (today = 2026-06-01; comments in each file say what it ho
     app/sub/d.py  SWS004; SWS007                             -
     pkg/*.py, plain.py: nothing tracked; pkg/shim.py: exempt (its legacy import is not counted)
 """
+
 from __future__ import annotations
 
 import datetime
@@ -71,8 +72,14 @@ NUMBERS = [
     pytest.param(
         ("overall", "by_code"),
         {
-            "SWS001": 3, "SWS002": 1, "SWS003": 1, "SWS004": 1,
-            "SWS005": 1, "SWS006": 1, "SWS007": 1, "SWS101": 2,
+            "SWS001": 3,
+            "SWS002": 1,
+            "SWS003": 1,
+            "SWS004": 1,
+            "SWS005": 1,
+            "SWS006": 1,
+            "SWS007": 1,
+            "SWS101": 2,
         },
         id="overall by code",
     ),

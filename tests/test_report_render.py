@@ -1,4 +1,5 @@
 """Renderers of the report (text, markdown, JSON) and the SVG badge: exact output."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -100,9 +101,12 @@ MARKDOWN = """\
 
 | group | entry | remaining | deadline | due | legacy import | use instead | reason |
 | --- | --- | --: | --- | --- | --- | --- | --- |
-| ws | group[0].legacy[0] | 2 | 2026-03-31 | 62 days overdue | `from pkg.old_ws import Manager` | `from pkg.ws import Manager` | issue 7 |
-| ws | group[0].legacy[1] | 2 | 2030-01-01 | 1310 days left | `from pkg.compat import Manager` | `from pkg.ws import Manager` |  |
-| config | group[1].legacy[0] | 1 | - | no deadline | `from pkg.settings import settings` | `from pkg.config import settings` |  |
+| ws | group[0].legacy[0] | 2 | 2026-03-31 | 62 days overdue | \
+`from pkg.old_ws import Manager` | `from pkg.ws import Manager` | issue 7 |
+| ws | group[0].legacy[1] | 2 | 2030-01-01 | 1310 days left | \
+`from pkg.compat import Manager` | `from pkg.ws import Manager` |  |
+| config | group[1].legacy[0] | 1 | - | no deadline | \
+`from pkg.settings import settings` | `from pkg.config import settings` |  |
 """
 
 EMPTY_TEXT = """\
@@ -148,7 +152,15 @@ def test_json_is_the_documented_document(report) -> None:
     assert json.loads(text) == report_json(report)
     assert text.startswith('{\n  "schema": 1,\n  "today": "2026-06-01",\n')
     assert list(json.loads(text)) == [
-        "schema", "today", "registry", "files", "overall", "groups", "top_directories", "top_files", "legacy",
+        "schema",
+        "today",
+        "registry",
+        "files",
+        "overall",
+        "groups",
+        "top_directories",
+        "top_files",
+        "legacy",
     ]
 
 
