@@ -1,0 +1,135 @@
+"""Property test of ``ssot-ws fix``: legacy imports inserted into arbitrary valid programs.
+
+hypothesmith generates programs from Python's grammar; legacy imports of several forms go
+in before a random statement of the program (at any depth, at its indentation) and inside
+a function added at the end. Whatever
+the program, the fix must parse, be idempotent, leave no fixable finding, keep every name
+that imports bind, and leave everything that is not an import statement as it was.
+"""
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import hypothesmith
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import assume
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from flake8_ssot_ws.fix import bound_names
+from flake8_ssot_ws.fix import fix_source
+from flake8_ssot_ws.imports import source_lines
+from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.rules import FileContext
+from flake8_ssot_ws.rules import check_source
+from flake8_ssot_ws.rules import file_context
+from tests.test_fix import MODULE_PATH
+from tests.test_fix import REGISTRY
+from tests.test_fix import TODAY
+
+FORMS = [
+    "from app.ws.legacy import WebSocketManager",
+    "from app.ws import WebSocketManager as WSM",
+    "from app.ws import WebSocketManager, other_thing",
+    "from app.ws import other_thing, get_websocket_manager, WebSocketManager  # keep me",
+    "from ..ws.legacy import WebSocketManager as Manager",
+    "from app.compat import WebSocketManager, Session, other_thing",
+    "from app.ws import (\n    other_thing,  # other\n    WebSocketManager as WSM,  # manager\n)",
+    "from app.ws import \\\n    WebSocketManager, \\\n    other_thing",
+    "x_ = 1; from app.ws import WebSocketManager, other_thing",
+]
+# Built once: building the grammar strategy costs about a second.
+PROGRAMS = hypothesmith.from_grammar()
+SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Registry, FileContext]:
+    root: Path = tmp_path_factory.mktemp("property")
+    (root / "ssot-registry.toml").write_text(REGISTRY, encoding="utf-8")
+    registry = load_registry(root / "ssot-registry.toml")
+    return registry, file_context(registry, root / MODULE_PATH)
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+@st.composite
+def programs_with_legacy_imports(draw: st.DrawFn) -> str:
+    program = draw(PROGRAMS)
+    assume(_parses(program))
+    if program and not program.endswith(("\n", "\r")):
+        program += "\n"
+    lines = source_lines(program)
+    # Before any statement that starts its line, at any depth, at its own indentation.
+    spots = [(0, "")]
+    for node in ast.walk(ast.parse(program)):
+        if isinstance(node, ast.stmt):
+            prefix = lines[node.lineno - 1].encode("utf-8")[: node.col_offset].decode("utf-8")
+            if not prefix.strip():
+                spots.append((node.lineno - 1, prefix))
+    index, indentation = draw(st.sampled_from(spots))
+    lines.insert(index, textwrap.indent(draw(st.sampled_from(FORMS)), indentation) + "\n")
+    in_function = textwrap.indent(draw(st.sampled_from(FORMS)), "    ")
+    source = "".join(lines) + f"\n\ndef _probe_():\n{in_function}\n    return 1\n"
+    assume(_parses(source))
+    return source
+
+
+def _without_imports(tree: ast.Module) -> str:
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                setattr(node, field, [s for s in block if not isinstance(s, (ast.Import, ast.ImportFrom))])
+    return ast.dump(tree)
+
+
+def check_fix_properties(project: tuple[Registry, FileContext], source: str) -> None:
+    registry, context = project
+    result = fix_source(source, registry, context, today=TODAY)
+    assert (result.problem, result.refused) == (None, ())
+    assert result.changed
+    new_tree = ast.parse(result.source)  # it parses
+    old_tree = ast.parse(source)
+    assert bound_names(new_tree) == bound_names(old_tree)
+    assert _without_imports(new_tree) == _without_imports(old_tree)
+    kept, _ = split_noqa(check_source(result.source, registry, context, today=TODAY), result.source)
+    assert [f for f in kept if f.fix is not None] == []
+    again = fix_source(result.source, registry, context, today=TODAY)
+    assert (again.changed, again.source) == (False, result.source)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # generated programs are odd on purpose
+@settings(max_examples=100, **SETTINGS)
+@given(source=programs_with_legacy_imports())
+def test_fix_properties(project, source) -> None:
+    check_fix_properties(project, source)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+def test_fix_properties_many(project, request) -> None:
+    if "slow" not in request.config.getoption("markexpr"):
+        pytest.skip("a few thousand examples: run with -m slow")
+
+    @settings(max_examples=3000, **SETTINGS)
+    @given(source=programs_with_legacy_imports())
+    def many(source: str) -> None:
+        check_fix_properties(project, source)
+
+    many()
