@@ -14,6 +14,7 @@ the same core before anyone writes it. Layout rules, documented in the README:
 - a comment on the line of a removed name moves to the end of that name's new import line
   (with ``; `` joining it stays where it was).
 """
+
 from __future__ import annotations
 
 import ast
@@ -187,10 +188,11 @@ def _rewrite_statement(work: list[str], node: ImportStatement, findings: list[Fi
     start = _char_index(work[first - 1], node.col_offset)
     end = _char_index(work[last - 1], node.end_col_offset or 0)
     prefix, suffix = work[first - 1][:start], work[last - 1][end:]
+    statement_lines = slice(first - 1, last)
     if first == last:
         segment = work[first - 1][start:end]
     else:
-        segment = work[first - 1][start:] + "".join(work[first : last - 1]) + work[last - 1][:end]
+        segment = work[first - 1][start:] + "".join(work[statement_lines][1:-1]) + work[last - 1][:end]
     # Own lines only when the statement starts its logical line: not after code on the
     # same line, and not after a backslash continuation (or a comment ending in one).
     own_lines = not prefix.strip() and not (first > 1 and lines[first - 2].rstrip("\r\n").endswith("\\"))
@@ -202,10 +204,10 @@ def _rewrite_statement(work: list[str], node: ImportStatement, findings: list[Fi
     if own_lines:
         newline = _line_ending(lines[first - 1]) or _line_ending(lines[0]) or "\n"
         before = "".join(f"{prefix}{spec.text}{comment}{newline}" for spec, comment in split_off)
-        work[first - 1 : last] = [f"{before}{prefix}{new_segment}{suffix}"]
+        work[statement_lines] = [f"{before}{prefix}{new_segment}{suffix}"]
     else:
         joined = "".join(f"{spec.text}; " for spec, _ in split_off)
-        work[first - 1 : last] = [f"{prefix}{joined}{new_segment}{suffix}"]
+        work[statement_lines] = [f"{prefix}{joined}{new_segment}{suffix}"]
 
 
 def _has_lone_cr(line: str) -> bool:
@@ -213,7 +215,8 @@ def _has_lone_cr(line: str) -> bool:
 
 
 def _line_ending(line: str) -> str:
-    return line[len(line.rstrip("\r\n")) :]
+    end = len(line.rstrip("\r\n"))
+    return line[end:]
 
 
 def _char_index(line: str, byte_offset: int) -> int:
@@ -241,7 +244,8 @@ def _parse(tokens: list[Token]) -> tuple[int, int, list[_Alias]]:
     code = [index for index, token in enumerate(tokens) if token.name not in _NOT_CODE]
     words = [tokens[index].src for index in code]
     at = words.index("import")
-    rest = code[at + 1 :]
+    after_import = at + 1
+    rest = code[after_import:]
     if words[at + 1] == "(":
         rest = rest[1:-1]
     aliases: list[_Alias] = []

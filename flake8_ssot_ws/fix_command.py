@@ -1,8 +1,10 @@
 """``ssot-ws fix``: files in, safe rewrites out (the rewriting itself is fix.py's pure core).
 
 stdout: the findings left in the files as written (``path:line:col: CODE message``);
-with ``--diff`` the diff, with ``--check`` nothing. stderr: what was (or would be) rewritten, what was not and why, and one summary line.
+with ``--diff`` the diff, with ``--check`` nothing. stderr: what was (or would be)
+rewritten, what was not and why, and one summary line.
 """
+
 from __future__ import annotations
 
 import argparse

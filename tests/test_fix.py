@@ -2,6 +2,7 @@
 
 FIX_CASES and NOOP_CASES are reused by tests/test_fix_cli.py on real files.
 """
+
 from __future__ import annotations
 
 import ast
@@ -75,10 +76,7 @@ FIX_CASES = [
         id="several names, one canonical module: in place",
     ),
     pytest.param(
-        "from app.ws import (  # managers\n"
-        "    WebSocketManager,  # the manager\n"
-        "    get_websocket_manager,\n"
-        ")\n",
+        "from app.ws import (  # managers\n    WebSocketManager,  # the manager\n    get_websocket_manager,\n)\n",
         "from app.ws.unified import (  # managers\n"
         "    UnifiedWebSocketManager as WebSocketManager,  # the manager\n"
         "    get_websocket_manager,\n"
@@ -132,16 +130,8 @@ FIX_CASES = [
         id="two canonical modules and a name that stays",
     ),
     pytest.param(
-        "from app.ws import (\n"
-        "    # the managers\n"
-        "    WebSocketManager,  # the manager\n"
-        "    other_thing,\n"
-        ")\n",
-        f"{WSM}  # the manager\n"
-        "from app.ws import (\n"
-        "    # the managers\n"
-        "    other_thing,\n"
-        ")\n",
+        "from app.ws import (\n    # the managers\n    WebSocketManager,  # the manager\n    other_thing,\n)\n",
+        f"{WSM}  # the manager\nfrom app.ws import (\n    # the managers\n    other_thing,\n)\n",
         id="parenthesised split: the removed name's comment moves along, others stay",
     ),
     pytest.param(
@@ -196,9 +186,7 @@ FIX_CASES = [
         id="blank lines kept",
     ),
     pytest.param(
-        "from typing import TYPE_CHECKING\n"
-        "if TYPE_CHECKING:\n"
-        "    from app.ws import WebSocketManager, other\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.ws import WebSocketManager, other\n",
         f"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    {WSM}\n    from app.ws import other\n",
         id="under if TYPE_CHECKING",
     ),

@@ -1,4 +1,5 @@
 """``ssot-ws fix`` end to end through ``main([...])`` on real files in a temporary project."""
+
 from __future__ import annotations
 
 import ast
@@ -76,9 +77,7 @@ def test_refusal_leaves_the_file_byte_identical(project, capsys, source, reason)
     out, err = capsys.readouterr()
     (finding,) = out.splitlines()
     position = finding.split(": SWS001 ")[0]
-    assert err == (
-        f"{position}: SWS001 not fixed: {reason}\nfixed 0 findings in 0 files; 1 left (not fixable)\n"
-    )
+    assert err == (f"{position}: SWS001 not fixed: {reason}\nfixed 0 findings in 0 files; 1 left (not fixable)\n")
 
 
 def test_safety_net_leaves_the_file_byte_identical(project, capsys, monkeypatch) -> None:
@@ -243,8 +242,10 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
         ast.parse(bad_syntax)
     assert err.splitlines() == [
         f"app/svc/a_bad_syntax.py: SyntaxError: {syntax_error.value}",
-        "app/svc/b_not_utf8.py: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 17: "
-        "invalid start byte",
+        (
+            "app/svc/b_not_utf8.py: UnicodeDecodeError: "
+            "'utf-8' codec can't decode byte 0xff in position 17: invalid start byte"
+        ),
         "app/svc/c_dangling.py: FileNotFoundError: [Errno 2] No such file or directory: 'app/svc/c_dangling.py'",
         "Rewriting app/svc/d_fine.py",
         "fixed 1 findings in 1 files; 0 left (not fixable)",

@@ -6,6 +6,7 @@ a function added at the end. Whatever
 the program, the fix must parse, be idempotent, leave no fixable finding, keep every name
 that imports bind, and leave everything that is not an import statement as it was.
 """
+
 from __future__ import annotations
 
 import ast

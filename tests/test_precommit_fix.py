@@ -1,4 +1,5 @@
 """The ``ssot-ws-fix`` pre-commit hook, run for real with ``pre-commit try-repo``."""
+
 from __future__ import annotations
 
 import os
