@@ -1,27 +1,105 @@
-"""``ssot-ws check``: report findings, flake8-style (the scan lives in scan.py)."""
+"""``ssot-ws check``: the findings of the flake8 plugin, fast, in four output formats.
+
+Exit codes: 0 clean, 1 findings (0 with ``--exit-zero``), 2 usage or registry error (cli.py).
+Files that cannot be read or parsed are listed on stderr and counted; they do not change
+the exit code (flake8 with ``--select SWS`` does not fail on them either).
+"""
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
+import re
 import sys
-from pathlib import Path
 
+from flake8_ssot_ws import formats
+from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.scan import ScanResult
 from flake8_ssot_ws.scan import scan
 
 NAME = "check"
 HELP = "report imports the registry does not allow"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", default=["."], type=_existing_path, metavar="PATH",
+        help="files and directories to check (default: .); files named here are always checked",
+    )  # fmt: skip
+    parser.add_argument(
+        "--exclude", action="append", type=_globs, metavar="GLOB",
+        help=f"skip files and directories matching GLOB (repeatable or comma-separated; replaces the default: "
+        f"{','.join(DEFAULT_EXCLUDE)})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--extend-exclude", action="append", type=_globs, default=[], metavar="GLOB",
+        help="skip these too, in addition to the --exclude list",
+    )  # fmt: skip
+    parser.add_argument("--output-format", choices=sorted(formats.RENDERERS), default="text", help="default: text")
+    parser.add_argument("--statistics", action="store_true", help="count the findings of each code at the end")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .ssot-ws-cache/")
+    parser.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="check legacy deadlines as of this day (default: today)"
+    )
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
-    result = scan([Path(p) for p in args.paths], registry, today=datetime.date.today())
-    for problem in result.problems:
-        print(f"{problem.path}: {problem.reason}", file=sys.stderr)
-    for path, finding in result.findings:
-        print(f"{path}:{finding.line}:{finding.col + 1}: {finding.message}")
-    return 0 if args.exit_zero or not result.findings else 1
+    result = scan(
+        args.paths,
+        registry,
+        today=args.today or datetime.date.today(),
+        exclude=_flatten(args.exclude) if args.exclude is not None else DEFAULT_EXCLUDE,
+        extend_exclude=_flatten(args.extend_exclude),
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+    )
+    report_problems(result)
+    sys.stdout.write(formats.RENDERERS[args.output_format](result))
+    if args.statistics:
+        # Statistics would corrupt a machine-readable stdout: they go to stderr there.
+        stream = sys.stdout if args.output_format == "text" else sys.stderr
+        stream.write(formats.statistics(result))
+    has_findings = any(True for _ in result.findings)
+    return 1 if has_findings and not args.exit_zero else 0
+
+
+def report_problems(result: ScanResult) -> None:
+    problems = result.problems
+    for problem in problems:
+        print(f"{problem.path}: {problem.outcome.problem}", file=sys.stderr)
+    if problems:
+        noun = "file" if len(problems) == 1 else "files"
+        print(f"ssot-ws: {len(problems)} {noun} could not be read or parsed", file=sys.stderr)
+
+
+def _existing_path(value: str) -> str:
+    if not os.path.lexists(value):
+        raise argparse.ArgumentTypeError(f"no such file or directory: {value!r}")
+    return value
+
+
+def _globs(value: str) -> list[str]:
+    return [glob.strip() for glob in value.split(",") if glob.strip()]
+
+
+def _flatten(lists: list[list[str]]) -> list[str]:
+    return [glob for globs in lists for glob in globs]
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return int(value)
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-03-31, got {value!r}") from None

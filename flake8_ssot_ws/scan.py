@@ -1,66 +1,196 @@
-"""Files -> findings at scale: discovery, reading, noqa, the shared core."""
+"""Files -> findings at scale: discovery, the cache, and worker processes for large inputs.
+
+A run discovers the files (discovery.py), stats each one and takes the outcome of every
+unchanged file from the cache (cache.py) without reading it, then checks the rest
+(checker.py): in this process when they are few -- pre-commit's usual case, where starting
+processes costs more than it saves -- else in chunks over a pool of worker processes
+(forked where the platform allows: they inherit the loaded registry).
+"""
 from __future__ import annotations
 
 import datetime
-import io
+import multiprocessing
 import os
-import tokenize
+import time
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import Iterable
 from typing import Iterator
+from typing import NamedTuple
 from typing import Sequence
 
-from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.cache import Cache
+from flake8_ssot_ws.cache import Signature
+from flake8_ssot_ws.cache import digest
+from flake8_ssot_ws.cache import signature
+from flake8_ssot_ws.checker import EMPTY
+from flake8_ssot_ws.checker import FileChecker
+from flake8_ssot_ws.checker import Outcome
+from flake8_ssot_ws.checker import decode_source
+from flake8_ssot_ws.checker import describe
+from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.discovery import Excluder
+from flake8_ssot_ws.discovery import discover
+from flake8_ssot_ws.discovery import iter_python_files
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import check_source
 from flake8_ssot_ws.rules import file_context
 
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+__all__ = ["FileResult", "Outcome", "ScanResult", "decode_source", "iter_python_files", "scan"]
+
+# Below this many files to (re)check, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 200
+CHUNK_SIZE = 64
 
 
 @dataclass(frozen=True)
-class Problem:
+class FileResult:
+    """One file with something to say. ``path`` is as displayed (as given, or below the
+    directory argument); ``relpath`` is relative to the registry root (posix), None
+    outside it."""
+
     path: str
-    reason: str
+    relpath: str | None
+    outcome: Outcome
 
 
 @dataclass
 class ScanResult:
-    findings: list[tuple[str, Finding]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: int = 0
+    """``files``: the scanned files that have findings, canonical imports or a problem,
+    sorted by path. ``scanned``: how many files were looked at."""
+
+    files: list[FileResult] = field(default_factory=list)
+    scanned: int = 0
+
+    @property
+    def findings(self) -> Iterator[tuple[str, Finding]]:
+        for result in self.files:
+            for finding in result.outcome.reported:
+                yield result.path, finding
+
+    @property
+    def problems(self) -> list[FileResult]:
+        return [result for result in self.files if result.outcome.problem is not None]
 
 
-def iter_python_files(paths: Sequence[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            for directory, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-                for filename in sorted(filenames):
-                    if filename.endswith((".py", ".pyi")):
-                        yield Path(directory, filename)
-        else:
-            yield path
+class _Task(NamedTuple):
+    number: int
+    path: str
+    known_hash: str | None  # the cached content hash, if any
+    signature: Signature | None  # what to store in the cache
 
 
-def decode_source(data: bytes) -> str:
-    """Decode as Python does: BOM, coding cookie, else UTF-8 (raises on failure)."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data.decode(encoding)
+class _Done(NamedTuple):
+    number: int
+    outcome: Outcome | None  # None: the content hash is the cached one; reuse that outcome
+    content_hash: str | None
+    readable: bool
 
 
-def scan(paths: Sequence[Path], registry: Registry, *, today: datetime.date) -> ScanResult:
-    result = ScanResult()
-    for path in iter_python_files(paths):
-        result.files += 1
+def scan(
+    paths: Sequence[str | os.PathLike[str]],
+    registry: Registry,
+    *,
+    today: datetime.date,
+    exclude: Iterable[str] = DEFAULT_EXCLUDE,
+    extend_exclude: Iterable[str] = (),
+    use_cache: bool = True,
+    jobs: int | None = None,
+    fast: bool = True,
+) -> ScanResult:
+    started = time.time_ns()
+    items = discover([os.fspath(p) for p in paths], Excluder([*exclude, *extend_exclude]))
+    cache = Cache.open(registry, today, fast=fast) if use_cache else None
+    outcomes: dict[int, Outcome] = {}
+    keys: dict[int, str] = {}
+    tasks: list[_Task] = []
+    for index, item in enumerate(items):
         try:
-            source = decode_source(path.read_bytes())
-            findings = check_source(source, registry, file_context(registry, path), today=today)
-        except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
-            result.problems.append(Problem(str(path), f"{type(error).__name__}: {error}"))
-            continue
-        kept, _ = split_noqa(findings, source)
-        result.findings.extend((str(path), finding) for finding in kept)
-    return result
+            stat = os.stat(item.path)
+        except OSError as error:
+            if item.explicit or not isinstance(error, FileNotFoundError):
+                outcomes[index] = Outcome(problem=describe(error))
+            continue  # else: listed by git but deleted from the work tree
+        known = None
+        if cache is not None:
+            keys[index] = os.path.abspath(item.path)
+            hit, known = cache.lookup(keys[index], (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+            if hit is not None:
+                outcomes[index] = hit
+                continue
+        tasks.append(_Task(index, item.path, known, signature(stat, started)))
+    checker = FileChecker(registry, today, fast=fast)
+    pending = {task.number: task for task in tasks}
+    for done in _check_all(tasks, checker, jobs):
+        task = pending[done.number]
+        outcome = done.outcome
+        if outcome is None:
+            assert cache is not None  # a known hash comes from the cache
+            outcome = cache.reuse(keys[done.number]) or checker.check(task.path, _read(task.path))
+        if cache is not None and done.readable:
+            cache.store(keys[done.number], task.signature, done.content_hash, outcome)
+        outcomes[done.number] = outcome
+    if cache is not None:
+        cache.save()
+    files = [
+        FileResult(items[index].path, file_context(registry, items[index].path).relpath, outcome)
+        for index, outcome in outcomes.items()
+        if outcome != EMPTY
+    ]
+    files.sort(key=lambda result: result.path)
+    return ScanResult(files, scanned=len(outcomes))
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as stream:
+        return stream.read()
+
+
+def _check_one(checker: FileChecker, task: _Task) -> _Done:
+    try:
+        data = _read(task.path)
+    except OSError as error:
+        return _Done(task.number, Outcome(problem=describe(error)), None, readable=False)
+    if checker.fast and checker.cannot_have_findings(task.path, data):
+        return _Done(task.number, EMPTY, None, readable=True)
+    content_hash = digest(data)
+    if content_hash == task.known_hash:
+        return _Done(task.number, None, content_hash, readable=True)
+    return _Done(task.number, checker.check_candidate(task.path, data), content_hash, readable=True)
+
+
+def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -> Iterator[_Done]:
+    workers = min(jobs or _cpu_count(), -(-len(tasks) // CHUNK_SIZE))
+    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        for task in tasks:
+            yield _check_one(checker, task)
+        return
+    chunks = [tasks[start : start + CHUNK_SIZE] for start in range(0, len(tasks), CHUNK_SIZE)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    initargs = (checker.registry.path, checker.today, checker.fast)
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
+        for done in pool.imap_unordered(_check_chunk, chunks):
+            yield from done
+
+
+_WORKER_CHECKER: FileChecker | None = None
+
+
+def _start_worker(registry_path: Path, today: datetime.date, fast: bool) -> None:
+    global _WORKER_CHECKER
+    # Forked workers find the registry in load_registry's cache; spawned ones load it.
+    _WORKER_CHECKER = FileChecker(load_registry(registry_path), today, fast=fast)
+
+
+def _check_chunk(chunk: Sequence[_Task]) -> list[_Done]:
+    assert _WORKER_CHECKER is not None  # set by _start_worker
+    return [_check_one(_WORKER_CHECKER, task) for task in chunk]
+
+
+def _cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):  # pragma: no branch (Linux)
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover (not Linux)

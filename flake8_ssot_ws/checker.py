@@ -1,0 +1,142 @@
+"""One file's content -> what the checks find in it (scan.py runs this over many files).
+
+Per file: skip the file when its bytes cannot hold a tracked name (the
+byte twin of ``rules.may_have_findings``, so most files are never decoded); else decode as
+Python does, take the exact shortcut of fastpath.py when it applies, else parse fully
+(``rules.analyze_source``); then ``# noqa`` (noqa.py). ``fast=False`` parses every file
+fully and is the reference the differential tests compare the fast path against.
+"""
+from __future__ import annotations
+
+import ast
+import datetime
+import io
+import os
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+from flake8_ssot_ws import fastpath
+from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.rules import Analysis
+from flake8_ssot_ws.rules import CanonicalImport
+from flake8_ssot_ws.rules import FileContext
+from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.rules import analyze_source
+from flake8_ssot_ws.rules import analyze_tree
+from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.rules import may_have_findings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the checks found in one file's content."""
+
+    reported: tuple[Finding, ...] = ()  # what flake8 reports: after `# noqa`
+    noqa: tuple[Finding, ...] = ()  # hidden by `# noqa`
+    canonical: tuple[CanonicalImport, ...] = ()  # tracked imports that are canonical
+    problem: str | None = None  # why the file could not be read or parsed
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of the core, in the core's order (before ``# noqa``)."""
+        return sorted((*self.reported, *self.noqa), key=lambda f: (f.line, f.col, f.code, f.message))
+
+
+EMPTY = Outcome()
+
+
+def decode_source(data: bytes) -> str:
+    """Decode as Python does: BOM, coding cookie, else UTF-8 (raises on failure)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def describe(error: BaseException) -> str:
+    """The one-line reason shown for a file that cannot be read or parsed."""
+    if isinstance(error, OSError):
+        return f"cannot read: {error.strerror or type(error).__name__}"
+    if isinstance(error, SyntaxError):
+        where = f" (line {error.lineno})" if error.lineno else ""
+        return f"{type(error).__name__}: {error.msg}{where}"
+    if isinstance(error, RecursionError):
+        return "RecursionError: too deeply nested to parse"
+    return f"{type(error).__name__}: {error}"
+
+
+class FileChecker:
+    """Checks file contents against one registry; holds what is derived once per process."""
+
+    def __init__(self, registry: Registry, today: datetime.date, *, fast: bool = True) -> None:
+        self.registry = registry
+        self.today = today
+        self.fast = fast
+        self.needles = tuple(needle.encode("utf-8") for needle in registry.needles)
+        self._parsed_dirs: dict[str, bool] = {}
+
+    def check(self, path: str, data: bytes) -> Outcome:
+        if self.fast and self.cannot_have_findings(path, data):
+            return EMPTY
+        return self.check_candidate(path, data)
+
+    def check_candidate(self, path: str, data: bytes) -> Outcome:
+        """``check`` for content the byte prefilter did not rule out."""
+        try:
+            source = decode_source(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+            return Outcome(problem=describe(error))
+        context = file_context(self.registry, path)
+        try:
+            with warnings.catch_warnings():
+                # Invalid escapes and the like: the checked code's business, not ours.
+                warnings.simplefilter("ignore")
+                analysis = self._analyze(source, context)
+        except (SyntaxError, ValueError, RecursionError) as error:
+            return Outcome(problem=describe(error))
+        if not analysis.findings and not analysis.canonical:
+            return EMPTY
+        reported, noqa = split_noqa(analysis.findings, source)
+        return Outcome(tuple(reported), tuple(noqa), tuple(analysis.canonical))
+
+    def _analyze(self, source: str, context: FileContext) -> Analysis:
+        if not self.fast:
+            if context.exempt:
+                return Analysis([], [])
+            lines = source.splitlines(keepends=True)
+            return analyze_tree(ast.parse(source), lines, self.registry, context, today=self.today, text=source)
+        shortcut = fastpath.analyze_ascii(source, self.registry, context, today=self.today)
+        if shortcut is not None:
+            return shortcut
+        return analyze_source(source, self.registry, context, today=self.today)
+
+    def cannot_have_findings(self, path: str, data: bytes) -> bool:
+        """The byte twin of ``rules.may_have_findings`` (negated), without decoding.
+
+        For ASCII bytes without a coding cookie, the decoded text is the bytes, so a
+        needle occurs in one exactly when it occurs in the other. Anything else (non-ASCII
+        bytes, a cookie, a file in a package the registry names) is left to the text test.
+        """
+        if not self.needles or not data.isascii() or _may_declare_encoding(data):
+            return False
+        if self._in_named_package(path):
+            return False
+        return not any(needle in data for needle in self.needles)
+
+    def _in_named_package(self, path: str) -> bool:
+        """Whether files in this directory are inside a package the registry names (then
+        ``from . import *`` needs no needle). Memoised per directory; a file whose own
+        module name is unknown is answered conservatively (True: checked as text)."""
+        directory = os.path.dirname(path)
+        verdict = self._parsed_dirs.get(directory)
+        if verdict is None:
+            context = file_context(self.registry, os.path.join(directory, "__init__.py"))
+            verdict = self._parsed_dirs[directory] = may_have_findings(self.registry, "", context)
+        return verdict
+
+
+def _may_declare_encoding(data: bytes) -> bool:
+    """Whether a coding cookie may sit in the first two lines (as detect_encoding reads them)."""
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return b"coding" in (data if second < 0 else data[:second])

@@ -1,0 +1,146 @@
+"""Which files ``ssot-ws check`` looks at.
+
+Inside a git work tree, a directory's files are what ``git ls-files --cached --others
+--exclude-standard`` lists, so everything git ignores is skipped without re-implementing
+``.gitignore``; elsewhere a directory walk. Either way the usual virtualenv, build and cache
+folders are skipped (``DEFAULT_EXCLUDE``, replaced by ``--exclude``, extended by
+``--extend-exclude``). A file named on the command line is always checked: pre-commit
+passes exactly the files it wants checked.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+from typing import Iterator
+from typing import Sequence
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache", ".ruff_cache",
+    ".ssot-ws-cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build", "buck-out",
+    "build", "dist", "node_modules", "site-packages", "venv", "*.egg-info",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """A file to check; ``explicit`` when it was named on the command line."""
+
+    path: str
+    explicit: bool
+
+
+class Excluder:
+    """fnmatch globs. One without ``/`` matches the name of any file or directory below a
+    path argument (``migrations``, ``*_pb2.py``); one with ``/`` matches the whole path as
+    it is displayed, relative to the current directory (``app/legacy/*``)."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        names = [p for p in patterns if "/" not in p.strip("/")]
+        paths = [p.strip("/") for p in patterns if "/" in p.strip("/")]
+        self._name = _combine(p.strip("/") for p in names)
+        self._path = _combine(paths)
+        self._dirs: dict[str, bool] = {}
+
+    def excludes_name(self, name: str) -> bool:
+        return self._name is not None and self._name.match(name) is not None
+
+    def excludes_path(self, path: str) -> bool:
+        posix = path.replace(os.sep, "/")
+        return self._path is not None and self._path.match(posix.removeprefix("./")) is not None
+
+    def excludes_dir(self, root: str, relative_dir: str) -> bool:
+        """Whether a directory below ``root`` (``relative_dir`` uses ``/``) is excluded."""
+        if not relative_dir:
+            return False
+        key = f"{root}\0{relative_dir}"
+        verdict = self._dirs.get(key)
+        if verdict is None:
+            parent, _, name = relative_dir.rpartition("/")
+            verdict = (
+                self.excludes_dir(root, parent)
+                or self.excludes_name(name)
+                or self.excludes_path(_join(root, relative_dir))
+            )
+            self._dirs[key] = verdict
+        return verdict
+
+
+def _combine(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    translated = [fnmatch.translate(pattern) for pattern in patterns]
+    return re.compile("|".join(translated)) if translated else None
+
+
+def _join(root: str, relative: str) -> str:
+    return relative if root in (".", "") else os.path.normpath(os.path.join(root, relative))
+
+
+def discover(paths: Sequence[str], excluder: Excluder) -> list[Discovered]:
+    """Files under ``paths`` (explicit files as given), each once, in a stable order."""
+    seen: set[str] = set()
+    found: list[Discovered] = []
+    for argument in paths:
+        if os.path.isdir(argument):
+            children = sorted(_directory_files(argument, excluder))
+            items = [Discovered(child, explicit=False) for child in children]
+        else:
+            items = [Discovered(argument, explicit=True)]
+        for item in items:
+            key = os.path.normpath(item.path)
+            if key not in seen:
+                seen.add(key)
+                found.append(item)
+    return found
+
+
+def _directory_files(root: str, excluder: Excluder) -> Iterator[str]:
+    listed = _git_files(root)
+    relatives = _walk(root, excluder) if listed is None else listed
+    for relative in relatives:
+        if not relative.endswith(PYTHON_SUFFIXES):
+            continue
+        directory, _, name = relative.rpartition("/")
+        if excluder.excludes_dir(root, directory) or excluder.excludes_name(name):
+            continue
+        path = _join(root, relative)
+        if not excluder.excludes_path(path):
+            yield path
+
+
+def _git_files(root: str) -> list[str] | None:
+    """Files below ``root`` that git tracks or would track (``/``-separated, relative to
+    ``root``); None when ``root`` is not in a git work tree or git is unavailable."""
+    try:
+        completed = subprocess.run(
+            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if completed.returncode != 0:
+        return None
+    return [os.fsdecode(item) for item in completed.stdout.split(b"\0") if item]
+
+
+def _walk(root: str, excluder: Excluder) -> Iterator[str]:
+    for directory, dirnames, filenames in os.walk(root):
+        relative_dir = os.path.relpath(directory, root).replace(os.sep, "/")
+        relative_dir = "" if relative_dir == "." else relative_dir
+        prefix = f"{relative_dir}/" if relative_dir else ""
+        # Pruning here keeps the walk out of excluded trees (a virtualenv can be huge).
+        dirnames[:] = [d for d in dirnames if not excluder.excludes_dir(root, prefix + d)]
+        for filename in filenames:
+            yield prefix + filename
+
+
+def iter_python_files(paths: Sequence[Path | str], exclude: Iterable[str] = DEFAULT_EXCLUDE) -> Iterator[Path]:
+    """The files ``ssot-ws check`` would check, minus files listed by git but deleted."""
+    for item in discover([os.fspath(p) for p in paths], Excluder(exclude)):
+        if item.explicit or os.path.lexists(item.path):
+            yield Path(item.path)

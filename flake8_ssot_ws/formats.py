@@ -1,0 +1,154 @@
+"""A scan's findings as text (flake8's format), JSON, GitHub workflow commands or SARIF.
+
+Pure: a ``ScanResult`` in, the text to print out. Columns: the core keeps flake8's 0-based
+UTF-8 byte offsets; every format shows them 1-based, as flake8 prints them.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import urllib.parse
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from typing import Callable
+
+from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.scan import ScanResult
+
+TOOL = "ssot-ws"
+INFORMATION_URI = "https://github.com/flake8-ssot-ws/flake8-ssot-ws"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# code -> (rule name, one-line description): SARIF's rule metadata.
+RULES = {
+    "SWS001": ("non-canonical-import", "A tracked name is imported from a non-canonical path."),
+    "SWS002": ("wrong-local-name", "A canonical import binds the wrong local name."),
+    "SWS003": ("watched-module-import", "A watched module is imported as a module."),
+    "SWS004": ("star-import", "A star import from a module the registry names hides tracked names."),
+    "SWS005": ("dynamic-import", "A watched module is imported dynamically by string."),
+    "SWS006": ("no-single-canonical", "A tracked name has no single canonical import."),
+    "SWS007": ("attribute-path", "A tracked name is reached through a module attribute."),
+    "SWS101": ("legacy-import", "A legacy import is used before its deadline."),
+}
+
+
+def describe_message(finding: Finding) -> str:
+    """The message without its leading code."""
+    return finding.message.partition(" ")[2]
+
+
+def text(result: ScanResult) -> str:
+    return "".join(
+        f"{path}:{finding.line}:{finding.col + 1}: {finding.message}\n" for path, finding in result.findings
+    )
+
+
+def as_json(result: ScanResult) -> str:
+    document = {
+        "files_scanned": result.scanned,
+        "findings": [
+            {
+                "path": path,
+                "line": finding.line,
+                "column": finding.col + 1,
+                "code": finding.code,
+                "message": describe_message(finding),
+                "group": finding.group,
+                "fixable": finding.fix is not None,
+            }
+            for path, finding in result.findings
+        ],
+        "problems": [{"path": problem.path, "reason": problem.outcome.problem} for problem in result.problems],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def github(result: ScanResult) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on the diff."""
+    lines = []
+    for path, finding in result.findings:
+        properties = f"file={_property(path)},line={finding.line},col={finding.col + 1},title={finding.code}"
+        lines.append(f"::error {properties}::{_data(finding.message)}\n")
+    return "".join(lines)
+
+
+def _data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(value: str) -> str:
+    return _data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def sarif(result: ScanResult) -> str:
+    """SARIF 2.1.0, as GitHub code scanning accepts it (paths relative to the current
+    directory, which is the repository root in a CI job)."""
+    codes = list(RULES)
+    results = [
+        {
+            "ruleId": finding.code,
+            "ruleIndex": codes.index(finding.code),
+            "level": "error",
+            "message": {"text": describe_message(finding)},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(path),
+                        "region": {"startLine": finding.line, "startColumn": finding.col + 1},
+                    }
+                }
+            ],
+        }
+        for path, finding in result.findings
+    ]
+    notifications = [
+        {
+            "level": "warning",
+            "message": {"text": f"{problem.path}: {problem.outcome.problem}"},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(problem.path)}}],
+        }
+        for problem in result.problems
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": TOOL,
+                "version": importlib.metadata.version("flake8-ssot-ws"),
+                "informationUri": INFORMATION_URI,
+                "rules": [
+                    {
+                        "id": code,
+                        "name": name,
+                        "shortDescription": {"text": description},
+                        "helpUri": f"{INFORMATION_URI}#{code.lower()}",
+                        "defaultConfiguration": {"level": "error"},
+                    }
+                    for code, (name, description) in RULES.items()
+                ],
+            }
+        },
+        "results": results,
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+    }
+    document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _artifact(path: str) -> dict[str, str]:
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": urllib.parse.quote(Path(path).as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def statistics(result: ScanResult) -> str:
+    """flake8's ``--statistics``: per code, the count and the first message."""
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for _, finding in result.findings:
+        counts[finding.code] += 1
+        first.setdefault(finding.code, describe_message(finding))
+    return "".join(f"{counts[code]:<5} {code} {first[code]}\n" for code in sorted(counts))
+
+
+RENDERERS: dict[str, Callable[[ScanResult], str]] = {"text": text, "json": as_json, "github": github, "sarif": sarif}
