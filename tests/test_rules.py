@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ast
 import datetime
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from flake8_ssot_ws.plugin import SWS900
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import NO_CONTEXT
@@ -767,3 +769,33 @@ deadline = 2099-01-01
 def test_legacy_entry_with_alias(make_registry: MakeRegistry, source: str, code: str) -> None:
     registry = make_registry(LEGACY_ALIAS_REGISTRY)
     assert [f.code for f in check_source(source, registry, NO_CONTEXT, today=TODAY)] == [code]
+
+
+# --- the README's message examples are real output --------------------------------
+
+README_SOURCES = {
+    "SWS001": "from app.websocket_core.websocket_manager import WebSocketManager\n",
+    "SWS002": "from app.websocket_core.unified_manager import UnifiedWebSocketManager\n",
+    "SWS003": "import app.websocket_core.websocket_manager as m\n",
+    "SWS004": "from app.websocket_core.websocket_manager import *\n",
+    "SWS005": "import importlib\nimportlib.import_module('app.websocket_core.websocket_manager')\n",
+    "SWS006": "from app.legacy.old import ThreadWebSocketManager\nfrom app.old import Event\n",
+    "SWS007": "import app.websocket_core as wsc\nwsc.WebSocketManager()\n",
+    "SWS101": "from app.websocket_core.manager import WebSocketManager\n",
+}
+
+
+def test_readme_messages_are_what_the_core_says(make_registry: MakeRegistry) -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8").split("## Error codes", 1)[1].split("\n## ", 1)[0]
+    documented = [line for block in re.findall(r"```text\n(.*?)```", readme, re.DOTALL) for line in block.splitlines()]
+    # The shipped example's registry (SWS101 until 2099), after the first legacy deadline.
+    registry = make_registry((root / "example/ssot-registry.toml").read_text(encoding="utf-8") + EVENTS_GROUP)
+    produced = {
+        finding.message
+        for source in README_SOURCES.values()
+        for finding in check_source(source, registry, NO_CONTEXT, today=datetime.date(2026, 6, 1))
+    }
+    produced.add(SWS900.format(error="RecursionError: maximum recursion depth exceeded"))
+    assert sorted(line.split()[0] for line in documented) == sorted([*README_SOURCES, "SWS006", "SWS900"])
+    assert [line for line in documented if line not in produced] == []
