@@ -1,0 +1,74 @@
+"""Where a file sits relative to the registry (module name, exemption), and the cheap
+text prefilter that lets most files skip parsing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flake8_ssot_ws.registry import Registry
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """Where a file sits relative to the registry: its module name and exemption."""
+
+    relpath: str | None
+    module: str | None
+    is_package: bool
+    exempt: bool
+
+    @property
+    def package(self) -> str | None:
+        """The package relative imports of this file are resolved against."""
+        if self.module is None:
+            return None
+        if self.is_package:
+            return self.module
+        return self.module.rpartition(".")[0] or None
+
+
+NO_CONTEXT = FileContext(relpath=None, module=None, is_package=False, exempt=False)
+
+
+def file_context(registry: Registry, filename: str | Path) -> FileContext:
+    """Module name and exemption of ``filename`` (relative paths are from the cwd)."""
+    path = Path(filename).absolute()
+    try:
+        relative = path.relative_to(registry.root)
+    except ValueError:
+        try:  # one side reached through a symlinked directory: compare the real paths
+            relative = path.resolve().relative_to(registry.root.resolve())
+        except ValueError:
+            return NO_CONTEXT
+    relpath = relative.as_posix()
+    module = None
+    is_package = path.name == "__init__.py"
+    for root in registry.src:
+        prefix = "" if root == "." else f"{root}/"
+        if relpath.startswith(prefix) and relpath.endswith((".py", ".pyi")):
+            parts = relpath.removeprefix(prefix).rsplit(".", 1)[0].split("/")
+            if is_package:
+                parts.pop()
+            if parts and all(part.isidentifier() for part in parts):
+                module = ".".join(parts)
+            break
+    return FileContext(relpath, module, is_package, registry.is_exempt(relpath))
+
+
+def may_have_findings(registry: Registry, text: str, context: FileContext) -> bool:
+    """Cheap test: False only when the file certainly has no finding.
+
+    Non-ASCII sources may spell a tracked name with characters that NFKC-normalise to
+    it, and a file inside a package the registry names can reach it with ``from . import``;
+    both always get the full check.
+    """
+    if not registry.needles or not text.isascii():
+        return True
+    if context.package and _inside_named_module(registry, context.package):
+        return True
+    return any(needle in text for needle in registry.needles)
+
+
+def _inside_named_module(registry: Registry, package: str) -> bool:
+    parts = package.split(".")
+    return any(".".join(parts[:size]) in registry.star_modules for size in range(1, len(parts) + 1))
