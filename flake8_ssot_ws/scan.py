@@ -63,6 +63,9 @@ class ScanResult:
 
     files: list[FileResult] = field(default_factory=list)
     scanned: int = 0
+    # Every file looked at, as displayed (the baseline needs the clean ones too: their
+    # entries are fixed, while entries of files this run did not look at are not).
+    paths: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> Iterator[tuple[str, Finding]]:
@@ -140,7 +143,7 @@ def scan(
         if outcome != EMPTY
     ]
     files.sort(key=lambda result: result.path)
-    return ScanResult(files, scanned=len(outcomes))
+    return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in outcomes])
 
 
 def _read(path: str) -> bytes:
