@@ -24,6 +24,14 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    add_scan_arguments(parser)
+    parser.add_argument("--output-format", choices=sorted(formats.RENDERERS), default="text", help="default: text")
+    parser.add_argument("--statistics", action="store_true", help="count the findings of each code at the end")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+
+
+def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to look at, and as of which day: shared by every command that scans (check, report)."""
     parser.add_argument(
         "paths", nargs="*", default=["."], type=_existing_path, metavar="PATH",
         help="files and directories to check (default: .); files named here are always checked",
@@ -37,9 +45,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--extend-exclude", action="append", type=_globs, default=[], metavar="GLOB",
         help="skip these too, in addition to the --exclude list",
     )  # fmt: skip
-    parser.add_argument("--output-format", choices=sorted(formats.RENDERERS), default="text", help="default: text")
-    parser.add_argument("--statistics", action="store_true", help="count the findings of each code at the end")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write .ssot-ws-cache/")
     parser.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
     parser.add_argument(
@@ -48,15 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
-    result = scan(
-        args.paths,
-        registry,
-        today=args.today or datetime.date.today(),
-        exclude=_flatten(args.exclude) if args.exclude is not None else DEFAULT_EXCLUDE,
-        extend_exclude=_flatten(args.extend_exclude),
-        use_cache=not args.no_cache,
-        jobs=args.jobs,
-    )
+    result = run_scan(args, registry)
     report_problems(result)
     sys.stdout.write(formats.RENDERERS[args.output_format](result))
     if args.statistics:
@@ -65,6 +62,19 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         stream.write(formats.statistics(result))
     has_findings = any(True for _ in result.findings)
     return 1 if has_findings and not args.exit_zero else 0
+
+
+def run_scan(args: argparse.Namespace, registry: Registry) -> ScanResult:
+    """The scan the ``add_scan_arguments`` options ask for."""
+    return scan(
+        args.paths,
+        registry,
+        today=args.today or datetime.date.today(),
+        exclude=_flatten(args.exclude) if args.exclude is not None else DEFAULT_EXCLUDE,
+        extend_exclude=_flatten(args.extend_exclude),
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+    )
 
 
 def report_problems(result: ScanResult) -> None:
