@@ -10,6 +10,8 @@ from typing import Sequence
 from flake8_ssot_ws import check_command
 from flake8_ssot_ws import fix_command
 from flake8_ssot_ws import registry_command
+from flake8_ssot_ws import report_command
+from flake8_ssot_ws.baseline import BaselineError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry
@@ -48,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Enforce the SSOT registry of canonical imports.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for command in (check_command, fix_command, registry_command):
+    for command in (check_command, fix_command, report_command, registry_command):
         sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
         sub.add_argument("--registry", metavar="PATH", help="registry file (default: discovered from the cwd)")
         command.configure(sub)
@@ -62,6 +64,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         registry = load_cli_registry(args.registry)
         result: int = args.handler(args, registry)
         return result
-    except (UsageError, RegistryError) as error:
+    except (UsageError, RegistryError, BaselineError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,110 @@
+"""``ssot-ws report``: the compliance report, from the same scan as ``check``.
+
+The scan (scan.py) and the baseline split (ratchet.py) are exactly those of ``check``;
+report.py turns their per-file outcomes into numbers, report_render.py prints them.
+Exit code 0, or 1 when ``--fail-under`` is given and the overall compliance is below it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+
+from flake8_ssot_ws import check_command
+from flake8_ssot_ws.badge import badge_svg
+from flake8_ssot_ws.baseline import entry_path
+from flake8_ssot_ws.baseline import read_baseline
+from flake8_ssot_ws.ratchet import split
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.report import FileFacts
+from flake8_ssot_ws.report import build_report
+from flake8_ssot_ws.report_render import render_json
+from flake8_ssot_ws.report_render import render_markdown
+from flake8_ssot_ws.report_render import render_text
+
+NAME = "report"
+HELP = "report SSOT compliance: canonical vs non-canonical imports, per group, with legacy deadlines"
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    check_command.add_scan_arguments(parser)
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="default: text")
+    parser.add_argument("--badge", metavar="PATH", help="also write an SVG badge of the overall compliance")
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="count the findings this baseline knows in their own column"
+    )
+    parser.add_argument(
+        "--top", type=_count, default=10, metavar="N", help="directories and files to rank (default: 10)"
+    )
+    parser.add_argument(
+        "--fail-under",
+        type=_percent,
+        metavar="PCT",
+        help="exit 1 when the overall compliance is below PCT (a ratchet for CI)",
+    )
+
+
+def run(args: argparse.Namespace, registry: Registry) -> int:
+    today = args.today or datetime.date.today()
+    baseline = read_baseline(Path(args.baseline)) if args.baseline else None
+    result = check_command.run_scan(args, registry)
+    check_command.report_problems(result)
+    known = split(result, registry, baseline) if baseline is not None else None
+    files = known.result.files if known is not None else result.files
+    facts = [
+        FileFacts(
+            path=entry_path(file.relpath, file.path),
+            reported=file.outcome.reported,
+            noqa=file.outcome.noqa,
+            baselined=known.known.get(file.path, ()) if known is not None else (),
+            canonical=file.outcome.canonical,
+        )
+        for file in files
+    ]
+    report = build_report(
+        facts,
+        registry,
+        today=today,
+        registry_name=_display(registry.path),
+        files_scanned=result.scanned,
+        files_unreadable=len(result.problems),
+        top=args.top,
+    )
+    sys.stdout.write(RENDERERS[args.format](report))
+    if args.badge:
+        Path(args.badge).write_text(badge_svg(report.overall.compliance), encoding="utf-8")
+    if args.fail_under is not None and report.overall.compliance < args.fail_under:
+        print(
+            f"ssot-ws: compliance {report.overall.compliance:.1f}% is below --fail-under {args.fail_under:g}%",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _display(path: Path) -> str:
+    """The registry as the report names it: relative to the current directory."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # pragma: no cover (Windows: another drive)
+        return path.as_posix()
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}")
+    return int(value)
+
+
+def _percent(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, got {value!r}")
+    return number
