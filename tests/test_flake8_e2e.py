@@ -48,11 +48,14 @@ from app.websocket_core.manager import (
 )
 import app.websocket_core.manager as mgr  # noqa: SWS003
 from app.websocket_core import WebSocketManager  # noqa
+from app.websocket_core.manager import WebSocketManager as Other  # noqa: SWS001 (wrong code: still reported)
+from app.websocket_core import WebSocketManager as Another  # noqa: SWS001
 """
 BRIDGE_FINDINGS = [
     f"3:48: {SWS001_WSM}",
     f"4:32: {SWS003_MGR}",
     f"6:5: {SWS101_MGR}",
+    f"10:40: {SWS101_MGR}",
 ]
 PROJECT = {
     # A path with a separator in a config file is relative to that file (flake8 does that).
@@ -104,7 +107,13 @@ def test_config_file_run(project: Path) -> None:
         pytest.param(("--select", "SWS003"), [BRIDGE_FINDINGS[1]], id="select-one-code"),
         pytest.param(
             ("--select", "SWS", "--disable-noqa"),
-            [*BRIDGE_FINDINGS, f"8:8: {SWS003_MGR}", f"9:32: {SWS001_CORE}"],
+            [
+                *BRIDGE_FINDINGS[:3],
+                f"8:8: {SWS003_MGR}",
+                f"9:32: {SWS001_CORE}",
+                BRIDGE_FINDINGS[3],
+                f"11:32: {SWS001_CORE}",
+            ],
             id="disable-noqa-shows-the-suppressed",
         ),
     ],
