@@ -11,8 +11,11 @@ import datetime
 import os
 import re
 import sys
+from pathlib import Path
 
 from flake8_ssot_ws import formats
+from flake8_ssot_ws import ratchet
+from flake8_ssot_ws.baseline import read_baseline
 from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.scan import ScanResult
@@ -28,6 +31,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-format", choices=sorted(formats.RENDERERS), default="text", help="default: text")
     parser.add_argument("--statistics", action="store_true", help="count the findings of each code at the end")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="FILE", help="report only the findings this baseline does not hold")
+    baseline.add_argument(
+        "--write-baseline", metavar="FILE", help="record the findings in FILE instead (an existing one only shrinks)"
+    )
+    parser.add_argument("--force", action="store_true", help="let --write-baseline add new findings too")
 
 
 def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,8 +62,13 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
+    known = read_baseline(Path(args.baseline)) if args.baseline else None  # a bad file fails before the scan
     result = run_scan(args, registry)
     report_problems(result)
+    if args.write_baseline:
+        return ratchet.record(result, registry, Path(args.write_baseline), force=args.force)
+    if known is not None:
+        result = ratchet.apply(result, registry, known, Path(args.baseline))
     sys.stdout.write(formats.RENDERERS[args.output_format](result))
     if args.statistics:
         # Statistics would corrupt a machine-readable stdout: they go to stderr there.

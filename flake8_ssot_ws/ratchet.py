@@ -10,6 +10,7 @@ that could not be read or parsed are out of scope: their entries are kept.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -87,3 +88,34 @@ def _scope(result: ScanResult, registry: Registry) -> Callable[[str], bool]:
         return path in looked_at or (path not in unreadable and not (registry.root / path).exists())
 
     return in_scope
+
+
+# --- what check prints around the scan ---------------------------------------------------
+
+
+def apply(result: ScanResult, registry: Registry, baseline: Baseline, path: Path) -> ScanResult:
+    """``check --baseline``: the scan without the known findings; fixed entries counted on stderr."""
+    outcome = split(result, registry, baseline)
+    if outcome.stale:
+        count = len(outcome.stale)
+        print(
+            f"baseline: {count} {_entries(count)} fixed, run 'ssot-ws check --write-baseline {path}' to shrink it",
+            file=sys.stderr,
+        )
+    return outcome.result
+
+
+def record(result: ScanResult, registry: Registry, path: Path, *, force: bool) -> int:
+    """``check --write-baseline``: write the file, say what changed; exit code 0."""
+    change = rewrite(result, registry, path, force=force)
+    total = len(change.entries)
+    print(
+        f"baseline: wrote {total} {_entries(total)} to {path} "
+        f"({len(change.added)} added, {len(change.removed)} fixed and removed)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _entries(count: int) -> str:
+    return "entry" if count == 1 else "entries"

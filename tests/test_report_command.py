@@ -1,0 +1,137 @@
+"""`ssot-ws report` end to end: the hand-counted numbers through the real scan, the badge,
+--baseline, --fail-under, and agreement with `ssot-ws check` on the same tree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flake8_ssot_ws.badge import badge_svg
+from flake8_ssot_ws.baseline import dumps
+from flake8_ssot_ws.cli import main
+from tests.test_report import BASELINE
+from tests.test_report import BASELINE_NUMBERS
+from tests.test_report import FIXTURE
+from tests.test_report import NUMBERS
+
+TODAY = ["--today", "2026-06-01", "--no-cache"]
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture tree plus a file that does not parse, as the current directory."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "broken.py").write_text("from pkg.ws import Manager\ndef (:\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _report(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    assert main(["report", "--format", "json", *TODAY, *argv]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        "broken.py: SyntaxError: invalid syntax (line 2)\nssot-ws: 1 file could not be read or parsed\n"
+    )
+    document: dict[str, object] = json.loads(out)
+    return document
+
+
+def _at(document: object, path: tuple[object, ...]) -> object:
+    for key in path:
+        document = document[key]  # type: ignore[index]
+    return document
+
+
+@pytest.mark.parametrize(("path", "expected"), NUMBERS)
+def test_every_number_through_the_real_scan(tree, capsys, path, expected) -> None:
+    assert _at(_report(capsys), path) == expected
+
+
+def test_files_and_registry(tree, capsys) -> None:
+    document = _report(capsys)
+    # 9 fixture files (the exempt one included: it is looked at, and nothing in it counts) + broken.py
+    assert document["files"] == {"scanned": 10, "unreadable": 1}
+    assert (document["schema"], document["registry"]) == (1, "ssot-registry.toml")
+
+
+@pytest.mark.parametrize(("path", "expected"), BASELINE_NUMBERS)
+def test_baseline_column(tree, capsys, path, expected) -> None:
+    (tree / "baseline.json").write_text(dumps(BASELINE.entries), encoding="utf-8")
+    assert _at(_report(capsys, "--baseline", "baseline.json"), path) == expected
+
+
+def test_report_agrees_with_check(tree, capsys) -> None:
+    """check prints exactly the non-canonical imports that neither noqa nor the baseline hide."""
+    (tree / "baseline.json").write_text(dumps(BASELINE.entries), encoding="utf-8")
+    overall = _report(capsys, "--baseline", "baseline.json")["overall"]
+    assert main(["check", *TODAY, "--baseline", "baseline.json"]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert isinstance(overall, dict)
+    assert len(printed) == overall["non_canonical"] - overall["noqa"] - overall["baselined"] == 8
+
+
+def test_badge(tree, capsys) -> None:
+    (tree / "docs").mkdir()
+    _report(capsys, "--badge", "docs/badge.svg")
+    assert (tree / "docs" / "badge.svg").read_text(encoding="utf-8") == badge_svg(15.3)
+
+
+@pytest.mark.parametrize(
+    ("fail_under", "code", "err"),
+    [
+        pytest.param("15.3", 0, "", id="at the threshold passes"),
+        pytest.param("15.4", 1, "ssot-ws: compliance 15.3% is below --fail-under 15.4%\n", id="below fails"),
+        pytest.param("90", 1, "ssot-ws: compliance 15.3% is below --fail-under 90%\n", id="whole number"),
+    ],
+)
+def test_fail_under(tree, capsys, fail_under, code, err) -> None:
+    (tree / "broken.py").unlink()
+    assert main(["report", *TODAY, "--fail-under", fail_under]) == code
+    assert capsys.readouterr().err == err
+
+
+def test_markdown_and_top(tree, capsys) -> None:
+    (tree / "broken.py").unlink()
+    assert main(["report", *TODAY, "--format", "markdown", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## SSOT compliance 15.3% (2 of 13 tracked imports canonical)\n\n")
+    assert "| `app` | 6 |\n\n### Top files by findings\n\n| path | findings |\n| --- | --: |\n| `app/b.py` | 4 |\n" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["--top", "x"],
+            "argument --top: expected a whole number, got 'x' (see 'ssot-ws report --help')",
+            id="--top not a number",
+        ),
+        pytest.param(
+            ["--fail-under", "101"],
+            "argument --fail-under: expected a percentage from 0 to 100, got '101' (see 'ssot-ws report --help')",
+            id="--fail-under above 100",
+        ),
+        pytest.param(
+            ["--fail-under", "high"],
+            "argument --fail-under: expected a percentage from 0 to 100, got 'high' (see 'ssot-ws report --help')",
+            id="--fail-under not a number",
+        ),
+        pytest.param(
+            ["--baseline", "nope.json"],
+            "nope.json: no such file (create it with 'ssot-ws check --write-baseline nope.json')",
+            id="missing baseline",
+        ),
+        pytest.param(
+            ["--today", "2026-6-1"],
+            "argument --today: expected a date like 2026-03-31, got '2026-6-1' (see 'ssot-ws report --help')",
+            id="bad --today",
+        ),
+    ],
+)
+def test_usage_errors(tree, capsys, argv, message) -> None:
+    assert main(["report", "--no-cache", *argv]) == 2
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {message}\n")
