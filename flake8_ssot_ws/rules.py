@@ -112,12 +112,12 @@ def analyze_tree(
     want_calls = bool(registry.watched_modules) and (
         not ascii_only or any(name in text for name in DYNAMIC_IMPORTERS)
     )
-    bindings = _module_bindings(records, registry)
-    want_attributes = bool(bindings) and (
+    want_attributes = bool(records) and (
         not ascii_only or registry.attribute_pattern is None or registry.attribute_pattern.search(text) is not None
     )
-    if want_calls or want_attributes:
-        findings.extend(expression_findings(tree, registry, context, bindings if want_attributes else {}))
+    bindings = _module_bindings(records, registry) if want_attributes else {}
+    if want_calls or bindings:
+        findings.extend(expression_findings(tree, registry, context, bindings))
     findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
     canonical.sort(key=lambda c: (c.line, c.col))
     return Analysis(findings, canonical)
