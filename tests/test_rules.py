@@ -745,7 +745,8 @@ def test_text_shortcuts_never_change_a_result(registry: Registry) -> None:
     """The text prefilter and the attribute regex only skip work: with both disabled,
     every case of the tables above gives exactly the same findings."""
     ungated = dataclasses.replace(registry, needles=(), attribute_pattern=None)
-    cases = [(VIEWS, *p.values[:1]) for p in [*MESSAGES, *FORMS]] + [p.values[:2] for p in [*PLACED, *NOOP]]
+    runnable = [p for p in [*MESSAGES, *FORMS] if not any(m.name == "skipif" and m.args[0] for m in p.marks)]
+    cases = [(VIEWS, *p.values[:1]) for p in runnable] + [p.values[:2] for p in [*PLACED, *NOOP]]
     for path, source in cases:
         assert run(registry, source, path=path) == run(ungated, source, path=path), source
 
