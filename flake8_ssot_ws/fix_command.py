@@ -1,4 +1,5 @@
-"""``ssot-ws fix``: files in, safe rewrites out (the rewriting itself is fix.py's pure core).
+"""``ssot-ws fix``: ``check``'s scan finds the files with fixable findings; fix.py's pure core
+rewrites each of them (in worker processes when there are many).
 
 stdout: the findings left in the files as written (``path:line:col: CODE message``);
 with ``--diff`` the diff, with ``--check`` nothing. stderr: what was (or would be)
@@ -12,6 +13,7 @@ import contextlib
 import datetime
 import difflib
 import io
+import multiprocessing
 import os
 import stat
 import sys
@@ -19,102 +21,151 @@ import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
-from flake8_ssot_ws.fix import FixResult
+from flake8_ssot_ws.check_command import report_problems
+from flake8_ssot_ws.checker import describe
 from flake8_ssot_ws.fix import fix_source
 from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import file_context
 from flake8_ssot_ws.scan import decode_source
-from flake8_ssot_ws.scan import iter_python_files
+from flake8_ssot_ws.scan import scan
 
 NAME = "fix"
 HELP = "rewrite legacy imports to their canonical imports, keeping every local name"
+# Below this many files to fix, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 32
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", default=["."], type=_existing_path, metavar="PATH",
+        help="files and directories to fix (default: .); discovery as for 'ssot-ws check'",
+    )  # fmt: skip
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff on stdout; write nothing")
     mode.add_argument("--check", action="store_true", help="exit 1 if any file would change; write nothing")
     parser.add_argument(
-        "--today",
-        type=_date,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="the date legacy deadlines are compared with (default: today)",
+        "--today", type=_date, metavar="YYYY-MM-DD", help="check legacy deadlines as of this day (default: today)"
     )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .ssot-ws-cache/")
+    parser.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
 
 
-def _date(text: str) -> datetime.date:
+def _existing_path(value: str) -> str:
+    if not os.path.lexists(value):
+        raise argparse.ArgumentTypeError(f"no such file or directory: {value!r}")
+    return value
+
+
+def _date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        return datetime.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-03-31, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-03-31, got {value!r}") from None
 
 
-@dataclass
-class _Totals:
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: str
+    findings: tuple[Finding, ...]  # what check reports for it (noqa applied)
+
+
+@dataclass(frozen=True)
+class _Report:
+    """What fixing one file did; ``left``: the findings the file has afterwards."""
+
+    left: tuple[Finding, ...]
+    messages: tuple[str, ...] = ()  # for stderr
+    diff: str = ""
     fixed: int = 0
-    files: int = 0
-    left: int = 0
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
-    from flake8_ssot_ws.cli import UsageError  # cli imports this module
-
-    paths = [Path(p) for p in args.paths]
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
     today = args.today or datetime.date.today()
-    totals = _Totals()
-    for path in iter_python_files(paths):
-        _fix_file(path, registry, today, args, totals)
-    verb = "would fix" if args.diff or args.check else "fixed"
-    print(f"{verb} {totals.fixed} findings in {totals.files} files; {totals.left} left (not fixable)", file=sys.stderr)
-    return 1 if totals.files or totals.left else 0
+    mode = "diff" if args.diff else "check" if args.check else "write"
+    scanned = scan(args.paths, registry, today=today, use_cache=not args.no_cache, jobs=args.jobs)
+    report_problems(scanned)
+    tasks = [
+        _Task(result.path, result.outcome.reported)
+        for result in scanned.files
+        if any(finding.fix is not None for finding in result.outcome.reported)
+    ]
+    reports = dict(zip((task.path for task in tasks), _fix_all(tasks, registry.path, today, mode, args.jobs)))
+    fixed = files = left = 0
+    for result in scanned.files:
+        report = reports.get(result.path) or _Report(result.outcome.reported)
+        for message in report.messages:
+            print(message, file=sys.stderr)
+        sys.stdout.write(report.diff)
+        if mode == "write":  # positions are those of the file as written
+            for finding in report.left:
+                print(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.message}")
+        fixed, files, left = fixed + report.fixed, files + bool(report.fixed), left + len(report.left)
+    verb = "fixed" if mode == "write" else "would fix"
+    print(f"{verb} {fixed} findings in {files} files; {left} left (not fixable)", file=sys.stderr)
+    return 1 if files or left else 0
 
 
-def _fix_file(path: Path, registry: Registry, today: datetime.date, args: argparse.Namespace, totals: _Totals) -> None:
+def _fix_all(
+    tasks: Sequence[_Task], registry_path: Path, today: datetime.date, mode: str, jobs: int | None
+) -> list[_Report]:
+    workers = min(jobs or _cpu_count(), len(tasks) // 8)
+    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        _start_worker(registry_path, today, mode)
+        return [_fix_one(task) for task in tasks]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(workers, initializer=_start_worker, initargs=(registry_path, today, mode)) as pool:
+        return pool.map(_fix_one, tasks, chunksize=8)
+
+
+_WORKER: tuple[Registry, datetime.date, str] | None = None
+
+
+def _start_worker(registry_path: Path, today: datetime.date, mode: str) -> None:
+    global _WORKER
+    # Forked workers find the registry in load_registry's cache; spawned ones load it.
+    _WORKER = (load_registry(registry_path), today, mode)
+
+
+def _fix_one(task: _Task) -> _Report:
+    assert _WORKER is not None  # set by _start_worker
+    registry, today, mode = _WORKER
+    path = task.path
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read()
         source = decode_source(data)
-        result = fix_source(source, registry, file_context(registry, path), today=today)
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
-        print(f"{path}: {type(error).__name__}: {error}", file=sys.stderr)
-        return
-    _report_refusals(path, result)
-    fixed, changed, left = len(result.fixed), result.changed, result.left
-    if changed:
-        if args.diff:
-            sys.stdout.write(unified_diff(str(path), source, result.source))
-        elif args.check:
-            print(f"Would rewrite {path}", file=sys.stderr)
-        else:
-            failure = _write(path, data, result.source)
-            if failure is None:
-                print(f"Rewriting {path}", file=sys.stderr)
-            else:  # nothing was written: the file keeps all its findings
-                print(f"{path}: not written: {failure}", file=sys.stderr)
-                fixed, changed, left = 0, False, result.findings
-    totals.fixed += fixed
-    totals.files += changed
-    totals.left += len(left)
-    if not (args.diff or args.check):  # positions are those of the file as written
-        for finding in left:
-            print(f"{path}:{finding.line}:{finding.col + 1}: {finding.message}")
-
-
-def _report_refusals(path: Path, result: FixResult) -> None:
-    if result.problem is not None:
-        print(f"{path}: not fixed: {result.problem}", file=sys.stderr)
+        result = fix_source(source, task.findings, registry, file_context(registry, path), today=today)
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:  # changed since the scan
+        return _Report(task.findings, (f"{path}: {describe(error)}",))
+    messages = [f"{path}: not fixed: {result.problem}"] if result.problem is not None else []
     for refusal in result.refused:
         finding = refusal.finding
-        print(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} not fixed: {refusal.reason}", file=sys.stderr)
+        messages.append(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} not fixed: {refusal.reason}")
+    if not result.changed:
+        return _Report(result.left, tuple(messages))
+    if mode == "diff":
+        return _Report(result.left, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
+    if mode == "check":
+        return _Report(result.left, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
+    failure = _write(path, data, result.source)
+    if failure is not None:  # nothing was written: the file keeps all its findings
+        return _Report(result.findings, (*messages, f"{path}: not written: {failure}"))
+    return _Report(result.left, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
 
 
-def _write(path: Path, data: bytes, new_source: str) -> str | None:
+def _write(path: str, data: bytes, new_source: str) -> str | None:
     """Write atomically in the file's own encoding and mode; the reason on failure."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     try:
@@ -147,3 +198,9 @@ def unified_diff(path: str, old: str, new: str) -> str:
         if not line.endswith(("\n", "\r")):
             parts.append("\n\\ No newline at end of file\n")
     return "".join(parts)
+
+
+def _cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):  # pragma: no branch (Linux)
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover (not Linux)

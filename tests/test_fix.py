@@ -13,6 +13,7 @@ import pytest
 from flake8_ssot_ws import fix
 from flake8_ssot_ws.fix import bound_names
 from flake8_ssot_ws.fix import fix_source
+from flake8_ssot_ws.fix import fix_text
 from flake8_ssot_ws.fix import safety_problem
 from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
@@ -320,7 +321,7 @@ def registry(make_registry) -> Registry:
 
 
 def _fix(source: str, registry: Registry) -> fix.FixResult:
-    return fix_source(source, registry, file_context(registry, registry.root / MODULE_PATH), today=TODAY)
+    return fix_text(source, registry, file_context(registry, registry.root / MODULE_PATH), today=TODAY)
 
 
 def _fixable(source: str, registry: Registry) -> list[str]:
@@ -378,8 +379,20 @@ def test_own_alias_leaves_sws002_for_a_person(registry) -> None:
 def test_exempt_file_is_not_touched(registry) -> None:
     source = "from app.ws.legacy import WebSocketManager\n"
     context = file_context(registry, registry.root / "app/ws/shim.py")
-    result = fix_source(source, registry, context, today=TODAY)
+    result = fix_text(source, registry, context, today=TODAY)
     assert (result.source, result.changed, result.findings) == (source, False, ())
+
+
+def test_findings_that_do_not_match_the_source_are_refused(registry) -> None:
+    """Findings come from check (maybe from its cache): a file changed since is not guessed at."""
+    context = file_context(registry, registry.root / MODULE_PATH)
+    checked = fix_text("x = 1\nfrom app.ws import WebSocketManager\n", registry, context, today=TODAY)
+    for changed in ("from app.ws import WebSocketManager\nx = 1\n", "x = 1\nimport app\n"):
+        result = fix_source(changed, checked.findings, registry, context, today=TODAY)
+        assert (result.source, result.changed) == (changed, False)
+        assert [r.reason for r in result.refused] == [
+            "the finding does not match the source (changed since it was checked?)"
+        ]
 
 
 def test_unparsable_source_raises(registry) -> None:

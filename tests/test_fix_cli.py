@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from flake8_ssot_ws import fix
+from flake8_ssot_ws import fix_command
 from flake8_ssot_ws.cli import main
-from flake8_ssot_ws.fix import fix_source
+from flake8_ssot_ws.fix import fix_text
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.rules import file_context
 from tests.test_fix import FIX_CASES
@@ -25,6 +26,8 @@ from tests.test_fix import TODAY
 from tests.test_fix import WSM
 
 FIX = ["fix", "--today", TODAY.isoformat()]
+NOT_UTF8 = "'utf-8' codec can't decode byte 0xff in position 17: invalid start byte"
+MISMATCH = "the finding does not match the source (changed since it was checked?)"
 
 
 @pytest.fixture
@@ -37,7 +40,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _expected_counts(project: Path, source: str) -> tuple[int, int]:
     registry = load_registry(project / "ssot-registry.toml")
-    result = fix_source(source, registry, file_context(registry, project / MODULE_PATH), today=TODAY)
+    result = fix_text(source, registry, file_context(registry, project / MODULE_PATH), today=TODAY)
     return len(result.fixed), len(result.left)
 
 
@@ -226,11 +229,12 @@ def test_no_temporary_file_left(project) -> None:
 
 
 def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
+    """Discovery and unreadable or unparsable files: as for 'ssot-ws check'."""
     directory = project / "app" / "svc"
     bad_syntax = "from app.ws import (WebSocketManager\n"
     (directory / "a_bad_syntax.py").write_text(bad_syntax, encoding="utf-8")
-    (directory / "b_not_utf8.py").write_bytes(b"x = 1\ny = 2\nz = '\xff'\n")
-    (directory / "c_dangling.py").symlink_to("missing.py")
+    (directory / "b_not_utf8.py").write_bytes(b"x = 1\ny = 2\nz = '\\xff'\n".replace(b"\\xff", b"\xff"))
+    (directory / "c_dangling.py").symlink_to("missing.py")  # skipped, as check skips it
     (directory / "d_fine.py").write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
     (project / "app" / "ws").mkdir()
     exempt = project / "app" / "ws" / "shim.py"
@@ -241,17 +245,76 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
     with pytest.raises(SyntaxError) as syntax_error:
         ast.parse(bad_syntax)
     assert err.splitlines() == [
-        f"app/svc/a_bad_syntax.py: SyntaxError: {syntax_error.value}",
-        (
-            "app/svc/b_not_utf8.py: UnicodeDecodeError: "
-            "'utf-8' codec can't decode byte 0xff in position 17: invalid start byte"
-        ),
-        "app/svc/c_dangling.py: FileNotFoundError: [Errno 2] No such file or directory: 'app/svc/c_dangling.py'",
+        f"app/svc/a_bad_syntax.py: SyntaxError: {syntax_error.value.msg} (line 1)",
+        f"app/svc/b_not_utf8.py: UnicodeDecodeError: {NOT_UTF8}",
+        "ssot-ws: 2 files could not be read or parsed",
         "Rewriting app/svc/d_fine.py",
         "fixed 1 findings in 1 files; 0 left (not fixable)",
     ]
     assert (directory / "d_fine.py").read_text(encoding="utf-8") == f"{WSM}\n"
     assert exempt.read_text(encoding="utf-8") == "from app.ws.legacy import WebSocketManager\n"
+
+
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    [
+        pytest.param(
+            "from app.ws import (WebSocketManager\n",
+            f"{MODULE_PATH}: SyntaxError: {{}} (line 1)",
+            id="no longer parses",
+        ),
+        pytest.param(
+            "x = 1\nfrom app.ws import WebSocketManager\n",
+            f"{MODULE_PATH}:1:20: SWS001 not fixed: {MISMATCH}",
+            id="moved",
+        ),
+        pytest.param(
+            b"x = '\xff'\n", f"{MODULE_PATH}: SyntaxError: invalid or missing encoding declaration", id="bytes"
+        ),
+    ],
+)
+def test_file_changed_between_scan_and_fix(project, capsys, monkeypatch, changed, message) -> None:
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    real_scan = fix_command.scan
+
+    def scan_then_change(*args, **kwargs):
+        result = real_scan(*args, **kwargs)
+        module.write_bytes(changed if isinstance(changed, bytes) else changed.encode("utf-8"))
+        return result
+
+    monkeypatch.setattr(fix_command, "scan", scan_then_change)
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_bytes() == (changed if isinstance(changed, bytes) else changed.encode("utf-8"))
+    if "{}" in message:
+        with pytest.raises(SyntaxError) as error:
+            ast.parse(changed)
+        message = message.format(error.value.msg)
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{MODULE_PATH}:1:20: SWS001 ")  # the finding check saw stays
+    assert err == f"{message}\nfixed 0 findings in 0 files; 1 left (not fixable)\n"
+
+
+def test_many_files_are_fixed_in_worker_processes(project, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(fix_command, "PARALLEL_THRESHOLD", 2)
+    directory = project / "app" / "svc"
+    names = [f"m{number:02}.py" for number in range(20)]
+    for name in names:
+        (directory / name).write_text("from app.ws import WebSocketManager, x\n", encoding="utf-8")
+    assert main([*FIX, "--jobs", "2", "app"]) == 1
+    assert [(directory / name).read_text(encoding="utf-8") for name in names] == [f"{WSM}\nfrom app.ws import x\n"] * 20
+    assert capsys.readouterr().err.splitlines() == [
+        *(f"Rewriting app/svc/{name}" for name in names),
+        "fixed 20 findings in 20 files; 0 left (not fixable)",
+    ]
+
+
+def test_no_cache(project) -> None:
+    (project / MODULE_PATH).write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    assert main([*FIX, "--no-cache", MODULE_PATH]) == 1
+    assert not (project / ".ssot-ws-cache").exists()
+    assert main([*FIX, MODULE_PATH]) == 0
+    assert (project / ".ssot-ws-cache").is_dir()
 
 
 def test_write_failure_loses_nothing(project, capsys, monkeypatch) -> None:
@@ -309,7 +372,16 @@ def test_fixed_source_not_encodable_in_the_file_encoding(tmp_path, monkeypatch, 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        pytest.param(["fix", "missing.py"], "missing.py: no such file or directory", id="missing path"),
+        pytest.param(
+            ["fix", "missing.py"],
+            "argument PATH: no such file or directory: 'missing.py' (see 'ssot-ws fix --help')",
+            id="missing path",
+        ),
+        pytest.param(
+            ["fix", "--jobs", "0"],
+            "argument --jobs: expected a positive integer, got '0' (see 'ssot-ws fix --help')",
+            id="bad --jobs",
+        ),
         pytest.param(
             ["fix", "--today", "someday"],
             "argument --today: expected a date like 2026-03-31, got 'someday' (see 'ssot-ws fix --help')",

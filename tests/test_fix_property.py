@@ -22,7 +22,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from flake8_ssot_ws.fix import bound_names
-from flake8_ssot_ws.fix import fix_source
+from flake8_ssot_ws.fix import fix_text
 from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
@@ -102,7 +102,7 @@ def _without_imports(tree: ast.Module) -> str:
 
 def check_fix_properties(project: tuple[Registry, FileContext], source: str) -> None:
     registry, context = project
-    result = fix_source(source, registry, context, today=TODAY)
+    result = fix_text(source, registry, context, today=TODAY)
     assert (result.problem, result.refused) == (None, ())
     assert result.changed
     new_tree = ast.parse(result.source)  # it parses
@@ -111,7 +111,7 @@ def check_fix_properties(project: tuple[Registry, FileContext], source: str) -> 
     assert _without_imports(new_tree) == _without_imports(old_tree)
     kept, _ = split_noqa(check_source(result.source, registry, context, today=TODAY), result.source)
     assert [f for f in kept if f.fix is not None] == []
-    again = fix_source(result.source, registry, context, today=TODAY)
+    again = fix_text(result.source, registry, context, today=TODAY)
     assert (again.changed, again.source) == (False, result.source)
 
 
