@@ -34,9 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check_command.add_scan_arguments(parser)
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="default: text")
     parser.add_argument("--badge", metavar="PATH", help="also write an SVG badge of the overall compliance")
-    parser.add_argument(
-        "--baseline", metavar="FILE", help="count the findings this baseline knows in their own column"
-    )
+    parser.add_argument("--baseline", metavar="FILE", help="count the findings this baseline knows in their own column")
     parser.add_argument(
         "--top", type=_count, default=10, metavar="N", help="directories and files to rank (default: 10)"
     )

@@ -33,9 +33,7 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _report(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
     assert main(["report", "--format", "json", *TODAY, *argv]) == 0
     out, err = capsys.readouterr()
-    assert err == (
-        "broken.py: SyntaxError: invalid syntax (line 2)\nssot-ws: 1 file could not be read or parsed\n"
-    )
+    assert err == ("broken.py: SyntaxError: invalid syntax (line 2)\nssot-ws: 1 file could not be read or parsed\n")
     document: dict[str, object] = json.loads(out)
     return document
 
@@ -99,7 +97,9 @@ def test_markdown_and_top(tree, capsys) -> None:
     assert main(["report", *TODAY, "--format", "markdown", "--top", "1"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("## SSOT compliance 15.3% (2 of 13 tracked imports canonical)\n\n")
-    assert "| `app` | 6 |\n\n### Top files by findings\n\n| path | findings |\n| --- | --: |\n| `app/b.py` | 4 |\n" in out
+    assert (
+        "| `app` | 6 |\n\n### Top files by findings\n\n| path | findings |\n| --- | --: |\n| `app/b.py` | 4 |\n" in out
+    )
 
 
 @pytest.mark.parametrize(
