@@ -167,8 +167,10 @@ def test_write_baseline_refuses_to_grow_without_force(tree, capsys) -> None:
     assert _check(capsys, "--write-baseline", "ci/baseline.json") == (
         2,
         "",
-        "ssot-ws: error: ci/baseline.json: refusing to add 1 new finding to the baseline (first: app/a.py: SWS003 "
-        "module 'pkg.old_ws' imported as a module); fix them, or pass --force to accept them\n",
+        (
+            "ssot-ws: error: ci/baseline.json: refusing to add 1 new finding to the baseline (first: app/a.py: SWS003 "
+            "module 'pkg.old_ws' imported as a module); fix them, or pass --force to accept them\n"
+        ),
     )
     assert (tree / "ci" / "baseline.json").read_text(encoding="utf-8") == FIXTURE_BASELINE
     assert _check(capsys, "--write-baseline", "ci/baseline.json", "--force") == (
@@ -249,7 +251,9 @@ def test_flake8_plugin_reads_the_baseline_check_wrote(tmp_path, monkeypatch, cap
     result = flake8()
     assert (result.returncode, result.stdout, result.stderr) == (
         1,
-        "app/e.py:5:12: SWS003 module 'pkg.old_ws' imported as a module - import names from their canonical path "
-        "instead\n",
+        (
+            "app/e.py:5:12: SWS003 module 'pkg.old_ws' imported as a module - import names from their canonical path "
+            "instead\n"
+        ),
         "",
     )
