@@ -320,3 +320,13 @@ def test_pre_commit_hook_registry_doc(tmp_path) -> None:
         "docs/ssot-imports.md differs from the registry (ssot-registry.toml): "
         "regenerate it with 'ssot-ws registry --format markdown > docs/ssot-imports.md'"
     ) in drifted.stdout
+
+
+def test_readme_excerpt_is_real_output() -> None:
+    """The README's excerpt of the example document: its lines appear, in order, in the real one."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## ssot-ws registry", 1)[1]
+    excerpt = readme.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+    lines = iter(EXAMPLE_MARKDOWN.splitlines())
+    for line in excerpt.splitlines():
+        if line != "...":
+            assert line in lines, line  # consumes the iterator: order is checked too

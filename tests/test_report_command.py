@@ -135,3 +135,27 @@ def test_markdown_and_top(tree, capsys) -> None:
 def test_usage_errors(tree, capsys, argv, message) -> None:
     assert main(["report", "--no-cache", *argv]) == 2
     assert capsys.readouterr() == ("", f"ssot-ws: error: {message}\n")
+
+
+# --- the README's sample report and the committed badge are real -----------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_sample_report_is_real_output(monkeypatch, capsys) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("<!-- sample report:", 1)[1].split("```console\n", 1)[1].split("```\n", 1)[0]
+    command, expected = sample.split("\n", 1)
+    assert command == "$ cd example && ssot-ws report --today 2026-06-01"
+    monkeypatch.chdir(ROOT / "example")
+    assert main(["report", "--today", "2026-06-01", "--no-cache"]) == 0
+    assert capsys.readouterr() == (expected, "")
+
+
+def test_committed_badge_is_the_example_badge(monkeypatch, capsys, tmp_path) -> None:
+    monkeypatch.chdir(ROOT / "example")
+    assert main(["report", "--no-cache", "--badge", str(tmp_path / "badge.svg")]) == 0
+    committed = (ROOT / "docs" / "ssot-badge.svg").read_text(encoding="utf-8")
+    assert committed == (tmp_path / "badge.svg").read_text(encoding="utf-8")
+    assert "SSOT: 33.3%" in committed
+    assert "](docs/ssot-badge.svg)" in (ROOT / "README.md").read_text(encoding="utf-8")
