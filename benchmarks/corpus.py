@@ -8,6 +8,7 @@ functions, classes, ``if TYPE_CHECKING:`` and ``try/except ImportError``,
 files quoting those imports in docstrings and comments only, many mentioning unrelated
 "managers", and a few that do not parse. Same seed, same bytes.
 """
+
 from __future__ import annotations
 
 import random
@@ -16,7 +17,11 @@ from pathlib import Path
 
 REGISTRY = """\
 [tool.flake8-ssot-ws]
-exempt = ["app/websocket_core/unified_manager.py", "app/websocket_core/websocket_manager.py", "app/websocket_core/manager.py"]
+exempt = [
+  "app/websocket_core/unified_manager.py",
+  "app/websocket_core/websocket_manager.py",
+  "app/websocket_core/manager.py",
+]
 src = ["."]
 
 [[tool.flake8-ssot-ws.group]]
@@ -85,17 +90,23 @@ TRACKED_FORMS = (
     "from app.websocket_core.websocket_manager import *  # noqa: F403\n",
     "from app.legacy.old import ThreadWebSocketManager\n",
     "if TYPE_CHECKING:\n    from app.websocket_core.websocket_manager import WebSocketManager\n",
-    "try:\n    from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
-    "except ImportError:\n    from app.websocket_core.websocket_manager import WebSocketManager\n",
+    (
+        "try:\n    from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
+        "except ImportError:\n    from app.websocket_core.websocket_manager import WebSocketManager\n"
+    ),
 )
 NESTED_FORMS = (
-    "def _get_manager():\n    from app.websocket_core.websocket_manager import WebSocketManager\n\n"
-    "    return WebSocketManager()\n",
+    (
+        "def _get_manager():\n    from app.websocket_core.websocket_manager import WebSocketManager\n\n"
+        "    return WebSocketManager()\n"
+    ),
     "class _ManagerHolder:\n    from app.websocket_core.manager import WebSocketManager as Legacy\n",
-    "def _load_dynamic():\n    return importlib.import_module(\"app.websocket_core.websocket_manager\")\n",
+    'def _load_dynamic():\n    return importlib.import_module("app.websocket_core.websocket_manager")\n',
     "def _via_attribute():\n    return wsc.WebSocketManager()\n",
-    "async def _async_import():\n    from app.websocket_core.unified_manager import get_websocket_manager\n\n"
-    "    return get_websocket_manager()\n",
+    (
+        "async def _async_import():\n    from app.websocket_core.unified_manager import get_websocket_manager\n\n"
+        "    return get_websocket_manager()\n"
+    ),
 )
 DOCSTRING_QUOTE = (
     "\n\nMigration notes. Do not write::\n\n    from app.websocket_core.websocket_manager import WebSocketManager\n\n"
@@ -106,9 +117,36 @@ COMMENT_QUOTE = "# TODO(ws): from app.websocket_core.manager import WebSocketMan
 STDLIB = ("os", "sys", "json", "logging", "re", "time", "uuid", "asyncio", "functools", "itertools", "collections")
 TYPING = ("Any", "Optional", "Dict", "List", "Iterable", "Mapping", "Sequence", "Callable")
 WORDS = (
-    "user", "session", "agent", "event", "message", "tool", "config", "state", "result", "request",
-    "payload", "thread", "channel", "token", "record", "metric", "cache", "queue", "job", "task",
-    "account", "order", "invoice", "report", "policy", "schema", "client", "route", "plan", "step",
+    "user",
+    "session",
+    "agent",
+    "event",
+    "message",
+    "tool",
+    "config",
+    "state",
+    "result",
+    "request",
+    "payload",
+    "thread",
+    "channel",
+    "token",
+    "record",
+    "metric",
+    "cache",
+    "queue",
+    "job",
+    "task",
+    "account",
+    "order",
+    "invoice",
+    "report",
+    "policy",
+    "schema",
+    "client",
+    "route",
+    "plan",
+    "step",
 )
 GENERIC_MANAGERS = ("session_manager", "context_manager", "SessionManager", "ConfigManager", "manager")
 
@@ -174,7 +212,7 @@ class _Writer:
 
     def klass_block(self) -> str:
         methods = "\n".join(self.function("    ", method=True) for _ in range(self.rng.randint(1, 8)))
-        return f"class {self.klass()}:\n    \"\"\"{self.name(4).replace('_', ' ')}.\"\"\"\n\n{methods}\n"
+        return f'class {self.klass()}:\n    """{self.name(4).replace("_", " ")}."""\n\n{methods}\n'
 
 
 def _file_text(rng: random.Random, *, tracked: bool, quoting: bool, generic: bool, relative_ok: bool) -> str:
@@ -220,9 +258,7 @@ def generate(root: Path, files: int, seed: int = 20260331) -> dict[str, int]:
         directory = f"app/services/svc_{service // 20:02d}/pkg_{service % 20:02d}"
         tracked = rng.random() < 0.15
         quoting = rng.random() < 0.04
-        text = _file_text(
-            rng, tracked=tracked, quoting=quoting, generic=rng.random() < 0.12, relative_ok=True
-        )
+        text = _file_text(rng, tracked=tracked, quoting=quoting, generic=rng.random() < 0.12, relative_ok=True)
         if index in broken:
             text += "\ndef broken(:\n    pass\n"
             stats["unparsable"] += 1

@@ -19,6 +19,7 @@ missing; a signature taken within two seconds of the run's start is not stored (
 may change again within the file system's timestamp granularity), so the next run
 compares content. A cache that cannot be written is skipped silently: it never fails a run.
 """
+
 from __future__ import annotations
 
 import bisect

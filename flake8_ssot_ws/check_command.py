@@ -4,6 +4,7 @@ Exit codes: 0 clean, 1 findings (0 with ``--exit-zero``), 2 usage or registry er
 Files that cannot be read or parsed are listed on stderr and counted; they do not change
 the exit code (flake8 with ``--select SWS`` does not fail on them either).
 """
+
 from __future__ import annotations
 
 import argparse

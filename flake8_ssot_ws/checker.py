@@ -6,6 +6,7 @@ Python does, take the exact shortcut of fastpath.py when it applies, else parse 
 (``rules.analyze_source``); then ``# noqa`` (noqa.py). ``fast=False`` parses every file
 fully and is the reference the differential tests compare the fast path against.
 """
+
 from __future__ import annotations
 
 import ast
@@ -16,7 +17,9 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 
+from flake8_ssot_ws import fastnoqa
 from flake8_ssot_ws import fastpath
+from flake8_ssot_ws.lexer import Lexed
 from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import Analysis
@@ -33,8 +36,8 @@ from flake8_ssot_ws.rules import may_have_findings
 class Outcome:
     """What the checks found in one file's content."""
 
-    reported: tuple[Finding, ...] = ()  # what flake8 reports: after `# noqa`
-    noqa: tuple[Finding, ...] = ()  # hidden by `# noqa`
+    reported: tuple[Finding, ...] = ()  # what flake8 reports (noqa comments applied)
+    noqa: tuple[Finding, ...] = ()  # hidden by a noqa comment
     canonical: tuple[CanonicalImport, ...] = ()  # tracked imports that are canonical
     problem: str | None = None  # why the file could not be read or parsed
 
@@ -91,24 +94,29 @@ class FileChecker:
             with warnings.catch_warnings():
                 # Invalid escapes and the like: the checked code's business, not ours.
                 warnings.simplefilter("ignore")
-                analysis = self._analyze(source, context)
+                analysis, lexed = self._analyze(source, context)
         except (SyntaxError, ValueError, RecursionError) as error:
             return Outcome(problem=describe(error))
         if not analysis.findings and not analysis.canonical:
             return EMPTY
-        reported, noqa = split_noqa(analysis.findings, source)
+        if lexed is None:
+            reported, noqa = split_noqa(analysis.findings, source)
+        else:
+            reported, noqa = fastnoqa.split_noqa(analysis.findings, source, lexed)
         return Outcome(tuple(reported), tuple(noqa), tuple(analysis.canonical))
 
-    def _analyze(self, source: str, context: FileContext) -> Analysis:
+    def _analyze(self, source: str, context: FileContext) -> tuple[Analysis, Lexed | None]:
+        """The analysis, and what the lexer found when the fast path made it."""
         if not self.fast:
             if context.exempt:
-                return Analysis([], [])
+                return Analysis([], []), None
             lines = source.splitlines(keepends=True)
-            return analyze_tree(ast.parse(source), lines, self.registry, context, today=self.today, text=source)
+            tree = ast.parse(source)
+            return analyze_tree(tree, lines, self.registry, context, today=self.today, text=source), None
         shortcut = fastpath.analyze_ascii(source, self.registry, context, today=self.today)
         if shortcut is not None:
-            return shortcut
-        return analyze_source(source, self.registry, context, today=self.today)
+            return shortcut.analysis, shortcut.lexed
+        return analyze_source(source, self.registry, context, today=self.today), None
 
     def cannot_have_findings(self, path: str, data: bytes) -> bool:
         """The byte twin of ``rules.may_have_findings`` (negated), without decoding.

@@ -7,6 +7,7 @@ folders are skipped (``DEFAULT_EXCLUDE``, replaced by ``--exclude``, extended by
 ``--extend-exclude``). A file named on the command line is always checked: pre-commit
 passes exactly the files it wants checked.
 """
+
 from __future__ import annotations
 
 import fnmatch

@@ -3,6 +3,7 @@
 Pure: a ``ScanResult`` in, the text to print out. Columns: the core keeps flake8's 0-based
 UTF-8 byte offsets; every format shows them 1-based, as flake8 prints them.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -39,9 +40,7 @@ def describe_message(finding: Finding) -> str:
 
 
 def text(result: ScanResult) -> str:
-    return "".join(
-        f"{path}:{finding.line}:{finding.col + 1}: {finding.message}\n" for path, finding in result.findings
-    )
+    return "".join(f"{path}:{finding.line}:{finding.col + 1}: {finding.message}\n" for path, finding in result.findings)
 
 
 def as_json(result: ScanResult) -> str:

@@ -6,6 +6,7 @@ unchanged file from the cache (cache.py) without reading it, then checks the res
 processes costs more than it saves -- else in chunks over a pool of worker processes
 (forked where the platform allows: they inherit the loaded registry).
 """
+
 from __future__ import annotations
 
 import datetime

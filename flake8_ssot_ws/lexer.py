@@ -1,0 +1,188 @@
+"""Where the strings, comments and import statements of an ASCII Python source are.
+
+One regular expression finds every comment and string literal (ending them where CPython's
+tokenizer ends them), every ``import``/``from`` keyword and every word of interest outside
+them. Because ``import`` is a hard keyword, each one in code belongs to exactly one import
+statement, whose extent follows from the grammar of import statements (no strings, no
+nested brackets). Anything the lexer cannot delimit with certainty -- an unterminated
+string, an f-string that may hold code of interest or nested quotes -- makes it give up
+(None): the caller then parses the file.
+
+Results are exact only for source that parses; callers validate before trusting them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sys
+from typing import Iterable
+from typing import NamedTuple
+
+_COMMENT = r"#[^\r\n]*"
+# Unrolled loops (no nested quantifiers), so a string that never closes fails in linear time.
+_TRIPLE = r"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''|\"\"\"[^\"\\]*(?:(?:\\[\s\S]|\"(?!\"\"))[^\"\\]*)*\"\"\""
+_SINGLE = r"'[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'|\"[^\"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^\"\\\r\n]*)*\""
+_UNTERMINATED = ("'", '"', "'''", '"""')
+# Every alternative starts with a literal character, so the regex engine can skip ahead.
+_ALWAYS = (_COMMENT, _TRIPLE, _SINGLE, *_UNTERMINATED, r"import(?!\w)", r"from(?!\w)")
+# `from` + module (names, dots, blanks, backslash continuations) up to its `import`.
+_FROM_MODULE = re.compile(r"(?:[ \t\f.\w]|\\(?:\r\n|\r|\n))*")
+# After `import`: a parenthesised name list (comments allowed), or names to the end of the
+# logical line (a `;`, a comment, or a newline no backslash continues).
+_IMPORT_TAIL = re.compile(
+    r"[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*"
+    r"(?:\([^)#]*(?:#[^\r\n]*[^)#]*)*\)|[^\r\n;#\\]*(?:\\(?:\r\n|\r|\n)[^\r\n;#\\]*)*)"
+)
+_BRACKET_OR_SKIP = re.compile("|".join((_COMMENT, _TRIPLE, _SINGLE, r"[()\[\]{}]")))
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_PREFIX_CHARS = frozenset("rRbBuUfFtT")
+_STRING_PREFIXES = frozenset({"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"})
+# f-strings nest quotes from Python 3.12 on (PEP 701): only plain fields are read as-is.
+_NESTED_FSTRINGS = sys.version_info >= (3, 12)
+
+Span = tuple[int, int]
+
+
+class Lexed(NamedTuple):
+    statements: list[Span]  # import statements
+    words: list[Span]  # words of interest in code
+    comments: list[Span]
+    multiline: list[Span]  # strings that span lines
+    multiline_fstring: bool  # whether one of those is formatted
+
+
+class Lexer:
+    """Finds ``words`` in code. A formatted string holding any of ``needles`` (code may
+    sit in its fields) makes ``lex`` give up."""
+
+    def __init__(self, words: Iterable[str], needles: Iterable[str]) -> None:
+        ordered = sorted(set(words), key=lambda word: (-len(word), word))
+        self._pattern = re.compile("|".join((*_ALWAYS, *map(re.escape, ordered))))
+        self._needles = tuple(needles)
+
+    def lex(self, source: str) -> Lexed | None:
+        statements: list[Span] = []
+        words: list[Span] = []
+        comments: list[Span] = []
+        multiline: list[Span] = []
+        multiline_fstring = False
+        last_from: int | None = None
+        for match in self._pattern.finditer(source):
+            start, end = match.span()
+            first = source[start]
+            if first == "#":
+                comments.append((start, end))
+                last_from = None
+                continue
+            text = match.group()
+            if first in "'\"":
+                if text in _UNTERMINATED:
+                    return None
+                formatted = bool(start) and source[start - 1] in _PREFIX_CHARS and _formatted(source, start)
+                if formatted and not self._plain_fstring(text):
+                    return None
+                if "\n" in text or "\r" in text:
+                    multiline.append((start, end))
+                    multiline_fstring = multiline_fstring or formatted
+                last_from = None
+            elif text not in ("import", "from"):
+                words.append((start, end))
+            elif start and source[start - 1] in WORD:
+                continue  # the end of a longer name, such as `reimport`
+            elif text == "from":
+                last_from = start
+            else:
+                begin = start
+                if last_from is not None and _FROM_MODULE.fullmatch(source, last_from + 4, start):
+                    begin = last_from
+                tail = _IMPORT_TAIL.match(source, end)
+                assert tail is not None  # every part of the pattern may match empty
+                statements.append((begin, tail.end()))
+                last_from = None
+        return Lexed(statements, words, comments, multiline, multiline_fstring)
+
+    def _plain_fstring(self, text: str) -> bool:
+        """False for an f-string that may hold code of interest or that may not end here."""
+        if any(needle in text for needle in self._needles):
+            return False
+        if _NESTED_FSTRINGS:  # pragma: >=3.12 cover
+            quote = 3 if len(text) >= 6 and text.startswith(text[0] * 3) else 1
+            return fields_are_plain(text[quote:-quote])
+        return True  # pragma: <3.12 cover
+
+
+def _formatted(source: str, quote: int) -> bool:
+    """Whether the string opening at ``quote`` has an f (or t) prefix."""
+    prefix_start = quote
+    while prefix_start and source[prefix_start - 1] in WORD:
+        prefix_start -= 1
+    prefix = source[prefix_start:quote].lower()
+    return prefix in _STRING_PREFIXES and ("f" in prefix or "t" in prefix)
+
+
+def fields_are_plain(body: str) -> bool:
+    """True when each replacement field of an f-string body closes inside it and holds no
+    quote, comment or backslash: then, whatever the Python version, the string ends at its
+    first unescaped quote, as the lexer assumed."""
+    depth = 0
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if depth == 0:
+            if char == "\\":
+                if body[index + 1 : index + 2] in ("{", "}", "N"):
+                    return False
+                index += 2
+                continue
+            if char in "{}" and body.startswith(char * 2, index):
+                index += 2
+                continue
+            if char == "}":
+                return False
+            depth = 1 if char == "{" else 0
+        elif char in "'\"#\\":
+            return False
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        index += 1
+    return depth == 0
+
+
+def closing_bracket(source: str, opening: int) -> int | None:
+    """The offset of the bracket closing the one at ``opening``, skipping strings and
+    comments; None if it never closes."""
+    depth = 0
+    for match in _BRACKET_OR_SKIP.finditer(source, opening):
+        char = match.group()
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if not depth:
+                return match.start()
+    return None
+
+
+class Lines:
+    """Offsets -> (1-based line, 0-based column), lines ending as Python's tokenizer ends
+    them (``\\r\\n``, ``\\r``, ``\\n``); in ASCII source, columns are also UTF-8 bytes."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        # Without carriage returns, counting newlines is cheaper than indexing every line.
+        self._starts = [0, *(match.end() for match in _NEWLINE.finditer(source))] if "\r" in source else None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if self._starts is None:
+            line_start = self._source.rfind("\n", 0, offset) + 1
+            return self._source.count("\n", 0, offset) + 1, offset - line_start
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1]
+
+
+def count_lines(text: str) -> int:
+    return len(_NEWLINE.findall(text))
