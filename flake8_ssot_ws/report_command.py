@@ -12,6 +12,7 @@ import datetime
 import os
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from flake8_ssot_ws import check_command
 from flake8_ssot_ws.badge import badge_svg
@@ -24,6 +25,7 @@ from flake8_ssot_ws.report import build_report
 from flake8_ssot_ws.report_render import render_json
 from flake8_ssot_ws.report_render import render_markdown
 from flake8_ssot_ws.report_render import render_text
+from flake8_ssot_ws.rules import Finding
 
 NAME = "report"
 HELP = "report SSOT compliance: canonical vs non-canonical imports, per group, with legacy deadlines"
@@ -51,17 +53,19 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
     result = check_command.run_scan(args, registry)
     check_command.report_problems(result)
-    known = split(result, registry, baseline) if baseline is not None else None
-    files = known.result.files if known is not None else result.files
+    known: Mapping[str, tuple[Finding, ...]] = {}
+    if baseline is not None:
+        applied = split(result, registry, baseline)
+        result, known = applied.result, applied.known
     facts = [
         FileFacts(
             path=entry_path(file.relpath, file.path),
             reported=file.outcome.reported,
             noqa=file.outcome.noqa,
-            baselined=known.known.get(file.path, ()) if known is not None else (),
+            baselined=known.get(file.path, ()),
             canonical=file.outcome.canonical,
         )
-        for file in files
+        for file in result.files
     ]
     report = build_report(
         facts,
@@ -72,9 +76,9 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         files_unreadable=len(result.problems),
         top=args.top,
     )
+    if args.badge:  # first: a badge that cannot be written is an error, with nothing printed
+        _write_badge(Path(args.badge), report.overall.compliance)
     sys.stdout.write(RENDERERS[args.format](report))
-    if args.badge:
-        Path(args.badge).write_text(badge_svg(report.overall.compliance), encoding="utf-8")
     if args.fail_under is not None and report.overall.compliance < args.fail_under:
         print(
             f"ssot-ws: compliance {report.overall.compliance:.1f}% is below --fail-under {args.fail_under:g}%",
@@ -82,6 +86,15 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         )
         return 1
     return 0
+
+
+def _write_badge(path: Path, compliance: float) -> None:
+    try:
+        path.write_text(badge_svg(compliance), encoding="utf-8")
+    except OSError as error:
+        from flake8_ssot_ws.cli import UsageError  # here: cli imports this module
+
+        raise UsageError(f"--badge {path}: cannot write: {error.strerror or type(error).__name__}") from None
 
 
 def _display(path: Path) -> str:

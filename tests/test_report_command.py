@@ -159,3 +159,12 @@ def test_committed_badge_is_the_example_badge(monkeypatch, capsys, tmp_path) -> 
     assert committed == (tmp_path / "badge.svg").read_text(encoding="utf-8")
     assert "SSOT: 33.3%" in committed
     assert "](docs/ssot-badge.svg)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_unwritable_badge_is_a_usage_error(tree, capsys) -> None:
+    (tree / "broken.py").unlink()
+    assert main(["report", *TODAY, "--badge", "missing/badge.svg"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "ssot-ws: error: --badge missing/badge.svg: cannot write: No such file or directory\n",
+    )
