@@ -10,6 +10,7 @@ that could not be read or parsed are out of scope: their entries are kept.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,10 +83,14 @@ def rewrite(result: ScanResult, registry: Registry, path: Path, *, force: bool) 
 
 def _scope(result: ScanResult, registry: Registry) -> Callable[[str], bool]:
     unreadable = {entry_path(file.relpath, file.path) for file in result.problems}
-    looked_at = {entry_path(file_context(registry, path).relpath, path) for path in result.paths} - unreadable
+
+    @functools.lru_cache(maxsize=None)
+    def looked_at() -> frozenset[str]:
+        # Built on first use: a CI run where every entry still matches never pays for it.
+        return frozenset(entry_path(file_context(registry, p).relpath, p) for p in result.paths) - unreadable
 
     def in_scope(path: str) -> bool:
-        return path in looked_at or (path not in unreadable and not (registry.root / path).exists())
+        return path in looked_at() or (path not in unreadable and not (registry.root / path).exists())
 
     return in_scope
 
