@@ -84,7 +84,7 @@ def rewrite(result: ScanResult, registry: Registry, path: Path, *, force: bool) 
 def _scope(result: ScanResult, registry: Registry) -> Callable[[str], bool]:
     unreadable = {entry_path(file.relpath, file.path) for file in result.problems}
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def looked_at() -> frozenset[str]:
         # Built on first use: a CI run where every entry still matches never pays for it.
         return frozenset(entry_path(file_context(registry, p).relpath, p) for p in result.paths) - unreadable
