@@ -69,11 +69,11 @@ class Plugin:
         cls.today = datetime.date.today()
         try:
             if options.ssot_registry:
-                cls.registry = load_registry(_registry_path(options.ssot_registry))
+                cls.registry = load_registry(_config_path(options.ssot_registry))
             else:
                 found = find_registry(Path.cwd())
                 cls.registry = load_registry(found) if found else None
-            cls.baseline = read_baseline(Path(options.ssot_baseline)) if options.ssot_baseline else None
+            cls.baseline = read_baseline(_config_path(options.ssot_baseline)) if options.ssot_baseline else None
         except (RegistryError, BaselineError) as error:
             # One line and exit 2, as for any configuration error; never a traceback.
             print(f"flake8-ssot-ws: {error}", file=sys.stderr)
@@ -107,9 +107,9 @@ class Plugin:
         return findings
 
 
-def _registry_path(option: str) -> Path:
-    """The --ssot-registry file. flake8 makes a configured path absolute (from the config
-    file's folder) only when it holds a separator: a bare ``ssot-registry = rules.toml``
+def _config_path(option: str) -> Path:
+    """The --ssot-registry or --ssot-baseline file. flake8 makes a configured path absolute (from
+    the config file's folder) only when it holds a separator: a bare ``ssot-registry = rules.toml``
     arrives as is. When the cwd has no such file, take the nearest one above it, which is
     where flake8 found its config file."""
     path = Path(option)

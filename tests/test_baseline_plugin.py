@@ -143,3 +143,23 @@ def test_real_flake8_with_baseline_in_config(tmp_path) -> None:
         "app/y.py:2:8 SWS003",
     ]
     assert result.stderr == ""
+
+
+def test_real_flake8_bare_baseline_name_from_a_subdirectory(tmp_path) -> None:
+    """flake8 leaves a bare ``ssot-baseline = name.json`` relative; it is found next to the
+    config file above the current directory, like a bare ``ssot-registry``."""
+    (tmp_path / "ssot-registry.toml").write_text(EXAMPLE_REGISTRY, encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "x.py").write_text(KNOWN, encoding="utf-8")
+    registry = load_registry(tmp_path / "ssot-registry.toml")
+    known = check_source(
+        KNOWN, registry, file_context(registry, tmp_path / "app" / "x.py"), today=datetime.date.today()
+    )
+    (tmp_path / "baseline.json").write_text(dumps(e for e, _ in keyed("app/x.py", known)), encoding="utf-8")
+    (tmp_path / "setup.cfg").write_text(
+        "[flake8]\nselect = SWS\nssot-registry = ssot-registry.toml\nssot-baseline = baseline.json\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "x.py"], cwd=tmp_path / "app", capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
