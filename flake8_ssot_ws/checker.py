@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from flake8_ssot_ws import fastnoqa
 from flake8_ssot_ws import fastpath
+from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.lexer import Lexed
 from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
@@ -95,7 +96,7 @@ class FileChecker:
                 # Invalid escapes and the like: the checked code's business, not ours.
                 warnings.simplefilter("ignore")
                 analysis, lexed = self._analyze(source, context)
-        except (SyntaxError, ValueError, RecursionError) as error:
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return Outcome(problem=describe(error))
         if not analysis.findings and not analysis.canonical:
             return EMPTY
@@ -106,17 +107,18 @@ class FileChecker:
         return Outcome(tuple(reported), tuple(noqa), tuple(analysis.canonical))
 
     def _analyze(self, source: str, context: FileContext) -> tuple[Analysis, Lexed | None]:
-        """The analysis, and what the lexer found when the fast path made it."""
-        if not self.fast:
-            if context.exempt:
-                return Analysis([], []), None
-            lines = source.splitlines(keepends=True)
-            tree = ast.parse(source)
-            return analyze_tree(tree, lines, self.registry, context, today=self.today, text=source), None
-        shortcut = fastpath.analyze_ascii(source, self.registry, context, today=self.today)
-        if shortcut is not None:
-            return shortcut.analysis, shortcut.lexed
-        return analyze_source(source, self.registry, context, today=self.today), None
+        """The analysis, and what the lexer found when the fast path made it. The reference
+        (``fast=False``) parses even what the text prefilter rules out."""
+        if self.fast:
+            shortcut = fastpath.analyze_ascii(source, self.registry, context, today=self.today)
+            if shortcut is not None:
+                return shortcut.analysis, shortcut.lexed
+            return analyze_source(source, self.registry, context, today=self.today), None
+        if context.exempt:
+            return Analysis([], []), None
+        tree = ast.parse(source)
+        lines = source_lines(source)
+        return analyze_tree(tree, lines, self.registry, context, today=self.today, text=source), None
 
     def cannot_have_findings(self, path: str, data: bytes) -> bool:
         """The byte twin of ``rules.may_have_findings`` (negated), without decoding.

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from typing import Sequence
 from typing import Union
 
+from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.lexer import WORD
 from flake8_ssot_ws.lexer import Lexed
 from flake8_ssot_ws.lexer import Lexer
@@ -116,7 +117,7 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     if statements is None or expressions is None:
         return None
     module = ast.Module(body=[*statements, *expressions], type_ignores=[])
-    analysis = analyze_tree(module, source.splitlines(keepends=True), registry, context, today=today, text=source)
+    analysis = analyze_tree(module, source_lines(source), registry, context, today=today, text=source)
     if analysis.findings or analysis.canonical:
         try:
             symtable.symtable(source, "<ssot-ws>", "exec")
@@ -250,10 +251,9 @@ def _outermost(spans: dict[int, int]) -> list[Span]:
 def _call_span(source: str, start: int, end: int, comments: Sequence[Span]) -> Found:
     """The span of ``callee(...)`` for a dynamic-import name at ``start``, ``_IRRELEVANT``
     when the name is not called, ``_UNSURE`` when that is unclear."""
-    following = source[end : end + 1]
-    if following != "(":
+    if source[end : end + 1] != "(":
         # `(import_module)(...)` and `import_module (...)` are calls too: unsure.
-        return _UNSURE if not following.strip() or following in ")\\" else _IRRELEVANT
+        return _UNSURE if _next_code_char(source, end, comments) in ("(", ")") else _IRRELEVANT
     if start and source[start - 1] == ".":
         root = _chain_root(source, start, comments)
         if not isinstance(root, tuple):
@@ -263,6 +263,20 @@ def _call_span(source: str, start: int, end: int, comments: Sequence[Span]) -> F
         return _UNSURE
     closing = closing_bracket(source, end)
     return _UNSURE if closing is None else (start, closing + 1)
+
+
+def _next_code_char(source: str, index: int, comments: Sequence[Span]) -> str:
+    """The first character from ``index`` on that is not blank, a line continuation or
+    in a comment ("" at the end)."""
+    while index < len(source):
+        if source[index] in _BLANK:
+            index += 1
+        elif source[index] == "#":
+            position = bisect.bisect_right(comments, (index, len(source) + 1)) - 1
+            index = comments[position][1]
+        else:
+            return source[index]
+    return ""
 
 
 def _chain_root(source: str, name_start: int, comments: Sequence[Span]) -> Root:

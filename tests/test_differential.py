@@ -1,0 +1,476 @@
+"""The fast path gives exactly the full parse's results.
+
+``FileChecker(fast=True)`` skips files by their bytes, lexes instead of parsing, parses only
+import statements and a few expressions, validates with ``symtable`` and reads ``# noqa``
+from a few lines; ``FileChecker(fast=False)`` decodes and ``ast.parse``-s every file and
+tokenizes it for ``# noqa``. Every case here must give identical outcomes (findings, those
+``# noqa`` hides, canonical imports, parse problems); the ``shortcut`` column also pins
+which path the fast checker took, so a shortcut that silently stopped working would fail.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from flake8_ssot_ws import fastpath
+from flake8_ssot_ws.checker import FileChecker
+from flake8_ssot_ws.checker import Outcome
+from flake8_ssot_ws.imports import source_lines
+from flake8_ssot_ws.lexer import fields_are_plain
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.rules import analyze_tree
+from flake8_ssot_ws.rules import file_context
+from tests.conftest import MakeRegistry
+from tests.test_rules import FORMS
+from tests.test_rules import MESSAGES
+from tests.test_rules import NOOP
+from tests.test_rules import PLACED
+from tests.test_rules import RULES_REGISTRY
+from tests.test_rules import VIEWS
+
+TODAY = datetime.date(2026, 1, 1)
+WSM = "app.websocket_core.websocket_manager"
+LEGACY = f"from {WSM} import WebSocketManager"
+PY312 = pytest.mark.skipif(sys.version_info < (3, 12), reason="f-strings nest quotes from Python 3.12 on")
+
+
+@pytest.fixture
+def registry(make_registry: MakeRegistry) -> Registry:
+    return make_registry(RULES_REGISTRY)
+
+
+def both(registry: Registry, source: str | bytes, path: str = VIEWS) -> tuple[Outcome, Outcome]:
+    data = source if isinstance(source, bytes) else source.encode("utf-8")
+    filename = str(registry.root / path)
+    fast = FileChecker(registry, TODAY, fast=True).check(filename, data)
+    full = FileChecker(registry, TODAY, fast=False).check(filename, data)
+    return fast, full
+
+
+def shortcut_taken(registry: Registry, source: str, path: str = VIEWS) -> bool:
+    context = file_context(registry, registry.root / path)
+    return fastpath.analyze_ascii(source, registry, context, today=TODAY) is not None
+
+
+def codes(outcome: Outcome) -> list[str]:
+    return [f"{f.line}:{f.col}:{f.code}" for f in outcome.findings]
+
+
+# (source, path, shortcut taken, the findings both paths must give as line:col:code)
+TRICKY = [
+    pytest.param(
+        '"""Use:\n\n    from app.websocket_core.websocket_manager import WebSocketManager\n"""\n',
+        VIEWS,
+        True,
+        [],
+        id="docstring-quotes-an-import",
+    ),
+    pytest.param(f"# {LEGACY}\nx = 1  # WebSocketManager\n", VIEWS, True, [], id="comments-only"),
+    pytest.param(f"s = '{LEGACY}'\nt = r'\\'' + \"import_module('{WSM}')\"\n", VIEWS, True, [], id="strings-only"),
+    pytest.param(f"x = '''\\'''\n{LEGACY}\n'''\n", VIEWS, True, [], id="escaped-quote-in-triple-string"),
+    pytest.param(
+        f"x = '''a''''b'  # {LEGACY}\n{LEGACY}\n",
+        VIEWS,
+        True,
+        ["2:49:SWS101"],
+        id="triple-closes-at-first-three-quotes",
+    ),
+    pytest.param(f'x = "a\\\n{LEGACY}"\n', VIEWS, True, [], id="backslash-newline-inside-string"),
+    pytest.param(f'x = 1\n{LEGACY}\ny = "#"\n', VIEWS, True, ["2:49:SWS101"], id="hash-in-string"),
+    pytest.param(
+        f"{LEGACY.replace('WebSocketManager', 'ＷebSocketManager')}\n",  # noqa: RUF001 (the point of the case)
+        VIEWS,
+        False,
+        ["1:49:SWS101"],
+        id="nfkc-name",
+    ),
+    pytest.param(f"x = 'é'\n{LEGACY}\n", VIEWS, False, ["2:49:SWS101"], id="non-ascii-elsewhere"),
+    pytest.param(
+        "import importlib\nimportlib.import_module('app.websocket_core.websocket\\x5fmanager')\n",
+        VIEWS,
+        True,
+        ["2:0:SWS005"],
+        id="escape-in-dynamic-import",
+    ),
+    pytest.param(
+        "import importlib as il\nm = il.import_module(\n    'app.websocket_core.'\n    'manager',\n)\n",
+        VIEWS,
+        True,
+        ["2:4:SWS005"],
+        id="call-over-lines-concatenated",
+    ),
+    pytest.param(
+        "from importlib import import_module\nimport_module('.manager', 'app.websocket_core')\n",
+        VIEWS,
+        True,
+        ["2:0:SWS005"],
+        id="relative-with-package",
+    ),
+    pytest.param(
+        "__import__('app.websocket_core.manager')\nx = [__import__  # c\n]\n",
+        VIEWS,
+        True,
+        ["1:0:SWS005"],
+        id="dunder-import",
+    ),
+    pytest.param(
+        "import importlib\nimportlib.import_module(name)\n", VIEWS, True, [], id="dynamic-import-of-a-variable"
+    ),
+    pytest.param(
+        "from importlib import import_module\n(import_module)('app.websocket_core.manager')\n",
+        VIEWS,
+        False,
+        ["2:0:SWS005"],
+        id="parenthesised-callee",
+    ),
+    pytest.param(
+        "from importlib import import_module\nimport_module ('app.websocket_core.manager')\n",
+        VIEWS,
+        False,
+        ["2:0:SWS005"],
+        id="space-before-call",
+    ),
+    pytest.param(
+        "import importlib\nget().import_module('app.websocket_core.manager')\n",
+        VIEWS,
+        False,
+        ["2:0:SWS005"],
+        id="callee-on-a-call",
+    ),
+    pytest.param("import importlib\nf = importlib.import_module\n", VIEWS, True, [], id="dynamic-importer-not-called"),
+    pytest.param(
+        "from . import *\nfrom .. import websocket_manager\n",
+        "app/websocket_core/manager/sub.py",
+        False,
+        ["1:14:SWS004", "2:15:SWS003"],
+        id="relative-in-named-package",
+    ),
+    pytest.param(
+        "from .websocket_core.websocket_manager import WebSocketManager\n",
+        "app/views.py",
+        True,
+        ["1:46:SWS101"],
+        id="relative-import",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nclass V(wsc.WebSocketManager):\n    m: wsc.WebSocketManager\n",
+        VIEWS,
+        True,
+        ["2:8:SWS007", "3:7:SWS007"],
+        id="attribute-chains",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (wsc.\n    WebSocketManager)\n",
+        VIEWS,
+        False,
+        ["2:5:SWS007"],
+        id="attribute-over-lines",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (wsc  # c\n    .WebSocketManager)\n",
+        VIEWS,
+        False,
+        ["2:5:SWS007"],
+        id="comment-inside-attribute",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (wsc).WebSocketManager\n",
+        VIEWS,
+        False,
+        ["2:4:SWS007"],
+        id="parenthesised-root",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = [wsc][0].WebSocketManager + ''.WebSocketManager\n",
+        VIEWS,
+        True,
+        [],
+        id="roots-that-are-not-names",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = self.WebSocketManager + wsc.app.WebSocketManagerFactory\n",
+        VIEWS,
+        True,
+        [],
+        id="unbound-root-untracked-name",
+    ),
+    pytest.param(
+        "import app\nx = app.websocket_core.WebSocketManager.WebSocketManager\n",
+        VIEWS,
+        True,
+        ["2:4:SWS007", "2:4:SWS007"],
+        id="two-tracked-names-in-one-chain",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nf(wsc.WebSocketManager, x=f'{y}')\n",
+        VIEWS,
+        True,
+        ["2:2:SWS007"],
+        id="f-string-without-needles",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = f'{wsc.WebSocketManager}'\n",
+        VIEWS,
+        False,
+        ["2:7:SWS007"],
+        id="tracked-name-in-f-string",
+    ),
+    pytest.param(
+        "from app.websocket_core.websocket_manager import (\n"
+        "    WebSocketManager,  # noqa: SWS101 (see\n"
+        "    get_websocket_manager,\n)\n",
+        VIEWS,
+        True,
+        ["2:4:SWS101", "3:4:SWS001"],
+        id="parenthesised-import-with-comments",
+    ),
+    pytest.param(
+        f"x = 1; {LEGACY}; y = 2\nif TYPE_CHECKING: {LEGACY}\n",
+        VIEWS,
+        True,
+        ["1:56:SWS101", "2:67:SWS101"],
+        id="semicolons-and-one-line-blocks",
+    ),
+    pytest.param(
+        "from app.websocket_core.websocket_manager \\\n    import WebSocketManager  # noqa\n",
+        VIEWS,
+        True,
+        ["2:11:SWS101"],
+        id="backslash-continuation-noqa",
+    ),
+    pytest.param(
+        "from.websocket_core.manager import WebSocketManager\n"
+        "from app .websocket_core. manager import(WebSocketManager)\n",
+        "app/x.py",
+        True,
+        ["1:35:SWS001", "2:41:SWS001"],
+        id="odd-spacing",
+    ),
+    pytest.param(
+        "def f():\n    yield from g\nimport app.websocket_core.manager as m\nraise E from x\n",
+        VIEWS,
+        True,
+        ["3:7:SWS003"],
+        id="yield-from-and-raise-from",
+    ),
+    pytest.param(
+        f"reimport = 1\nimportant_from = 2\n{LEGACY}\n", VIEWS, True, ["3:49:SWS101"], id="keywords-inside-names"
+    ),
+    pytest.param(
+        f"x = '''\n''' ; {LEGACY}  # noqa\n", VIEWS, True, ["2:55:SWS101"], id="noqa-line-group-over-a-string"
+    ),
+    pytest.param(f"x = '''noqa\n''' ; {LEGACY}\n", VIEWS, True, ["2:55:SWS101"], id="noqa-word-in-string-not-comment"),
+    pytest.param(
+        f"{LEGACY}  # NOQA:SWS001,SWS101\n{LEGACY}  # noqa: SWS001\n",
+        VIEWS,
+        True,
+        ["1:49:SWS101", "2:49:SWS101"],
+        id="noqa-code-lists",
+    ),
+    pytest.param(f"# flake8: noqa\n{LEGACY}\n", VIEWS, True, ["2:49:SWS101"], id="file-level-noqa"),
+    pytest.param(f"{LEGACY}  # noqa\n\x0c\n{LEGACY}\n", VIEWS, True, ["1:49:SWS101", "3:49:SWS101"], id="form-feed"),
+    pytest.param(
+        f"{LEGACY}\r\nx = '''\r\n'''\r\n{LEGACY}  # noqa\r\n", VIEWS, True, ["1:49:SWS101", "4:49:SWS101"], id="crlf"
+    ),
+    pytest.param(f"{LEGACY}\rx = 1\r{LEGACY}  # noqa\r", VIEWS, True, ["1:49:SWS101", "3:49:SWS101"], id="lone-cr"),
+    pytest.param(f"class C:\n\tdef f(self):\n\t\t{LEGACY}\n", VIEWS, True, ["3:51:SWS101"], id="tabs"),
+    pytest.param(
+        f"def f():\n    nonlocal x\n{LEGACY}\n", VIEWS, False, ["3:49:SWS101"], id="symtable-stricter-than-parse"
+    ),
+    pytest.param(f"{LEGACY}\ndef broken(:\n", VIEWS, False, [], id="unparsable-with-tracked-import"),
+    pytest.param(f"{LEGACY}\n", "app/websocket_core/unified_manager.py", True, [], id="exempt"),
+    pytest.param(
+        b"# -*- coding: latin-1 -*-\n" + LEGACY.encode() + b"  # \xe9\n",
+        VIEWS,
+        False,
+        ["2:49:SWS101"],
+        id="coding-cookie",
+    ),
+    pytest.param(
+        f"x = f'{{a[\"k\"]}}'\n{LEGACY}\n",
+        VIEWS,
+        sys.version_info < (3, 12),
+        ["2:49:SWS101"],
+        id="quote-in-f-string-field",
+    ),
+    pytest.param(
+        f"x = f'{{'a' + \"b\"}}'\n{LEGACY}\n", VIEWS, False, ["2:49:SWS101"], marks=PY312, id="nested-same-quotes"
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "path", "shortcut", "expected"), TRICKY)
+def test_fast_path_equals_full_parse(registry, source, path, shortcut, expected) -> None:
+    fast, full = both(registry, source, path)
+    assert fast == full
+    assert codes(full) == expected
+    if isinstance(source, str):
+        assert shortcut_taken(registry, source, path) is shortcut
+
+
+def test_noqa_suppressions_agree(registry) -> None:
+    """The noqa cases above hide what they should (not just the same on both paths)."""
+    source = f"{LEGACY}  # NOQA:SWS001,SWS101\n{LEGACY}  # noqa: SWS001\n"
+    fast, full = both(registry, source)
+    assert [f.line for f in fast.noqa] == [f.line for f in full.noqa] == [1]
+    assert [f.line for f in fast.reported] == [2]
+
+
+def test_unparsable_file_without_tracked_import_is_not_parsed(registry) -> None:
+    """The one documented difference: a file that cannot hold a tracked import is not
+    parsed, so its syntax error is not reported (flake8's E999 is)."""
+    source = f"# {LEGACY}\ndef broken(:\n"
+    fast, full = both(registry, source)
+    assert fast == Outcome()
+    assert full == Outcome(problem="SyntaxError: invalid syntax (line 2)")
+
+
+RULE_CASES = [pytest.param(VIEWS, *case.values[:1], marks=case.marks, id=case.id) for case in [*MESSAGES, *FORMS]] + [
+    pytest.param(*case.values[:2], marks=case.marks, id=case.id) for case in [*PLACED, *NOOP]
+]
+
+
+@pytest.mark.parametrize(("path", "source"), RULE_CASES)
+def test_every_core_case(registry, path, source) -> None:
+    """Every case of the core's tables (tests/test_rules.py), through both paths."""
+    fast, full = both(registry, source, path)
+    assert fast == full
+    context = file_context(registry, registry.root / path)
+    shortcut = fastpath.analyze_ascii(source, registry, context, today=TODAY)
+    if shortcut is not None and shortcut.analysis.findings:
+        tree = ast.parse(source)
+        expected = analyze_tree(tree, source_lines(source), registry, context, today=TODAY)
+        assert shortcut.analysis == expected
+
+
+# --- random programs built from the same pieces ---------------------------------------
+
+PIECES = [
+    LEGACY,
+    f"{LEGACY}  # noqa",
+    f"{LEGACY} as Other  # noqa: SWS001",
+    "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager",
+    "from app.websocket_core.unified_manager import UnifiedWebSocketManager",
+    "from app.websocket_core import (\n    manager,\n    WebSocketManager,  # x\n)",
+    "import app.websocket_core as wsc",
+    "import app.websocket_core.websocket_manager as m, os",
+    "from .websocket_core.manager import WebSocketManager",
+    "from app.legacy.old import ThreadWebSocketManager",
+    "x = wsc.WebSocketManager()",
+    "y = m.WebSocketManager",
+    "z = (wsc\n    .WebSocketManager)",
+    "importlib.import_module('app.websocket_core.websocket_manager')",
+    "__import__('app.websocket_core.manager').x",
+    "s = '''\nfrom app.websocket_core.manager import WebSocketManager\n'''",
+    "t = 'import_module(\"app.websocket_core.manager\")'",
+    "u = f'{v!r:>{w}} WebSocket'",
+    "v = f'{wsc.WebSocketManager}'",
+    "# from app.websocket_core.manager import WebSocketManager",
+    "w = x \\\n    + 1  # noqa",
+    "self.manager = manager",
+    "reimport = important = 1",
+    "a = 1; import app.websocket_core.manager",
+]
+BLOCKS = [
+    "{}",
+    "def f():\n{}\n    pass",
+    "class C:\n{}\n    pass",
+    "if TYPE_CHECKING:\n{}\n    pass",
+    "try:\n{}\n    pass\nexcept ImportError:\n    pass",
+]
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> str:
+    parts = []
+    for piece in draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8)):
+        block = draw(st.sampled_from(BLOCKS))
+        body = piece if block == "{}" else "\n".join("    " + line for line in piece.splitlines())
+        parts.append(block.format(body))
+    return "\n".join(parts) + draw(st.sampled_from(["\n", "", "\n\n"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=programs(), path=st.sampled_from([VIEWS, "app/x.py", "app/websocket_core/y.py"]))
+def test_random_programs(registry, source, path) -> None:
+    fast, full = both(registry, source, path)
+    assert fast == full
+
+
+# --- f-string fields on Python 3.12+ ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "plain"),
+    [
+        pytest.param("plain text", True, id="no-fields"),
+        pytest.param("{x!r:>{width}} and {{literal}}", True, id="nested-spec-and-doubled-braces"),
+        pytest.param("{d[k]} {f(a, b)}", True, id="brackets-inside-fields"),
+        pytest.param("\\n\\t{x}", True, id="escapes-outside-fields"),
+        pytest.param("{d['k']}", False, id="quote-in-field"),
+        pytest.param("{x # c\n}", False, id="comment-in-field"),
+        pytest.param("{x:\\n}", False, id="backslash-in-field"),
+        pytest.param("\\{x}", False, id="escaped-brace"),
+        pytest.param("\\N{DASH}", False, id="named-unicode-escape"),
+        pytest.param("a } b", False, id="lone-closing-brace"),
+        pytest.param("{x", False, id="unclosed-field"),
+    ],
+)
+def test_fields_are_plain(body: str, plain: bool) -> None:
+    assert fields_are_plain(body) is plain
+
+
+# --- ssot-ws check and the flake8 plugin, both for real, on the same trees ---------------
+
+ROOT = Path(__file__).resolve().parent.parent
+FINDING = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SWS\d+) ")
+
+
+def load_corpus_module() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("corpus", ROOT / "benchmarks" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def reported(command: list[str], cwd: Path) -> set[tuple[str, int, int, str]]:
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    assert completed.returncode == 1, completed.stderr
+    found = set()
+    for line in completed.stdout.splitlines():
+        match = FINDING.match(line)
+        assert match is not None, line
+        found.add((os.path.normpath(match["path"]), int(match["line"]), int(match["col"]), match["code"]))
+    return found
+
+
+def test_same_findings_as_flake8(tmp_path: Path) -> None:
+    """The shipped example and a generated corpus (every import form of the core issue,
+    docstrings quoting imports, noqa comments, unparsable files; enough files for the
+    worker processes): real flake8 and real ``ssot-ws check`` report the same findings."""
+    bindir = Path(sys.executable).parent
+    example = tmp_path / "example"
+    shutil.copytree(ROOT / "example", example, ignore=shutil.ignore_patterns(".ssot-ws-cache"))
+    corpus = tmp_path / "corpus"
+    load_corpus_module().generate(corpus, 220)
+    for tree in (example, corpus):
+        flake8 = reported([str(bindir / "flake8"), "--isolated", "--select", "SWS", "."], tree)
+        check = reported([str(bindir / "ssot-ws"), "check", "--no-cache"], tree)
+        assert flake8 == check
+        assert len(check) > (5 if tree is example else 100)
