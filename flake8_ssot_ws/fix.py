@@ -19,26 +19,39 @@ from __future__ import annotations
 
 import ast
 import datetime
+import warnings
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 from typing import Iterable
 from typing import Sequence
 
 from flake8_ssot_ws.fix_tokens import Unsure
 from flake8_ssot_ws.fix_tokens import edit_statement
-from flake8_ssot_ws.imports import ImportStatement
-from flake8_ssot_ws.imports import iter_import_statements
 from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import FileContext
 from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import Fix
-from flake8_ssot_ws.rules import check_source
-from flake8_ssot_ws.rules import check_tree
+from flake8_ssot_ws.rules import analyze_tree
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+MISMATCH = "the finding does not match the source (changed since it was checked?)"
+_STATEMENT_ENDS = ("", ";", "#", "\\", "\r", "\n")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What check says about one text: the findings it reports (``# noqa`` applied), those
+    ``# noqa`` hides, how many tracked imports are canonical; or why it cannot check it."""
+
+    reported: tuple[Finding, ...] = ()
+    hidden: tuple[Finding, ...] = ()
+    canonical: int = 0
+    problem: str | None = None  # completes "the fixed source ...", e.g. "does not parse (...)"
+
+
+Analyzer = Callable[[str], Checked]
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ class Refusal:
 class FixResult:
     """``source`` is the new text (the input itself when nothing was fixed). ``problem``
     says why the whole file was left alone, ``refused`` why single statements were.
-    ``findings``/``left``: what flake8 would report (noqa applied) before/after."""
+    ``findings``/``left``: what check reports (``# noqa`` applied) before/after."""
 
     source: str
     fixed: tuple[Finding, ...]
@@ -67,94 +80,91 @@ class FixResult:
         return bool(self.fixed)
 
 
-def fix_source(
-    source: str, findings: Sequence[Finding], registry: Registry, context: FileContext, *, today: datetime.date
-) -> FixResult:
-    """Rewrite the fixable ones of ``findings``: what flake8 reports for ``source``, ``# noqa``
-    applied (``ssot-ws check``'s own results; ``fix_text`` computes them). Raises SyntaxError
-    or ValueError when ``source`` does not parse (the caller reports it)."""
-    unchanged = FixResult(source, (), (), None, tuple(findings), tuple(findings))
+def fix_source(source: str, before: Checked, analyze: Analyzer) -> FixResult:
+    """Rewrite the fixable findings ``before`` reports for ``source`` (check's own result),
+    then check the new text with ``analyze`` (the same check) and keep it only if it is safe."""
+    findings = before.reported
     fixable = [finding for finding in findings if finding.fix is not None]
     if not fixable:
-        return unchanged
-    lines = source_lines(source)
-    tree = ast.parse(source)
-    new_source, fixed, refused = rewrite(lines, tree, fixable)
+        return FixResult(source, (), (), None, findings, findings)
+    new_source, fixed, refused, problem = rewrite(source, fixable)
     if not fixed:
-        return FixResult(source, (), tuple(refused), None, unchanged.findings, unchanged.left)
-    problem, left = _verify(new_source, tree, findings, fixed, registry, context, today)
+        return FixResult(source, (), tuple(refused), problem, findings, findings)
+    after = analyze(new_source)
+    problem = problem or safety_problem(before, after, fixed)
     if problem is not None:
-        return FixResult(source, (), tuple(refused), problem, unchanged.findings, unchanged.left)
-    return FixResult(new_source, tuple(fixed), tuple(refused), None, unchanged.findings, tuple(left))
+        return FixResult(source, (), tuple(refused), problem, findings, findings)
+    return FixResult(new_source, tuple(fixed), tuple(refused), None, findings, after.reported)
+
+
+def core_analyzer(registry: Registry, context: FileContext, *, today: datetime.date) -> Analyzer:
+    """Check a text through the core's full parse (``ssot-ws fix`` uses check's FileChecker,
+    whose results are the same, proved by tests/test_differential.py)."""
+
+    def analyze(text: str) -> Checked:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escapes: the checked code's business
+                tree = ast.parse(text)
+        except (SyntaxError, ValueError) as error:
+            return Checked(problem=f"does not parse ({type(error).__name__}: {error})")
+        analysis = analyze_tree(tree, source_lines(text), registry, context, today=today, text=text)
+        reported, hidden = split_noqa(analysis.findings, text)
+        return Checked(tuple(reported), tuple(hidden), len(analysis.canonical))
+
+    return analyze
 
 
 def fix_text(source: str, registry: Registry, context: FileContext, *, today: datetime.date) -> FixResult:
-    """``fix_source`` with the findings computed here, through the same core as ``check``."""
-    kept, _ = split_noqa(check_source(source, registry, context, today=today), source)
-    return fix_source(source, kept, registry, context, today=today)
+    """``fix_source`` with ``core_analyzer`` for the findings before and after."""
+    analyze = core_analyzer(registry, context, today=today)
+    before = analyze(source)
+    if before.problem is not None:
+        return FixResult(source, (), (), f"the source {before.problem}", (), ())
+    return fix_source(source, before, analyze)
 
 
-def _verify(
-    new_source: str,
-    tree: ast.Module,
-    kept: Sequence[Finding],
-    fixed: list[Finding],
-    registry: Registry,
-    context: FileContext,
-    today: datetime.date,
-) -> tuple[str | None, list[Finding]]:
-    """(why the rewrite must not be written or None, the findings it leaves)."""
-    try:
-        new_tree = ast.parse(new_source)
-    except (SyntaxError, ValueError) as error:
-        return f"the fixed source would not parse ({error})", []
-    new_findings = check_tree(new_tree, source_lines(new_source), registry, context, today=today, text=new_source)
-    left, _ = split_noqa(new_findings, new_source)
-    return safety_problem(tree, new_tree, kept, fixed, left), left
+def safety_problem(before: Checked, after: Checked, fixed: Sequence[Finding]) -> str | None:
+    """Why the rewrite must not be written, or None.
 
-
-def safety_problem(
-    old_tree: ast.Module, new_tree: ast.Module, old: Sequence[Finding], fixed: Sequence[Finding], new: Sequence[Finding]
-) -> str | None:
-    """Why the rewrite must not be written, or None: a fixed finding reappears (or another
-    fixable one appears), or the names bound by import statements, per scope, changed."""
-    expected = Counter(_key(f) for f in old if f.fix is not None) - Counter(_key(f) for f in fixed)
-    extra = Counter(_key(f) for f in new if f.fix is not None) - expected
-    if extra:
-        _, message = sorted(extra)[0]
-        return f"a fixed finding would reappear ({message})"
-    before, after = bound_names(old_tree), bound_names(new_tree)
-    if before != after:
-        changes = [f"-{name}" for name in sorted(before - after)] + [f"+{name}" for name in sorted(after - before)]
-        return f"the names bound by imports would change ({', '.join(changes)})"
+    The new text must be checkable (it parses); it must have the findings it had, less the
+    fixed ones, and nothing else -- except that a fixed import binding the file's own alias
+    (``as WSM``) is now SWS002, so every fixed finding must have become a canonical import
+    or an SWS002 finding. (That no import binds other names is checked statement by
+    statement by ``rewrite``; nothing else of the text changes.)"""
+    if after.problem is not None:
+        return f"the fixed source {after.problem}"
+    expected = Counter(_keys(before)) - Counter(_key(finding) for finding in fixed)
+    actual = Counter(_keys(after))
+    if actual != expected:
+        fixed_keys = {_key(finding) for finding in fixed}
+        appeared = sorted(actual - expected)
+        if appeared:
+            what = "a fixed finding would reappear" if appeared[0] in fixed_keys else "a finding would appear"
+            return f"{what} ({appeared[0][1]})"
+        return f"a finding would disappear ({sorted(expected - actual)[0][1]})"
+    wanted = before.canonical + _sws002(before) + len(fixed)
+    found = after.canonical + _sws002(after)
+    if found != wanted:
+        return f"expected {wanted} canonical imports or SWS002 findings, found {found}"
     return None
+
+
+def _keys(checked: Checked) -> Iterable[tuple[str, str]]:
+    return (_key(f) for f in (*checked.reported, *checked.hidden) if f.code != "SWS002")
+
+
+def _sws002(checked: Checked) -> int:
+    return sum(f.code == "SWS002" for f in (*checked.reported, *checked.hidden))
 
 
 def _key(finding: Finding) -> tuple[str, str]:
     return finding.code, finding.message
 
 
-def bound_names(tree: ast.Module) -> Counter[str]:
-    """Multiset of ``scope:name`` for every name an import statement binds."""
-    names: Counter[str] = Counter()
-    blocks: list[tuple[str, list[ast.AST]]] = [("", list(tree.body))]
-    while blocks:
-        scope, block = blocks.pop()
-        for node in block:
-            if isinstance(node, ast.Import):
-                names.update(f"{scope}:{alias.asname or alias.name.partition('.')[0]}" for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                names.update(f"{scope}:{alias.asname or alias.name}" for alias in node.names)
-            elif hasattr(node, "body") or hasattr(node, "cases"):  # simple statements have neither
-                inner = f"{scope}.{node.name}" if isinstance(node, _SCOPES) else scope
-                blocks.extend((inner, children) for field in _BLOCK_FIELDS if (children := getattr(node, field, None)))
-    return names
-
-
-def rewrite(
-    lines: Sequence[str], tree: ast.Module, fixable: Iterable[Finding]
-) -> tuple[str, list[Finding], list[Refusal]]:
-    """Apply the fixes token by token (no safety net: ``fix_source`` adds it).
+def rewrite(source: str, fixable: Iterable[Finding]) -> tuple[str, list[Finding], list[Refusal], str | None]:
+    """Apply the fixes token by token: (new text, fixed, refused, why the whole file must
+    stay as it is or None). ``fix_source`` then checks the new text as a whole.
 
     Statements are edited from the last to the first, so positions of the ones not yet
     edited stay valid (two statements can share a line: ``from a import X; from b import Y``)."""
@@ -162,39 +172,47 @@ def rewrite(
     for finding in fixable:
         fix = _fix(finding)
         by_statement.setdefault((fix.statement_line, fix.statement_col), []).append(finding)
-    statements = {(node.lineno, node.col_offset): node for node in iter_import_statements(tree)}
+    lines = source_lines(source)
     work = list(lines)
     fixed: list[Finding] = []
     refused: list[Refusal] = []
+    problems: list[str] = []
     for position in sorted(by_statement, reverse=True):
         findings = by_statement[position]
         try:
-            _rewrite_statement(work, statements.get(position), findings, lines)
+            problem = _rewrite_statement(work, _fix(findings[0]), findings, lines)
         except Unsure as unsure:
             refused.extend(Refusal(finding, str(unsure)) for finding in findings)
-        else:
-            fixed.extend(findings)
+            continue
+        fixed.extend(findings)
+        if problem is not None:
+            problems.append(f"line {position[0]}: {problem}")
     fixed.sort(key=lambda f: (f.line, f.col))
     refused.sort(key=lambda r: (r.finding.line, r.finding.col))
-    return "".join(work), fixed, refused
+    return "".join(work), fixed, refused, "; ".join(reversed(problems)) or None
 
 
-def _rewrite_statement(
-    work: list[str], node: ImportStatement | None, findings: list[Finding], lines: Sequence[str]
-) -> None:
-    if not isinstance(node, ast.ImportFrom) or any(_fix(f).index >= len(node.names) for f in findings):
-        raise Unsure("the finding does not match the source (changed since it was checked?)")
-    first, last = node.lineno, node.end_lineno or node.lineno
+def _rewrite_statement(work: list[str], span: Fix, findings: list[Finding], lines: Sequence[str]) -> str | None:
+    """Rewrite one statement in ``work``; why the result is unsafe, or None."""
+    first, last = span.statement_line, span.statement_end_line
+    if not 1 <= first <= last <= len(lines):
+        raise Unsure(MISMATCH)
     if any(_has_lone_cr(lines[number - 1]) for number in range(first, last + 1)):
         raise Unsure("a line ending in a lone carriage return")
-    start = _char_index(work[first - 1], node.col_offset)
-    end = _char_index(work[last - 1], node.end_col_offset or 0)
+    try:
+        start = _char_index(work[first - 1], span.statement_col)
+        end = _char_index(work[last - 1], span.statement_end_col)
+    except UnicodeDecodeError:
+        raise Unsure(MISMATCH) from None
     prefix, suffix = work[first - 1][:start], work[last - 1][end:]
     statement_lines = slice(first - 1, last)
     if first == last:
         segment = work[first - 1][start:end]
     else:
         segment = work[first - 1][start:] + "".join(work[statement_lines][1:-1]) + work[last - 1][:end]
+    node = _parse_statement(segment)
+    if suffix.lstrip(" \t\f")[:1] not in _STATEMENT_ENDS or any(_fix(f).index >= len(node.names) for f in findings):
+        raise Unsure(MISMATCH)
     # Own lines only when the statement starts its logical line: not after code on the
     # same line, and not after a backslash continuation (or a comment ending in one).
     own_lines = not prefix.strip() and not (first > 1 and lines[first - 2].rstrip("\r\n").endswith("\\"))
@@ -207,6 +225,37 @@ def _rewrite_statement(
     else:
         joined = "".join(f"{spec.text}; " for spec, _ in split_off)
         work[statement_lines] = [f"{prefix}{joined}{new_segment}{suffix}"]
+    return _binding_change(node, [new_segment, *(spec.text for spec, _ in split_off)])
+
+
+def _binding_change(old: ast.ImportFrom, new_statements: list[str]) -> str | None:
+    """Why the new statements do not bind exactly the names the old one bound, or None."""
+    old_names = Counter(_bound(old))
+    new_names: Counter[str] = Counter()
+    for text in new_statements:
+        try:
+            new_names.update(_bound(_parse_statement(text)))
+        except Unsure:
+            return f"the rewritten statement would not parse: {text!r}"
+    if new_names == old_names:
+        return None
+    changes = [f"-{name}" for name in sorted(old_names - new_names)]
+    changes += [f"+{name}" for name in sorted(new_names - old_names)]
+    return f"the names bound by imports would change ({', '.join(changes)})"
+
+
+def _parse_statement(text: str) -> ast.ImportFrom:
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        body = []
+    if len(body) != 1 or not isinstance(body[0], ast.ImportFrom):
+        raise Unsure(MISMATCH)
+    return body[0]
+
+
+def _bound(node: ast.ImportFrom) -> list[str]:
+    return [alias.asname or alias.name for alias in node.names]
 
 
 def _fix(finding: Finding) -> Fix:

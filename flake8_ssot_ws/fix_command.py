@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Sequence
 
 from flake8_ssot_ws.check_command import report_problems
+from flake8_ssot_ws.checker import FileChecker
 from flake8_ssot_ws.checker import describe
+from flake8_ssot_ws.fix import Checked
 from flake8_ssot_ws.fix import fix_source
 from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import file_context
 from flake8_ssot_ws.scan import decode_source
 from flake8_ssot_ws.scan import scan
 
@@ -77,7 +78,7 @@ def _positive(value: str) -> int:
 @dataclass(frozen=True)
 class _Task:
     path: str
-    findings: tuple[Finding, ...]  # what check reports for it (noqa applied)
+    before: Checked  # what check found in the file
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,11 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     mode = "diff" if args.diff else "check" if args.check else "write"
     scanned = scan(args.paths, registry, today=today, use_cache=not args.no_cache, jobs=args.jobs)
     report_problems(scanned)
-    tasks = [
-        _Task(result.path, result.outcome.reported)
-        for result in scanned.files
-        if any(finding.fix is not None for finding in result.outcome.reported)
-    ]
+    tasks = []
+    for result in scanned.files:
+        outcome = result.outcome
+        if any(finding.fix is not None for finding in outcome.reported):
+            tasks.append(_Task(result.path, Checked(outcome.reported, outcome.noqa, len(outcome.canonical))))
     reports = dict(zip((task.path for task in tasks), _fix_all(tasks, registry.path, today, mode, args.jobs)))
     fixed = files = left = 0
     for result in scanned.files:
@@ -129,26 +130,39 @@ def _fix_all(
         return pool.map(_fix_one, tasks, chunksize=8)
 
 
-_WORKER: tuple[Registry, datetime.date, str] | None = None
+_WORKER: tuple[FileChecker, str] | None = None
 
 
 def _start_worker(registry_path: Path, today: datetime.date, mode: str) -> None:
     global _WORKER
     # Forked workers find the registry in load_registry's cache; spawned ones load it.
-    _WORKER = (load_registry(registry_path), today, mode)
+    _WORKER = (FileChecker(load_registry(registry_path), today), mode)
 
 
 def _fix_one(task: _Task) -> _Report:
     assert _WORKER is not None  # set by _start_worker
-    registry, today, mode = _WORKER
+    checker, mode = _WORKER
     path = task.path
+    left = task.before.reported
     try:
         with open(path, "rb") as stream:
             data = stream.read()
-        source = decode_source(data)
-        result = fix_source(source, task.findings, registry, file_context(registry, path), today=today)
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:  # changed since the scan
-        return _Report(task.findings, (f"{path}: {describe(error)}",))
+        source = decode_source(data)  # as check decodes it; the encoding is kept for writing
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except (OSError, SyntaxError, UnicodeDecodeError) as error:  # changed since the scan
+        return _Report(left, (f"{path}: {describe(error)}",))
+
+    def analyze(text: str) -> Checked:
+        """check, exactly as 'ssot-ws check' runs it, on the text as it would be written."""
+        try:
+            new_data = text.encode(encoding)
+        except UnicodeEncodeError as error:
+            return Checked(problem=f"cannot be encoded as {encoding} ({error.reason})")
+        outcome = checker.check_candidate(path, new_data)
+        problem = f"does not parse ({outcome.problem})" if outcome.problem is not None else None
+        return Checked(outcome.reported, outcome.noqa, len(outcome.canonical), problem)
+
+    result = fix_source(source, task.before, analyze)
     messages = [f"{path}: not fixed: {result.problem}"] if result.problem is not None else []
     for refusal in result.refused:
         finding = refusal.finding
@@ -159,19 +173,14 @@ def _fix_one(task: _Task) -> _Report:
         return _Report(result.left, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
     if mode == "check":
         return _Report(result.left, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
-    failure = _write(path, data, result.source)
+    failure = _write(path, result.source.encode(encoding))
     if failure is not None:  # nothing was written: the file keeps all its findings
         return _Report(result.findings, (*messages, f"{path}: not written: {failure}"))
     return _Report(result.left, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
 
 
-def _write(path: str, data: bytes, new_source: str) -> str | None:
-    """Write atomically in the file's own encoding and mode; the reason on failure."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    try:
-        new_data = new_source.encode(encoding)
-    except UnicodeEncodeError as error:
-        return f"the fixed source cannot be encoded as {encoding} ({error.reason})"
+def _write(path: str, data: bytes) -> str | None:
+    """Write atomically, keeping the file's mode; the reason on failure."""
     target = Path(os.path.realpath(path))  # through a symlink, not over it
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
@@ -180,7 +189,7 @@ def _write(path: str, data: bytes, new_source: str) -> str | None:
         return f"{type(error).__name__}: {error}"
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(new_data)
+            stream.write(data)
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except OSError as error:

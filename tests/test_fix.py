@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import ast
 import datetime
+from dataclasses import replace
 
 import pytest
 
 from flake8_ssot_ws import fix
-from flake8_ssot_ws.fix import bound_names
+from flake8_ssot_ws.fix import MISMATCH
+from flake8_ssot_ws.fix import Checked
+from flake8_ssot_ws.fix import core_analyzer
 from flake8_ssot_ws.fix import fix_source
 from flake8_ssot_ws.fix import fix_text
 from flake8_ssot_ws.fix import safety_problem
 from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import check_source
 from flake8_ssot_ws.rules import file_context
 
@@ -386,82 +390,99 @@ def test_exempt_file_is_not_touched(registry) -> None:
 def test_findings_that_do_not_match_the_source_are_refused(registry) -> None:
     """Findings come from check (maybe from its cache): a file changed since is not guessed at."""
     context = file_context(registry, registry.root / MODULE_PATH)
-    checked = fix_text("x = 1\nfrom app.ws import WebSocketManager\n", registry, context, today=TODAY)
-    for changed in ("from app.ws import WebSocketManager\nx = 1\n", "x = 1\nimport app\n"):
-        result = fix_source(changed, checked.findings, registry, context, today=TODAY)
-        assert (result.source, result.changed) == (changed, False)
-        assert [r.reason for r in result.refused] == [
-            "the finding does not match the source (changed since it was checked?)"
-        ]
+    analyze = core_analyzer(registry, context, today=TODAY)
+    before = analyze("x = 1\nfrom app.ws import WebSocketManager\n")
+    changed_sources = [
+        "from app.ws import WebSocketManager\nx = 1\n",  # other statement there
+        "x = 1\nimport app\n",  # not a from-import
+        "x = 1\nfrom app.ws import WebSocketManager, b\n",  # the statement goes on
+        "x = 1\nfrom app.ws import WebSocketManaéé\n",  # the column is inside a character
+        "x = 1\n",  # no such line
+    ]
+    for changed in changed_sources:
+        result = fix_source(changed, before, analyze)
+        assert (result.source, result.changed, result.problem) == (changed, False, None)
+        assert [r.reason for r in result.refused] == [MISMATCH]
+    index_too_big = replace(before.reported[0].fix, index=1)
+    result = fix_source(
+        "x = 1\nfrom app.ws import WebSocketManager\n",
+        Checked((replace(before.reported[0], fix=index_too_big),)),
+        analyze,
+    )
+    assert [r.reason for r in result.refused] == [MISMATCH]
 
 
-def test_unparsable_source_raises(registry) -> None:
-    with pytest.raises(SyntaxError):
-        _fix("from app.ws import WebSocketManager(\n", registry)
+def test_unparsable_source(registry) -> None:
+    source = "from app.ws import WebSocketManager(\n"
+    with pytest.raises(SyntaxError) as error:
+        ast.parse(source)
+    result = _fix(source, registry)
+    assert (result.source, result.changed, result.findings) == (source, False, ())
+    assert result.problem == f"the source does not parse (SyntaxError: {error.value})"
 
 
 # --- the safety net ----------------------------------------------------------------------
+
+SOURCE = "from app.ws import WebSocketManager\nimport app.ws.legacy\n"
+SWS001 = (
+    f"SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - use {WSM!r} (fixable with 'ssot-ws fix')"
+)
+SWS003 = "SWS003 module 'app.ws.legacy' imported as a module - import names from their canonical path instead"
 
 
 @pytest.mark.parametrize(
     ("broken", "problem"),
     [
+        pytest.param("from app.ws.unified import (\n", None, id="does not parse"),
+        pytest.param(SOURCE, f"a fixed finding would reappear ({SWS001})", id="the finding reappears"),
         pytest.param(
-            "from app.ws.unified import (\n",
-            None,  # the parser's own message, which differs between Pythons
-            id="does not parse",
+            f"{WSM}\nimport app.ws.legacy\nimport app.ws.legacy as x\n",
+            f"a finding would appear ({SWS003})",
+            id="a new finding appears",
         ),
+        pytest.param(f"{WSM}\n", f"a finding would disappear ({SWS003})", id="a finding disappears"),
         pytest.param(
-            "from app.ws import WebSocketManager\n",
-            "a fixed finding would reappear (SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - "
-            f"use {WSM!r} (fixable with 'ssot-ws fix'))",
-            id="the finding reappears",
-        ),
-        pytest.param(
-            "from app.ws.unified import UnifiedWebSocketManager as WSM\n",
-            "the names bound by imports would change (-:WebSocketManager, +:WSM)",
-            id="a bound name changes",
+            "import app.ws.legacy\n",
+            "expected 1 canonical imports or SWS002 findings, found 0",
+            id="the fixed import is not there",
         ),
     ],
 )
 def test_safety_net_refuses_a_bad_rewrite(registry, monkeypatch, broken, problem) -> None:
     """A rewrite that broke the file is never returned: the whole file is left alone."""
-    source = "from app.ws import WebSocketManager\n"
-    monkeypatch.setattr(fix, "rewrite", lambda lines, tree, fixable: (broken, list(fixable), []))
-    result = _fix(source, registry)
+    monkeypatch.setattr(fix, "rewrite", lambda source, fixable: (broken, list(fixable), [], None))
+    result = _fix(SOURCE, registry)
     if problem is None:
         with pytest.raises(SyntaxError) as error:
             ast.parse(broken)
-        problem = f"the fixed source would not parse ({error.value})"
-    assert (result.source, result.changed, result.fixed, result.problem) == (source, False, (), problem)
+        problem = f"the fixed source does not parse (SyntaxError: {error.value})"
+    assert (result.source, result.changed, result.fixed, result.problem) == (SOURCE, False, (), problem)
     assert result.left == result.findings
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "problem"),
+    ("edited", "problem"),
     [
-        pytest.param("import a.b\n", "import a\n", None, id="same bound name"),
-        pytest.param("import a as b\n", "from x import b\n", None, id="same bound name, other statement"),
-        pytest.param("def f():\n    import a\n", "import a\ndef f():\n    pass\n", "(-.f:a, +:a)", id="scope"),
         pytest.param(
-            "class C:\n    if x:\n        from a import b\n",
-            "class C:\n    from a import b, b\n",
-            "(+.C:b)",
-            id="multiset",
+            "from app.ws.unified import UnifiedWebSocketManager as Other",
+            "line 1: the names bound by imports would change (-WebSocketManager, +Other)",
+            id="another name",
         ),
         pytest.param(
-            "try:\n    pass\nexcept E:\n    import a\nelse:\n    import b\nfinally:\n    import c\n",
-            "import a, b, c\n",
-            None,
-            id="every block",
+            "from app.ws.unified import (",
+            "line 1: the rewritten statement would not parse: 'from app.ws.unified import ('",
+            id="does not parse",
         ),
     ],
 )
-def test_safety_problem_bound_names(old, new, problem) -> None:
-    result = safety_problem(ast.parse(old), ast.parse(new), [], [], [])
-    assert result == (None if problem is None else f"the names bound by imports would change {problem}")
+def test_each_statement_must_bind_the_same_names(registry, monkeypatch, edited, problem) -> None:
+    monkeypatch.setattr(fix, "edit_statement", lambda segment, node, fixes, own_lines: (edited, []))
+    result = _fix(SOURCE, registry)
+    assert (result.source, result.changed, result.problem) == (SOURCE, False, problem)
 
 
-def test_bound_names_async_function() -> None:
-    tree = ast.parse("async def f():\n    from a import b as c, d\n    import e.f\n")
-    assert sorted(bound_names(tree).elements()) == [".f:c", ".f:d", ".f:e"]
+def test_safety_problem_accepts_findings_moving_between_reported_and_noqa() -> None:
+    finding = Finding(1, 0, "SWS003", SWS003, "ws")
+    before = Checked((finding,), (), 0)
+    after = Checked((), (replace(finding, line=2),), 0)
+    assert safety_problem(before, after, []) is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import hypothesmith
@@ -21,7 +22,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from flake8_ssot_ws.fix import bound_names
+from flake8_ssot_ws.checker import FileChecker
+from flake8_ssot_ws.fix import Checked
+from flake8_ssot_ws.fix import fix_source
 from flake8_ssot_ws.fix import fix_text
 from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.noqa import split_noqa
@@ -100,9 +103,41 @@ def _without_imports(tree: ast.Module) -> str:
     return ast.dump(tree)
 
 
+def bound_names(tree: ast.Module) -> Counter[str]:
+    """The oracle: ``scope:name`` of every name any import statement binds."""
+    names: Counter[str] = Counter()
+
+    def visit(node: ast.AST, scope: str) -> None:
+        if isinstance(node, ast.Import):
+            names.update(f"{scope}:{alias.asname or alias.name.partition('.')[0]}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(f"{scope}:{alias.asname or alias.name}" for alias in node.names)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            scope = f"{scope}.{node.name}"
+        for child in ast.iter_child_nodes(node):
+            visit(child, scope)
+
+    visit(tree, "")
+    return names
+
+
+def _with_check(project: tuple[Registry, FileContext], source: str):
+    """fix_source with check's own FileChecker, as ``ssot-ws fix`` runs it."""
+    registry, _ = project
+    checker = FileChecker(registry, TODAY)
+
+    def analyze(text: str) -> Checked:
+        outcome = checker.check_candidate(str(registry.root / MODULE_PATH), text.encode("utf-8"))
+        assert outcome.problem is None
+        return Checked(outcome.reported, outcome.noqa, len(outcome.canonical))
+
+    return fix_source(source, analyze(source), analyze)
+
+
 def check_fix_properties(project: tuple[Registry, FileContext], source: str) -> None:
     registry, context = project
     result = fix_text(source, registry, context, today=TODAY)
+    assert _with_check(project, source) == result
     assert (result.problem, result.refused) == (None, ())
     assert result.changed
     new_tree = ast.parse(result.source)  # it parses
