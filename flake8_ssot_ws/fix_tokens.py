@@ -4,6 +4,7 @@ The statement's exact text goes through tokenize-rt, which keeps every character
 (whitespace, comments, backslash continuations) as a token, so an edit touches only
 the tokens it means to; joining the tokens gives the new text.
 """
+
 from __future__ import annotations
 
 import ast
