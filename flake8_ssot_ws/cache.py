@@ -84,7 +84,7 @@ class Cache:
             return None, None
         stored, content_hash, payload = entry
         known = content_hash if isinstance(content_hash, str) else None
-        if stored is None or tuple(stored) != current:
+        if not isinstance(stored, list) or tuple(stored) != current:
             return None, known
         return _decoded(payload), known
 

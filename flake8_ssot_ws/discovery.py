@@ -42,10 +42,9 @@ class Excluder:
     it is displayed, relative to the current directory (``app/legacy/*``)."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        names = [p for p in patterns if "/" not in p.strip("/")]
-        paths = [p.strip("/") for p in patterns if "/" in p.strip("/")]
-        self._name = _combine(p.strip("/") for p in names)
-        self._path = _combine(paths)
+        cleaned = [pattern.removeprefix("./").strip("/") for pattern in patterns]
+        self._name = _combine(p for p in cleaned if "/" not in p)
+        self._path = _combine(p for p in cleaned if "/" in p)
         self._dirs: dict[str, bool] = {}
 
     def excludes_name(self, name: str) -> bool:

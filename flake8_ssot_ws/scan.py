@@ -144,7 +144,7 @@ def scan(
         if outcome != EMPTY
     ]
     files.sort(key=lambda result: result.path)
-    return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in outcomes])
+    return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in sorted(outcomes)])
 
 
 def _read(path: str) -> bytes:

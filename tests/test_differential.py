@@ -293,6 +293,45 @@ TRICKY = [
         f"def f():\n    nonlocal x\n{LEGACY}\n", VIEWS, False, ["3:49:SWS101"], id="symtable-stricter-than-parse"
     ),
     pytest.param(f"{LEGACY}\ndef broken(:\n", VIEWS, False, [], id="unparsable-with-tracked-import"),
+    pytest.param(f"{LEGACY}\nx = 'abc\n", VIEWS, False, [], id="unterminated-string"),
+    pytest.param(f"import importlib\n{LEGACY}\nimportlib.import_module('x'\n", VIEWS, False, [], id="unclosed-call"),
+    pytest.param(f"import importlib\n{LEGACY}\nimportlib.import_module('x' +)\n", VIEWS, False, [], id="bad-call"),
+    pytest.param(
+        "import importlib as a\nx = a. import_module('app.websocket_core.manager')\n",
+        VIEWS,
+        False,
+        ["2:4:SWS005"],
+        id="blank-inside-a-callee",
+    ),
+    pytest.param(f"{LEGACY} b\n", VIEWS, False, [], id="bad-import-statement"),
+    pytest.param(
+        "import app.websocket_core as wsc\nimport importlib\nimportlib.import_module(wsc.WebSocketManager)\n",
+        VIEWS,
+        True,
+        ["3:24:SWS007"],
+        id="chain-inside-a-call",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = wsc.WebSocketManagerWebSocketManager + 0x1.WebSocketManager\n",
+        VIEWS,
+        True,
+        ["2:4:SWS007"],
+        id="needle-twice-in-a-name-and-a-number-attribute",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (a.\n    wsc.WebSocketManager)\n",
+        VIEWS,
+        False,
+        [],
+        id="chain-continuing-over-lines",
+    ),
+    pytest.param(
+        f"{LEGACY}, \\\n    get_websocket_manager  # noqa: SWS001\ns = 'a\\\nb'  # c \\\n",
+        VIEWS,
+        True,
+        ["1:49:SWS101", "2:4:SWS001"],
+        id="noqa-over-a-continuation",
+    ),
     pytest.param(f"{LEGACY}\n", "app/websocket_core/unified_manager.py", True, [], id="exempt"),
     pytest.param(
         b"# -*- coding: latin-1 -*-\n" + LEGACY.encode() + b"  # \xe9\n",
@@ -321,6 +360,15 @@ def test_fast_path_equals_full_parse(registry, source, path, shortcut, expected)
     assert codes(full) == expected
     if isinstance(source, str):
         assert shortcut_taken(registry, source, path) is shortcut
+
+
+def test_registry_without_safe_needles(make_registry: MakeRegistry) -> None:
+    """A watch glob without a literal part ("?") leaves nothing to search for: no shortcut."""
+    registry = make_registry(RULES_REGISTRY.replace('"get_websocket_manager"]', '"get_websocket_manager", "?"]'))
+    assert not shortcut_taken(registry, f"{LEGACY}\n")
+    fast, full = both(registry, f"{LEGACY}\n")
+    assert fast == full
+    assert codes(fast) == ["1:49:SWS101"]
 
 
 def test_noqa_suppressions_agree(registry) -> None:

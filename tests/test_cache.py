@@ -1,0 +1,251 @@
+"""The on-disk cache: what a warm run reads, what invalidates entries, and robustness
+against corrupt files, concurrent writers and unwritable directories."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from flake8_ssot_ws import cache as cache_module
+from flake8_ssot_ws import scan as scan_module
+from flake8_ssot_ws.cache import Cache
+from flake8_ssot_ws.cache import encode
+from flake8_ssot_ws.checker import FileChecker
+from flake8_ssot_ws.checker import Outcome
+from flake8_ssot_ws.registry import ImportSpec
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.rules import CanonicalImport
+from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.rules import Fix
+from flake8_ssot_ws.scan import scan
+from tests.conftest import EXAMPLE_REGISTRY
+
+TODAY = datetime.date(2026, 1, 1)
+LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager\n"
+OLD = time.time_ns() - 3_600_000_000_000  # an hour ago: signatures taken then are trusted
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "ssot-registry.toml").write_text(EXAMPLE_REGISTRY, encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    for name, text in {"a.py": LEGACY, "b.py": "import os\n", "c.py": LEGACY + "def f(:\n"}.items():
+        write(tmp_path / "app" / name, text)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: Path, text: str, mtime_ns: int = OLD) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+class Spy:
+    """Which files a run reads and which it checks past the byte prefilter."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.read: list[str] = []
+        self.checked: list[str] = []
+        real_read, real_check = scan_module._read, FileChecker.check_candidate
+
+        def read(path: str) -> bytes:
+            self.read.append(path)
+            return real_read(path)
+
+        def check(checker: FileChecker, path: str, data: bytes) -> Outcome:
+            self.checked.append(path)
+            return real_check(checker, path, data)
+
+        monkeypatch.setattr(scan_module, "_read", read)
+        monkeypatch.setattr(FileChecker, "check_candidate", check)
+
+    def reset(self) -> None:
+        self.read.clear()
+        self.checked.clear()
+
+
+def registry_of(project: Path) -> Registry:
+    return load_registry(project / "ssot-registry.toml")
+
+
+def run(project: Path, today: datetime.date = TODAY, **options: object) -> scan_module.ScanResult:
+    return scan(["app"], registry_of(project), today=today, **options)  # type: ignore[arg-type]
+
+
+def test_warm_run_reads_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = Spy(monkeypatch)
+    cold = run(project)
+    assert sorted(spy.read) == ["app/a.py", "app/b.py", "app/c.py"]
+    assert sorted(spy.checked) == ["app/a.py", "app/c.py"]  # b.py: ruled out by its bytes
+    spy.reset()
+    warm = run(project)
+    assert (spy.read, spy.checked) == ([], [])
+    assert warm == cold
+    assert [r.outcome.problem for r in warm.problems] == ["SyntaxError: invalid syntax (line 2)"]
+
+
+def test_changed_and_touched_files(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = Spy(monkeypatch)
+    run(project)
+    write(project / "app/a.py", "import os\n" + LEGACY)  # new content
+    write(project / "app/c.py", LEGACY + "def f(:\n", OLD + 10**9)  # same content, new mtime
+    spy.reset()
+    result = run(project)
+    assert sorted(spy.read) == ["app/a.py", "app/c.py"]
+    assert spy.checked == ["app/a.py"]  # c.py's content hash matched: its outcome was reused
+    assert [(r.path, [f.line for f in r.outcome.findings]) for r in result.files] == [
+        ("app/a.py", [2]),
+        ("app/c.py", []),
+    ]
+
+
+def test_file_changed_within_the_timestamp_granularity_is_compared_by_content(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = Spy(monkeypatch)
+    write(project / "app/a.py", LEGACY, time.time_ns())  # just written: its stat is not trusted
+    run(project)
+    spy.reset()
+    run(project)
+    assert spy.read == ["app/a.py"]
+    assert spy.checked == []
+
+
+@pytest.mark.parametrize(
+    ("today", "same_namespace"),
+    [
+        pytest.param(TODAY, True, id="same-day"),
+        pytest.param(datetime.date(2026, 3, 30), True, id="a-day-before-the-deadline"),
+        pytest.param(datetime.date(2026, 3, 31), False, id="the-deadline-passed"),
+    ],
+)
+def test_namespace_follows_the_deadlines(project: Path, today: datetime.date, same_namespace: bool) -> None:
+    registry = registry_of(project)
+    same = cache_module.namespace(registry, TODAY, fast=True) == cache_module.namespace(registry, today, fast=True)
+    assert same is same_namespace
+
+
+def test_namespace_follows_the_registry(project: Path) -> None:
+    before = cache_module.namespace(registry_of(project), TODAY, fast=True)
+    (project / "ssot-registry.toml").write_text(EXAMPLE_REGISTRY + "# edited\n", encoding="utf-8")
+    assert cache_module.namespace(registry_of(project), TODAY, fast=True) != before
+
+
+def test_namespace_of_a_registry_file_gone_since_loading(project: Path) -> None:
+    registry = registry_of(project)
+    (project / "ssot-registry.toml").unlink()
+    assert len(cache_module.namespace(registry, TODAY, fast=True)) == 20
+
+
+def test_results_change_with_the_deadline(project: Path) -> None:
+    """SWS101 before the deadline, SWS001 from it on: never the cached code of another day."""
+    assert [f.code for _, f in run(project).findings] == ["SWS101"]
+    assert [f.code for _, f in run(project, datetime.date(2026, 3, 31)).findings] == ["SWS001"]
+    assert [f.code for _, f in run(project).findings] == ["SWS101"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"\x00garbage", id="not-json"),
+        pytest.param(b'{"format": "v0", "files": {}}', id="other-format"),
+        pytest.param(b'{"format": "v1", "files": []}', id="files-not-a-table"),
+        pytest.param(b'["v1"]', id="not-a-table"),
+        pytest.param(b'{"format": "v1", "files": {"KEY": [1, 2]}}', id="short-entry"),
+        pytest.param(b'{"format": "v1", "files": {"KEY": [5, null, null]}}', id="bad-signature"),
+        pytest.param(b'{"format": "v1", "files": {"KEY": [SIGNATURE, null, {"r": 1}]}}', id="bad-outcome"),
+        pytest.param(
+            b'{"format": "v1", "files": {"KEY": [SIGNATURE, null, {"r": [], "n": [], "c": [], "p": 3}]}}',
+            id="bad-problem",
+        ),
+        pytest.param(
+            b'{"format": "v1", "files": {"KEY": [null, "HASH", {"r": [[1]], "n": [], "c": [], "p": null}]}}',
+            id="same-content-bad-outcome",
+        ),
+    ],
+)
+def test_corrupt_cache_is_a_miss(project: Path, content: bytes) -> None:
+    cold = run(project, use_cache=False)
+    path = Cache.open(registry_of(project), TODAY).path
+    path.parent.mkdir()
+    module = project / "app/a.py"
+    stat = module.stat()
+    content = content.replace(b"KEY", json.dumps(str(module)).strip('"').encode())
+    content = content.replace(b"SIGNATURE", f"[{stat.st_mtime_ns}, {stat.st_size}, {stat.st_ino}]".encode())
+    path.write_bytes(content.replace(b"HASH", cache_module.digest(module.read_bytes()).encode()))
+    assert run(project) == cold
+    assert json.loads(path.read_bytes())["format"] == "v1"  # rewritten whole
+
+
+def test_outcomes_round_trip() -> None:
+    replacement = ImportSpec("app.new", "Manager", "Old")
+    fix = Fix(3, 0, 4, 12, 1, replacement)
+    outcome = Outcome(
+        reported=(Finding(3, 7, "SWS001", "SWS001 m", "g", fix, "group[0].legacy[0]"),),
+        noqa=(Finding(5, 0, "SWS003", "SWS003 m", "g"),),
+        canonical=(CanonicalImport(9, 4, "g"),),
+        problem=None,
+    )
+    payload = json.loads(json.dumps(encode(outcome)))
+    assert cache_module._decoded(payload) == outcome
+    assert encode(Outcome()) is None
+    assert cache_module._decoded(None) == Outcome()
+    assert cache_module._decoded(encode(Outcome(problem="SyntaxError: x"))) == Outcome(problem="SyntaxError: x")
+
+
+def test_no_cache_writes_nothing(project: Path) -> None:
+    run(project, use_cache=False)
+    assert not (project / ".ssot-ws-cache").exists()
+
+
+def test_cache_directory_is_ignored_by_git(project: Path) -> None:
+    run(project)
+    assert (project / ".ssot-ws-cache/.gitignore").read_text() == "# Created by ssot-ws.\n*\n"
+
+
+def test_unwritable_cache_is_skipped(project: Path) -> None:
+    (project / ".ssot-ws-cache").write_text("a file where the directory would go")
+    assert [f.code for _, f in run(project).findings] == ["SWS101"]
+
+
+def test_stale_namespaces_are_pruned(project: Path) -> None:
+    directory = project / ".ssot-ws-cache"
+    directory.mkdir()
+    stale, recent = directory / "v1-stale.json", directory / "v1-recent.json"
+    for path in (stale, recent):
+        path.write_text("{}")
+    week = time.time() - cache_module.STALE_SECONDS - 60
+    os.utime(stale, (week, week))
+    run(project)
+    assert sorted(p.name for p in directory.glob("v1-*.json")) == [
+        Cache.open(registry_of(project), TODAY).path.name,
+        "v1-recent.json",
+    ]
+
+
+def _write_many(path: str, worker: int) -> None:
+    cache = Cache(Path(path), {})
+    for round_ in range(30):
+        cache.store(f"/file-{worker}-{round_}", (1, 2, 3), None, Outcome(problem="x" * 2000))
+        cache.save()
+
+
+def test_concurrent_writers_leave_a_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / ".ssot-ws-cache" / "v1-x.json"
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    workers = [context.Process(target=_write_many, args=(str(path), worker)) for worker in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    document = json.loads(path.read_bytes())  # whole: some writer's complete file
+    assert len(document["files"]) == 30
+    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", "v1-x.json"]  # no temporary left

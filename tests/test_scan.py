@@ -1,0 +1,335 @@
+"""File discovery (git's view of the tree, else a walk; excludes) and the scan over files:
+problems, worker processes, the per-file pipeline's decoding."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flake8_ssot_ws import scan as scan_module
+from flake8_ssot_ws.checker import FileChecker
+from flake8_ssot_ws.checker import Outcome
+from flake8_ssot_ws.checker import describe
+from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.discovery import Excluder
+from flake8_ssot_ws.discovery import discover
+from flake8_ssot_ws.discovery import iter_python_files
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.scan import scan
+from tests.conftest import EXAMPLE_REGISTRY
+
+TODAY = datetime.date(2026, 1, 1)
+LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager\n"
+NOT_UTF8 = "'utf-8' codec can't decode byte 0xff in position 71: invalid start byte"
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+TREE = {
+    "app/a.py": "",
+    "app/b.pyi": "",
+    "app/notes.txt": "",
+    "app/build/gen.py": "",
+    "app/migrations/0001.py": "",
+    "app/x_pb2.py": "",
+    ".venv/lib/site.py": "",
+    "pkg.egg-info/x.py": "",
+    "node_modules/m/x.py": "",
+    "ignored/i.py": "",
+    "app/scratch.gen.py": "",
+}
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write(tmp_path, TREE)
+    (tmp_path / ".gitignore").write_text("ignored/\n*.gen.py\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def paths(found: list) -> list[str]:
+    return [item.path for item in found]
+
+
+def init_git(root: Path) -> None:
+    subprocess.run([*GIT, "init", "-q"], cwd=root, check=True)
+
+
+@pytest.mark.parametrize(
+    ("exclude", "expected"),
+    [
+        pytest.param(
+            DEFAULT_EXCLUDE, ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/x_pb2.py"], id="defaults"
+        ),
+        pytest.param(
+            [*DEFAULT_EXCLUDE, "migrations", "*_pb2.py"], ["app/a.py", "app/b.pyi"], id="extend-by-name-globs"
+        ),
+        pytest.param([*DEFAULT_EXCLUDE, "app/m*"], ["app/a.py", "app/b.pyi", "app/x_pb2.py"], id="path-glob"),
+        pytest.param(
+            [*DEFAULT_EXCLUDE, "./app/x_*"],
+            ["app/a.py", "app/b.pyi", "app/migrations/0001.py"],
+            id="path-glob-on-a-file",
+        ),
+        pytest.param(
+            ["nothing"],
+            [
+                ".venv/lib/site.py",
+                "app/a.py",
+                "app/b.pyi",
+                "app/build/gen.py",
+                "app/migrations/0001.py",
+                "app/x_pb2.py",
+                "node_modules/m/x.py",
+                "pkg.egg-info/x.py",
+            ],
+            id="exclude-replaces-the-defaults",
+        ),
+    ],
+)
+def test_git_work_tree(tree: Path, exclude: list[str], expected: list[str]) -> None:
+    """git lists tracked and untracked files and leaves out what .gitignore ignores."""
+    init_git(tree)
+    subprocess.run([*GIT, "add", "app/a.py"], cwd=tree, check=True)  # tracked; the rest untracked
+    assert paths(discover(["."], Excluder(exclude))) == expected
+
+
+def test_walk_outside_git(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without git (here: not on PATH) a walk, which knows nothing of .gitignore."""
+    monkeypatch.setenv("PATH", "")
+    found = paths(discover(["."], Excluder(DEFAULT_EXCLUDE)))
+    assert found == [
+        "app/a.py",
+        "app/b.pyi",
+        "app/migrations/0001.py",
+        "app/scratch.gen.py",
+        "app/x_pb2.py",
+        "ignored/i.py",
+    ]
+
+
+def test_walk_outside_a_work_tree(tree: Path) -> None:
+    """git runs but the directory is no work tree (git exits non-zero): the walk again."""
+    found = paths(discover(["app"], Excluder([*DEFAULT_EXCLUDE, "x_*"])))
+    assert found == ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/scratch.gen.py"]
+
+
+def test_explicit_files_are_always_checked(tree: Path) -> None:
+    init_git(tree)
+    named = ["ignored/i.py", "app/notes.txt", ".venv/lib/site.py", "app/a.py", "./app/a.py"]
+    found = discover(named, Excluder(DEFAULT_EXCLUDE))
+    assert [(item.path, item.explicit) for item in found] == [
+        ("ignored/i.py", True),
+        ("app/notes.txt", True),
+        (".venv/lib/site.py", True),
+        ("app/a.py", True),
+    ]
+
+
+def test_directory_argument_is_not_excluded_itself(tree: Path) -> None:
+    """`ssot-ws check build/` checks build/, though `build` is excluded below a path."""
+    found = paths(discover(["app/build"], Excluder(DEFAULT_EXCLUDE)))
+    assert found == ["app/build/gen.py"]
+
+
+def test_iter_python_files_skips_files_git_lists_but_that_are_deleted(tree: Path) -> None:
+    init_git(tree)
+    subprocess.run([*GIT, "add", "app"], cwd=tree, check=True)
+    (tree / "app/x_pb2.py").unlink()
+    found = [str(p) for p in iter_python_files([Path(".")])]
+    assert found == ["app/a.py", "app/b.pyi", "app/migrations/0001.py"]
+
+
+# --- the scan ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "ssot-registry.toml").write_text(EXAMPLE_REGISTRY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def registry_of(project: Path) -> Registry:
+    from flake8_ssot_ws.registry import load_registry
+
+    return load_registry(project / "ssot-registry.toml")
+
+
+def summary(result: scan_module.ScanResult) -> list[tuple[str, str | None, list[str], str | None]]:
+    return [
+        (r.path, r.relpath, [f"{f.line}:{f.code}" for f in r.outcome.findings], r.outcome.problem) for r in result.files
+    ]
+
+
+def test_scan_reports_findings_problems_and_canonical(project: Path) -> None:
+    write(
+        project,
+        {
+            "app/views.py": LEGACY + "x = 1  # noqa\n",
+            "app/ok.py": "from app.websocket_core.unified_manager import get_websocket_manager\n",
+            "app/clean.py": "import os\n",
+            "app/broken.py": LEGACY + "def f(:\n",
+            "app/latin.py": b"# coding: latin-1\n" + LEGACY.encode() + b"s = '\xe9'\n",
+            "app/bad.py": LEGACY.encode() + b"s = '\xff'\n",
+            "app/bom.py": b"\xef\xbb\xbf" + LEGACY.encode(),
+            "app/loop.py": "",
+        },
+    )
+    (project / "app/loop.py").unlink()
+    os.symlink("loop.py", project / "app/loop.py")
+    result = scan(["app"], registry_of(project), today=TODAY, use_cache=False)
+    assert summary(result) == [
+        ("app/bad.py", "app/bad.py", [], f"UnicodeDecodeError: {NOT_UTF8}"),
+        ("app/bom.py", "app/bom.py", ["1:SWS101"], None),
+        ("app/broken.py", "app/broken.py", [], "SyntaxError: invalid syntax (line 2)"),
+        ("app/latin.py", "app/latin.py", ["2:SWS101"], None),
+        ("app/loop.py", "app/loop.py", [], "cannot read: Too many levels of symbolic links"),
+        ("app/ok.py", "app/ok.py", [], None),
+        ("app/views.py", "app/views.py", ["1:SWS101"], None),
+    ]
+    assert result.scanned == 8
+    assert [r.path for r in result.problems] == ["app/bad.py", "app/broken.py", "app/loop.py"]
+    ok = next(r for r in result.files if r.path == "app/ok.py")
+    assert [(c.line, c.group) for c in ok.outcome.canonical] == [(1, "websocket-manager")]
+    assert [(path, f.code) for path, f in result.findings] == [
+        ("app/bom.py", "SWS101"),
+        ("app/latin.py", "SWS101"),
+        ("app/views.py", "SWS101"),
+    ]
+
+
+def test_noqa_findings_are_kept_apart(project: Path) -> None:
+    write(project, {"app/views.py": LEGACY.rstrip() + "  # noqa: SWS101\n" + LEGACY})
+    (result,) = scan(["app"], registry_of(project), today=TODAY, use_cache=False).files
+    assert [f.line for f in result.outcome.reported] == [2]
+    assert [f.line for f in result.outcome.noqa] == [1]
+    assert [f.line for f in result.outcome.findings] == [1, 2]
+
+
+def test_file_outside_the_registry_root(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "x.py"
+    outside.write_text(LEGACY)
+    (result,) = scan([str(outside)], registry_of(project), today=TODAY, use_cache=False).files
+    assert (result.relpath, [f.code for f in result.outcome.findings]) == (None, ["SWS101"])
+
+
+def test_worker_processes_give_the_same_result(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"app/m{i}.py": (LEGACY if i % 3 == 0 else "import os\n") for i in range(40)}
+    files["app/broken.py"] = LEGACY + "def f(:\n"
+    write(project, files)
+    registry = registry_of(project)
+    serial = scan(["app"], registry, today=TODAY, use_cache=False, jobs=1)
+    monkeypatch.setattr(scan_module, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(scan_module, "CHUNK_SIZE", 4)
+    parallel = scan(["app"], registry, today=TODAY, use_cache=False, jobs=2)
+    assert parallel == serial
+    assert len(serial.files) == 15
+
+
+def test_spawned_workers_load_the_registry(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where fork is unavailable (macOS, Windows), workers load the registry themselves."""
+    write(project, {f"app/m{i}.py": LEGACY for i in range(6)})
+    monkeypatch.setattr(scan_module, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(scan_module, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(scan_module.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    result = scan(["app"], registry_of(project), today=TODAY, use_cache=False, jobs=2)
+    assert len(result.files) == 6
+
+
+def test_files_git_lists_but_that_are_deleted_are_skipped(project: Path) -> None:
+    write(project, {"app/a.py": LEGACY, "app/b.py": LEGACY})
+    init_git(project)
+    subprocess.run([*GIT, "add", "app"], cwd=project, check=True)
+    (project / "app/b.py").unlink()
+    result = scan(["app"], registry_of(project), today=TODAY, use_cache=False)
+    assert ([r.path for r in result.files], result.scanned) == (["app/a.py"], 1)
+
+
+def test_worker_functions_in_process(project: Path) -> None:
+    """What each worker process runs (coverage does not follow them into the pool)."""
+    write(project, {"app/a.py": LEGACY})
+    scan_module._start_worker(project / "ssot-registry.toml", TODAY, True)
+    (done,) = scan_module._check_chunk([scan_module._Task(0, "app/a.py", None, None)])
+    assert [f.code for f in done.outcome.findings] == ["SWS101"]
+
+
+def test_file_vanishing_between_stat_and_read(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, {"app/a.py": LEGACY})
+    real_read = scan_module._read
+
+    def vanish(path: str) -> bytes:
+        os.unlink(path)
+        return real_read(path)
+
+    monkeypatch.setattr(scan_module, "_read", vanish)
+    (result,) = scan(["app"], registry_of(project), today=TODAY).files
+    assert result.outcome.problem == "cannot read: No such file or directory"
+    assert not (project / ".ssot-ws-cache").exists()  # nothing worth caching
+
+
+def test_checked_code_warnings_stay_quiet(project: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    write(project, {"app/a.py": LEGACY + "x = '\\d'\n", "app/b.py": "# é\n" + LEGACY + "y = '\\d'\n"})
+    result = scan(["app"], registry_of(project), today=TODAY, use_cache=False)
+    assert [len(r.outcome.findings) for r in result.files] == [1, 1]
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        pytest.param(FileNotFoundError(2, "No such file"), "cannot read: No such file", id="os"),
+        pytest.param(OSError(), "cannot read: OSError", id="os-without-strerror"),
+        pytest.param(SyntaxError("bad", ("f", 3, 1, "x")), "SyntaxError: bad (line 3)", id="syntax"),
+        pytest.param(SyntaxError("unknown encoding: nope"), "SyntaxError: unknown encoding: nope", id="no-line"),
+        pytest.param(RecursionError(), "RecursionError: too deeply nested to parse", id="recursion"),
+        pytest.param(
+            ValueError("source code string cannot contain null bytes"),
+            "ValueError: source code string cannot contain null bytes",
+            id="null-bytes",
+        ),
+    ],
+)
+def test_describe(error: BaseException, reason: str) -> None:
+    assert describe(error) == reason
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        pytest.param(b"# coding: nope\n" + LEGACY.encode(), "unknown encoding: nope", id="unknown-cookie"),
+        pytest.param(LEGACY.encode() + b"\0\n", "source code string cannot contain null bytes", id="null-byte"),
+        pytest.param(
+            LEGACY.encode() + b"x = " + b"(" * 300 + b")" * 300 + b"\n",
+            "too many nested parentheses",
+            id="deep-nesting",
+        ),
+    ],
+)
+def test_unusable_content(project: Path, data: bytes, problem: str) -> None:
+    """The error type and line vary with the Python version (ValueError before 3.12 for a
+    null byte); the reason does not."""
+    outcome = FileChecker(registry_of(project), TODAY).check(str(project / "app/x.py"), data)
+    assert outcome.problem is not None
+    assert outcome.problem.split(": ", 1)[1].split(" (line")[0] == problem
+
+
+def test_outcome_findings_merge_in_the_core_order() -> None:
+    first = Finding(1, 0, "SWS001", "a", "g")
+    second = Finding(1, 5, "SWS002", "b", "g")
+    third = Finding(2, 0, "SWS001", "c", "g")
+    assert Outcome(reported=(first, third), noqa=(second,)).findings == [first, second, third]
