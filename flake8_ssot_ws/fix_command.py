@@ -26,6 +26,7 @@ from typing import Sequence
 from flake8_ssot_ws.check_command import report_problems
 from flake8_ssot_ws.checker import FileChecker
 from flake8_ssot_ws.checker import describe
+from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.fix import Checked
 from flake8_ssot_ws.fix import fix_source
 from flake8_ssot_ws.imports import source_lines
@@ -52,6 +53,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="check legacy deadlines as of this day (default: today)"
     )
+    parser.add_argument(
+        "--exclude", action="append", type=_globs, metavar="GLOB",
+        help="skip files and directories matching GLOB (as for 'ssot-ws check'; replaces its default list)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--extend-exclude", action="append", type=_globs, default=[], metavar="GLOB",
+        help="skip these too, in addition to the --exclude list",
+    )  # fmt: skip
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write .ssot-ws-cache/")
     parser.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
 
@@ -67,6 +76,10 @@ def _date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-03-31, got {value!r}") from None
+
+
+def _globs(value: str) -> list[str]:
+    return [glob.strip() for glob in value.split(",") if glob.strip()]
 
 
 def _positive(value: str) -> int:
@@ -94,7 +107,15 @@ class _Report:
 def run(args: argparse.Namespace, registry: Registry) -> int:
     today = args.today or datetime.date.today()
     mode = "diff" if args.diff else "check" if args.check else "write"
-    scanned = scan(args.paths, registry, today=today, use_cache=not args.no_cache, jobs=args.jobs)
+    scanned = scan(
+        args.paths,
+        registry,
+        today=today,
+        exclude=DEFAULT_EXCLUDE if args.exclude is None else [glob for globs in args.exclude for glob in globs],
+        extend_exclude=[glob for globs in args.extend_exclude for glob in globs],
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+    )
     report_problems(scanned)
     tasks = []
     for result in scanned.files:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import ast
 import datetime
+import re
+import textwrap
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +23,7 @@ from flake8_ssot_ws.fix import fix_text
 from flake8_ssot_ws.fix import safety_problem
 from flake8_ssot_ws.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import check_source
 from flake8_ssot_ws.rules import file_context
@@ -486,3 +490,28 @@ def test_safety_problem_accepts_findings_moving_between_reported_and_noqa() -> N
     before = Checked((finding,), (), 0)
     after = Checked((), (replace(finding, line=2),), 0)
     assert safety_problem(before, after, []) is None
+
+
+# --- the README's examples are real ----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _readme_diffs() -> list[tuple[str, str]]:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## ssot-ws fix\n", 1)[1].split("\n## ", 1)[0]
+    pairs = []
+    for block in re.findall(r"```diff\n(.*?)\n *```", section, re.DOTALL):
+        lines = textwrap.dedent(block).splitlines()
+        before = "".join(f"{line[1:]}\n" for line in lines if line[:1] in "- ")
+        after = "".join(f"{line[1:]}\n" for line in lines if line[:1] in "+ ")
+        pairs.append((before, after))
+    return pairs
+
+
+def test_readme_examples() -> None:
+    registry = load_registry(ROOT / "example" / "ssot-registry.toml")
+    context = file_context(registry, ROOT / "example" / "app" / "services" / "new.py")
+    pairs = _readme_diffs()
+    assert len(pairs) == 3
+    for before, after in pairs:
+        assert fix_text(before, registry, context, today=TODAY).source == after

@@ -309,6 +309,23 @@ def test_many_files_are_fixed_in_worker_processes(project, capsys, monkeypatch) 
     ]
 
 
+@pytest.mark.parametrize(
+    ("options", "fixed"),
+    [
+        pytest.param([], ["a.py", "generated/b.py"], id="default"),
+        pytest.param(["--extend-exclude", "generated"], ["a.py"], id="--extend-exclude"),
+        pytest.param(["--exclude", "a.py,x"], ["generated/b.py"], id="--exclude replaces the default"),
+    ],
+)
+def test_exclude(project, options, fixed) -> None:
+    for name in ("a.py", "generated/b.py"):
+        (project / "lib" / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / "lib" / name).write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    assert main([*FIX, *options, "lib"]) == 1
+    changed = [name for name in ("a.py", "generated/b.py") if (project / "lib" / name).read_text() == f"{WSM}\n"]
+    assert changed == fixed
+
+
 def test_no_cache(project) -> None:
     (project / MODULE_PATH).write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
     assert main([*FIX, "--no-cache", MODULE_PATH]) == 1
