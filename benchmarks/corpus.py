@@ -232,8 +232,8 @@ def _file_text(rng: random.Random, *, tracked: bool, quoting: bool, generic: boo
     if quoting:
         parts.append(COMMENT_QUOTE)
     parts.append("\nlogger = logging.getLogger(__name__)\n\n\n")
-    # Log-normal sizes: median ~230 lines, long tail to a few thousand.
-    blocks = max(1, min(120, int(rng.lognormvariate(1.2, 0.9))))
+    # Log-normal sizes: a median of about 280 lines, a long tail to a few thousand.
+    blocks = max(1, min(120, int(rng.lognormvariate(1.45, 0.9))))
     for index in range(blocks):
         parts.append(writer.klass_block() if rng.random() < 0.6 else writer.function("", method=False))
         if generic and index == 0:

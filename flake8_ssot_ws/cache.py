@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -106,6 +105,8 @@ class Cache:
                 directory.mkdir(parents=True, exist_ok=True)
                 (directory / ".gitignore").write_text("# Created by ssot-ws.\n*\n")
             document = json.dumps({"format": FORMAT, "files": self.entries}, separators=(",", ":"))
+            import tempfile  # only when writing
+
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w") as stream:
                 stream.write(document)

@@ -10,7 +10,6 @@ processes costs more than it saves -- else in chunks over a pool of worker proce
 from __future__ import annotations
 
 import datetime
-import multiprocessing
 import os
 import time
 from dataclasses import dataclass
@@ -105,6 +104,7 @@ def scan(
     fast: bool = True,
 ) -> ScanResult:
     started = time.time_ns()
+    cwd = os.getcwd()
     items = discover([os.fspath(p) for p in paths], Excluder([*exclude, *extend_exclude]))
     cache = Cache.open(registry, today, fast=fast) if use_cache else None
     outcomes: dict[int, Outcome] = {}
@@ -119,7 +119,7 @@ def scan(
             continue  # else: listed by git but deleted from the work tree
         known = None
         if cache is not None:
-            keys[index] = os.path.abspath(item.path)
+            keys[index] = _cache_key(item.path, item.explicit, cwd)
             hit, known = cache.lookup(keys[index], (stat.st_mtime_ns, stat.st_size, stat.st_ino))
             if hit is not None:
                 outcomes[index] = hit
@@ -138,13 +138,38 @@ def scan(
         outcomes[done.number] = outcome
     if cache is not None:
         cache.save()
+    relpath = _Relpaths(registry)
     files = [
-        FileResult(items[index].path, file_context(registry, items[index].path).relpath, outcome)
+        FileResult(items[index].path, relpath(items[index].path), outcome)
         for index, outcome in outcomes.items()
         if outcome != EMPTY
     ]
     files.sort(key=lambda result: result.path)
     return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in sorted(outcomes)])
+
+
+def _cache_key(path: str, explicit: bool, cwd: str) -> str:
+    """The absolute path. Discovered paths are already normal; joining is what a warm run
+    does for every file, so it stays cheap."""
+    if explicit or os.path.isabs(path):
+        return os.path.normpath(os.path.join(cwd, path))
+    return f"{cwd}{os.sep}{path}"
+
+
+class _Relpaths:
+    """``file_context(registry, path).relpath``, computed once per directory."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.prefixes: dict[str, str | None] = {}
+
+    def __call__(self, path: str) -> str | None:
+        directory, name = os.path.split(path)
+        if directory not in self.prefixes:
+            probe = file_context(self.registry, os.path.join(directory, "_")).relpath
+            self.prefixes[directory] = None if probe is None else probe[:-1]
+        prefix = self.prefixes[directory]
+        return None if prefix is None else prefix + name
 
 
 def _read(path: str) -> bytes:
@@ -172,6 +197,8 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
             yield _check_one(checker, task)
         return
     chunks = [tasks[start : start + CHUNK_SIZE] for start in range(0, len(tasks), CHUNK_SIZE)]
+    import multiprocessing  # only here: a warm or pre-commit run does not pay for it
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     initargs = (checker.registry.path, checker.today, checker.fast)

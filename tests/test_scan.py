@@ -4,6 +4,7 @@ problems, worker processes, the per-file pipeline's decoding."""
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import os
 import subprocess
 from pathlib import Path
@@ -246,7 +247,7 @@ def test_spawned_workers_load_the_registry(project: Path, monkeypatch: pytest.Mo
     write(project, {f"app/m{i}.py": LEGACY for i in range(6)})
     monkeypatch.setattr(scan_module, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(scan_module, "CHUNK_SIZE", 2)
-    monkeypatch.setattr(scan_module.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     result = scan(["app"], registry_of(project), today=TODAY, use_cache=False, jobs=2)
     assert len(result.files) == 6
 
