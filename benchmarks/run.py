@@ -132,7 +132,8 @@ def machine() -> str:
     versions = ", ".join(
         _run([str(BIN / tool), "--version"]).split("\n")[0].split(" (")[0] for tool in ("ruff", "flake8")
     )
-    return f"{os.cpu_count()} CPUs (nproc {_run(['nproc']).strip()}), {model}; Python {platform.python_version()}; ruff/flake8 {versions}"
+    cpus = _run(["nproc"]).strip()
+    return f"nproc {cpus}, {model}; Python {platform.python_version()}; {versions}"
 
 
 def _run(command: list[str]) -> str:

@@ -39,6 +39,7 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import CanonicalImport
 from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import Fix
+from flake8_ssot_ws.checker import EMPTY
 from flake8_ssot_ws.checker import Outcome
 
 FORMAT = "v1"
@@ -154,7 +155,7 @@ def _prune(directory: Path, keep: Path) -> None:
 
 
 def encode(outcome: Outcome) -> Any:
-    if outcome == Outcome():
+    if outcome == EMPTY:
         return None
     return {
         "r": [_finding(f) for f in outcome.reported],
@@ -179,7 +180,7 @@ def _finding(finding: Finding) -> list[Any]:
 def _decoded(payload: Any) -> Outcome | None:
     """The outcome stored as ``payload``; None when it is malformed (then: a cache miss)."""
     if payload is None:
-        return Outcome()
+        return EMPTY
     try:
         return Outcome(
             tuple(_finding_from(item) for item in payload["r"]),

@@ -91,7 +91,7 @@ def discover(paths: Sequence[str], excluder: Excluder) -> list[Discovered]:
         else:
             items = [Discovered(argument, explicit=True)]
         for item in items:
-            key = os.path.normpath(item.path)
+            key = os.path.normpath(item.path) if item.explicit else item.path  # discovered: already normal
             if key not in seen:
                 seen.add(key)
                 found.append(item)

@@ -142,7 +142,7 @@ def scan(
     files = [
         FileResult(items[index].path, relpath(items[index].path), outcome)
         for index, outcome in outcomes.items()
-        if outcome != EMPTY
+        if outcome is not EMPTY and outcome != EMPTY
     ]
     files.sort(key=lambda result: result.path)
     return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in sorted(outcomes)])
