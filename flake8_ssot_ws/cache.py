@@ -77,16 +77,24 @@ class Cache:
             entries = {}
         return cls(path, entries if isinstance(entries, dict) else {})
 
-    def lookup(self, key: str, current: Signature) -> tuple[Outcome | None, str | None]:
-        """(the stored outcome if the file is unchanged, else None; the stored content hash)."""
+    def lookup(self, key: str, stat: os.stat_result) -> tuple[Outcome | None, str | None]:
+        """(the stored outcome if the file is unchanged, else None; the stored content hash).
+        Every file of a warm run passes here: it stays a few comparisons."""
         entry = self.entries.get(key)
-        if not isinstance(entry, list) or len(entry) != 3:
+        if entry is None:
             return None, None
-        stored, content_hash, payload = entry
+        try:
+            stored, content_hash, payload = entry
+            fresh = (
+                stored is not None
+                and stored[0] == stat.st_mtime_ns
+                and stored[1] == stat.st_size
+                and stored[2] == stat.st_ino
+            )
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None, None
         known = content_hash if isinstance(content_hash, str) else None
-        if not isinstance(stored, list) or tuple(stored) != current:
-            return None, known
-        return _decoded(payload), known
+        return (_decoded(payload) if fresh else None), known
 
     def reuse(self, key: str) -> Outcome | None:
         """The stored outcome, once the caller has seen the content hash match."""

@@ -120,7 +120,7 @@ def scan(
         known = None
         if cache is not None:
             keys[index] = _cache_key(item.path, item.explicit, cwd)
-            hit, known = cache.lookup(keys[index], (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+            hit, known = cache.lookup(keys[index], stat)
             if hit is not None:
                 outcomes[index] = hit
                 continue
