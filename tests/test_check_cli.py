@@ -167,3 +167,34 @@ def test_python_dash_m(project: Path) -> None:
         [sys.executable, "-m", "flake8_ssot_ws", *CHECK, "app/views.py"], capture_output=True, text=True, check=False
     )
     assert (completed.returncode, completed.stdout, completed.stderr) == (1, f"app/views.py:2:50: {SWS101}\n", "")
+
+
+# --- the README's section is true -------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_section() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8").split("## ssot-ws check\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_documents_every_option() -> None:
+    from flake8_ssot_ws.cli import build_parser
+
+    parser = build_parser()
+    (subparsers,) = [action for action in parser._actions if action.dest == "command"]
+    check = subparsers.choices["check"]  # type: ignore[attr-defined]
+    options = [o for action in check._actions for o in action.option_strings if o.startswith("--") and o != "--help"]
+    section = readme_section()
+    assert [option for option in options if f"`{option}" not in section] == []
+
+
+def test_readme_output_is_real(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT / "example")
+    section = readme_section()
+    assert main(["check", "--no-cache"]) == 1
+    text = capsys.readouterr().out.splitlines()
+    shown = section.split("$ cd example && ssot-ws check\n", 1)[1].split("\n...", 1)[0].splitlines()
+    assert shown == text[: len(shown)]
+    assert main(["check", "--no-cache", "--output-format", "github"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] in section

@@ -522,3 +522,36 @@ def test_same_findings_as_flake8(tmp_path: Path) -> None:
         check = reported([str(bindir / "ssot-ws"), "check", "--no-cache"], tree)
         assert flake8 == check
         assert len(check) > (5 if tree is example else 40)
+
+
+# --- the byte prefilter is the text prefilter's twin ------------------------------------------
+
+FRAGMENTS = [
+    b"WebSocketManager", b"manager", b"import_module", b"__import__", b"Event", b"x = 1\n", b"# coding: latin-1\n",
+    b"\xef\xbb\xbf", "é".encode(), b"\n", b"from . import *\n", b"websocket_core", b"Manager",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.lists(st.sampled_from(FRAGMENTS), max_size=6).map(b"".join),
+    path=st.sampled_from([VIEWS, "app/websocket_core/manager/x.py", "elsewhere.py"]),
+)
+def test_byte_prefilter_is_the_text_prefilter(registry, data: bytes, path: str) -> None:
+    """Where the bytes say "no tracked name", so does ``may_have_findings`` on the decoded
+    text; for ASCII bytes without a cookie outside named packages the two always agree."""
+    from flake8_ssot_ws.checker import decode_source
+    from flake8_ssot_ws.rules import may_have_findings
+
+    checker = FileChecker(registry, TODAY)
+    filename = str(registry.root / path)
+    try:
+        text = decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        assert not checker.cannot_have_findings(filename, data)  # it must reach the decoder
+        return
+    text_says_maybe = may_have_findings(registry, text, file_context(registry, filename))
+    if checker.cannot_have_findings(filename, data):
+        assert not text_says_maybe
+    elif data.isascii() and b"coding" not in data and "manager/" not in path:
+        assert text_says_maybe
