@@ -151,9 +151,9 @@ def scan(
 def _cache_key(path: str, explicit: bool, cwd: str) -> str:
     """The absolute path. Discovered paths are already normal; joining is what a warm run
     does for every file, so it stays cheap."""
-    if explicit or os.path.isabs(path):
-        return os.path.normpath(os.path.join(cwd, path))
-    return f"{cwd}{os.sep}{path}"
+    if not explicit and not os.path.isabs(path):
+        return cwd + os.sep + path
+    return os.path.normpath(os.path.join(cwd, path))
 
 
 class _Relpaths:
