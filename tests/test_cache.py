@@ -91,6 +91,14 @@ def test_warm_run_reads_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) 
     assert [r.outcome.problem for r in warm.problems] == ["SyntaxError: invalid syntax (line 2)"]
 
 
+def test_named_files_share_entries_with_discovered_ones(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = Spy(monkeypatch)
+    run(project)
+    spy.reset()
+    result = scan(["./app/a.py", "app/../app/c.py"], registry_of(project), today=TODAY)
+    assert (spy.read, [r.path for r in result.files]) == ([], ["./app/a.py", "app/../app/c.py"])
+
+
 def test_changed_and_touched_files(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spy = Spy(monkeypatch)
     run(project)
