@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 from typing import NoReturn
 from typing import Sequence
 
-from flake8_ssot_ws import check_command
-from flake8_ssot_ws import fix_command
-from flake8_ssot_ws import registry_command
-from flake8_ssot_ws import report_command
 from flake8_ssot_ws.baseline import BaselineError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
@@ -18,6 +15,14 @@ from flake8_ssot_ws.registry import find_registry
 from flake8_ssot_ws.registry import load_registry
 
 PROG = "ssot-ws"
+# Subcommand name -> module. Modules are imported only when needed: a pre-commit run of
+# `check` should not pay for importing fix, report and their dependencies.
+COMMANDS = {
+    "check": "flake8_ssot_ws.check_command",
+    "fix": "flake8_ssot_ws.fix_command",
+    "report": "flake8_ssot_ws.report_command",
+    "registry": "flake8_ssot_ws.registry_command",
+}
 
 
 class UsageError(Exception):
@@ -46,11 +51,17 @@ def load_cli_registry(option: str | None) -> Registry:
     return load_registry(found)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; when ``argv`` names a subcommand, only that command's module is loaded."""
     parser = _Parser(prog=PROG, description="Enforce the SSOT registry of canonical imports.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for command in (check_command, fix_command, report_command, registry_command):
+    chosen = next((arg for arg in argv if arg in COMMANDS), None)
+    for name, module_name in COMMANDS.items():
+        if chosen is not None and name != chosen:
+            subparsers.add_parser(name)  # never parsed: argv selects `chosen`
+            continue
+        command = importlib.import_module(module_name)
         sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
         sub.add_argument("--registry", metavar="PATH", help="registry file (default: discovered from the cwd)")
         command.configure(sub)
@@ -60,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        if argv is None:
+            argv = sys.argv[1:]
+        args = build_parser(argv).parse_args(argv)
         registry = load_cli_registry(args.registry)
         result: int = args.handler(args, registry)
         return result

@@ -1,0 +1,50 @@
+"""The ``ssot-ws`` dispatcher: one line per usage error, subcommands loaded lazily."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from flake8_ssot_ws.cli import main
+
+LAZY_PROBE = """
+import sys
+from flake8_ssot_ws.cli import main
+code = main(["check", "--registry", "ssot-registry.toml", "app/routes/clean.py"])
+lazy = ("flake8_ssot_ws.fix", "flake8_ssot_ws.report", "tokenize_rt", "difflib")
+loaded = sorted(m for m in lazy if m in sys.modules)
+print(code, loaded)
+"""
+
+
+def test_check_does_not_import_the_other_commands() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_PROBE], cwd="example", capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "0 []\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param([], "ssot-ws: error: the following arguments are required: COMMAND", id="no command"),
+        # argparse quotes the choices differently across Python versions: compare the stable part.
+        pytest.param(["chek"], "ssot-ws: error: argument COMMAND: invalid choice: 'chek'", id="unknown command"),
+    ],
+)
+def test_usage_errors_are_one_line(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(expected)
+    assert err.endswith(" (see 'ssot-ws --help')\n")
+    assert err.count("\n") == 1
+
+
+def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for name in ("check", "fix", "report", "registry"):
+        assert f"    {name} " in out
