@@ -1,4 +1,5 @@
 """The ``ssot-ws`` dispatcher: one line per usage error, subcommands loaded lazily."""
+
 from __future__ import annotations
 
 import subprocess
@@ -48,3 +49,43 @@ def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     for name in ("check", "fix", "report", "registry"):
         assert f"    {name} " in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(
+            ["check", "--registry", "nope.toml"],
+            "ssot-ws: error: --registry nope.toml: no such file\n",
+            id="missing registry file",
+        ),
+    ],
+)
+def test_registry_usage_errors(
+    argv: list[str],
+    expected: str,
+    tmp_path: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert capsys.readouterr().err == expected
+
+
+def test_no_registry_found_is_a_usage_error(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        "ssot-ws: error: no registry found: add [tool.flake8-ssot-ws] to pyproject.toml, "
+        "create ssot-registry.toml, or pass --registry PATH\n"
+    )
+
+
+def test_main_reads_sys_argv_by_default(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir("example")
+    monkeypatch.setattr(sys, "argv", ["ssot-ws", "check", "app/routes/clean.py"])
+    assert main() == 0
+    assert capsys.readouterr() == ("", "")
