@@ -25,13 +25,13 @@ import ast
 import bisect
 import datetime
 import functools
-import re
 import symtable
 import sys
 from typing import NamedTuple
 from typing import Sequence
 from typing import Union
 
+from flake8_ssot_ws.expressions import DYNAMIC_IMPORTERS
 from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.lexer import WORD
 from flake8_ssot_ws.lexer import Lexed
@@ -41,13 +41,13 @@ from flake8_ssot_ws.lexer import Span
 from flake8_ssot_ws.lexer import closing_bracket
 from flake8_ssot_ws.lexer import count_lines
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry_model import name_fragments
 from flake8_ssot_ws.rules import Analysis
 from flake8_ssot_ws.rules import FileContext
 from flake8_ssot_ws.rules import analyze_tree
 from flake8_ssot_ws.rules import may_have_findings
 
-_DYNAMIC_IMPORTERS = ("import_module", "__import__")
-_GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
+_DYNAMIC_IMPORTERS = tuple(sorted(DYNAMIC_IMPORTERS))
 _BLANK = frozenset(" \t\f\r\n\\")
 _ALIAS_POSITIONS = sys.version_info >= (3, 10)
 _UNSURE = None
@@ -66,24 +66,11 @@ class _Plan:
     """What the shortcut looks for, derived once per registry."""
 
     def __init__(self, registry: Registry) -> None:
-        fragments = _name_fragments(registry)
+        fragments = name_fragments(registry.groups, registry.literal_names)
         self.usable = fragments is not None and bool(registry.needles)
         self.importers = _DYNAMIC_IMPORTERS if registry.watched_modules else ()
         self.lexer = Lexer((*(fragments or ()), *self.importers), registry.needles)
         self.group_of = registry.group_of
-
-
-def _name_fragments(registry: Registry) -> set[str] | None:
-    """A substring of every name the registry tracks (the literal names, and the longest
-    literal run of each watch glob); None when a glob has no literal run."""
-    fragments = set(registry.literal_names)
-    for group in registry.groups:
-        for pattern in group.watch:
-            runs = [run for run in _GLOB_WILDCARD.split(pattern) if run]
-            if not runs:
-                return None
-            fragments.add(max(runs, key=len))
-    return fragments
 
 
 @functools.lru_cache(maxsize=8)

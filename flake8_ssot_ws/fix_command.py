@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from flake8_ssot_ws.check_command import add_scan_arguments
 from flake8_ssot_ws.check_command import report_problems
+from flake8_ssot_ws.check_command import run_scan
 from flake8_ssot_ws.checker import FileChecker
 from flake8_ssot_ws.checker import describe
-from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.fix import Checked
 from flake8_ssot_ws.fix import fix_source
 from flake8_ssot_ws.imports import source_lines
@@ -34,7 +35,6 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.scan import decode_source
-from flake8_ssot_ws.scan import scan
 
 NAME = "fix"
 HELP = "rewrite legacy imports to their canonical imports, keeping every local name"
@@ -43,49 +43,11 @@ PARALLEL_THRESHOLD = 32
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths", nargs="*", default=["."], type=_existing_path, metavar="PATH",
-        help="files and directories to fix (default: .); discovery as for 'ssot-ws check'",
-    )  # fmt: skip
+    # Same paths, discovery, cache, workers and --today as check: fix rewrites what check finds.
+    add_scan_arguments(parser)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff on stdout; write nothing")
     mode.add_argument("--check", action="store_true", help="exit 1 if any file would change; write nothing")
-    parser.add_argument(
-        "--today", type=_date, metavar="YYYY-MM-DD", help="check legacy deadlines as of this day (default: today)"
-    )
-    parser.add_argument(
-        "--exclude", action="append", type=_globs, metavar="GLOB",
-        help="skip files and directories matching GLOB (as for 'ssot-ws check'; replaces its default list)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--extend-exclude", action="append", type=_globs, default=[], metavar="GLOB",
-        help="skip these too, in addition to the --exclude list",
-    )  # fmt: skip
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .ssot-ws-cache/")
-    parser.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
-
-
-def _existing_path(value: str) -> str:
-    if not os.path.lexists(value):
-        raise argparse.ArgumentTypeError(f"no such file or directory: {value!r}")
-    return value
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-03-31, got {value!r}") from None
-
-
-def _globs(value: str) -> list[str]:
-    return [glob.strip() for glob in value.split(",") if glob.strip()]
-
-
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -107,15 +69,7 @@ class _Report:
 def run(args: argparse.Namespace, registry: Registry) -> int:
     today = args.today or datetime.date.today()
     mode = "diff" if args.diff else "check" if args.check else "write"
-    scanned = scan(
-        args.paths,
-        registry,
-        today=today,
-        exclude=DEFAULT_EXCLUDE if args.exclude is None else [glob for globs in args.exclude for glob in globs],
-        extend_exclude=[glob for globs in args.extend_exclude for glob in globs],
-        use_cache=not args.no_cache,
-        jobs=args.jobs,
-    )
+    scanned = run_scan(args, registry)
     report_problems(scanned)
     tasks = []
     for result in scanned.files:

@@ -145,7 +145,7 @@ def with_lookup_tables(registry: Registry) -> Registry:
     )
 
 
-def _name_fragments(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> set[str] | None:
+def name_fragments(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> set[str] | None:
     """Substrings one of which every tracked name contains: the literal names and the
     longest literal run of each watch glob. None when a glob has no literal run."""
     fragments = set(literal_names)
@@ -164,7 +164,7 @@ def _needles(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> t
     Tracked-name fragments, the last component of every named module, and the dynamic
     import functions. An empty tuple means "no safe prefilter": parse every file.
     """
-    needles = _name_fragments(groups, literal_names)
+    needles = name_fragments(groups, literal_names)
     if needles is None:
         return ()
     for group in groups:
@@ -183,7 +183,7 @@ def _needles(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> t
 def _attribute_pattern(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> re.Pattern[str] | None:
     """A regex any ASCII source holding ``x.<tracked name>`` matches (whitespace, comments
     and line continuations may sit between the dot and the name). None: cannot tell."""
-    fragments = _name_fragments(groups, literal_names)
+    fragments = name_fragments(groups, literal_names)
     if fragments is None:
         return None
     alternatives = "|".join(re.escape(fragment) for fragment in sorted(fragments))

@@ -280,14 +280,14 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
 def test_file_changed_between_scan_and_fix(project, capsys, monkeypatch, changed, message) -> None:
     module = project / MODULE_PATH
     module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
-    real_scan = fix_command.scan
+    real_scan = fix_command.run_scan
 
     def scan_then_change(*args, **kwargs):
         result = real_scan(*args, **kwargs)
         module.write_bytes(changed if isinstance(changed, bytes) else changed.encode("utf-8"))
         return result
 
-    monkeypatch.setattr(fix_command, "scan", scan_then_change)
+    monkeypatch.setattr(fix_command, "run_scan", scan_then_change)
     assert main([*FIX, MODULE_PATH]) == 1
     assert module.read_bytes() == (changed if isinstance(changed, bytes) else changed.encode("utf-8"))
     out, err = capsys.readouterr()
