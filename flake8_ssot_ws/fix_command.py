@@ -148,15 +148,19 @@ def _fix_one(task: _Task) -> _Report:
         return _Report(result.left, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
     if mode == "check":
         return _Report(result.left, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
-    failure = _write(path, result.source.encode(encoding))
+    failure = _write(path, result.source.encode(encoding), checker.registry.root)
     if failure is not None:  # nothing was written: the file keeps all its findings
         return _Report(result.findings, (*messages, f"{path}: not written: {failure}"))
     return _Report(result.left, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
 
 
-def _write(path: str, data: bytes) -> str | None:
+def _write(path: str, data: bytes, root: Path) -> str | None:
     """Write atomically, keeping the file's mode; the reason on failure."""
     target = Path(os.path.realpath(path))  # through a symlink, not over it
+    # ... but never out of the project: a link may point at a file nobody asked us to change.
+    inside = Path(os.path.realpath(root))
+    if target != inside and inside not in target.parents:
+        return f"symlink points outside {root}: {target}"
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
