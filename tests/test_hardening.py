@@ -1,0 +1,279 @@
+"""Bad and hostile input, one case each: a one-line reason naming the file, the other files still
+checked, exit code 2 only for registry/usage errors, never a traceback, and ``fix`` never
+writes a file it could not fully verify (its bytes and mode unchanged)."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+import flake8_ssot_ws.scan
+from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.plugin import Plugin
+from flake8_ssot_ws.registry import load_registry
+from tests.conftest import EXAMPLE_REGISTRY
+
+LEGACY = b"from app.websocket_core.websocket_manager import WebSocketManager\n"
+CANONICAL = b"from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
+SWS101 = (
+    "SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.websocket_manager', allowed until "
+    "2026-03-31 - use 'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'; "
+    "see issue 1182 (fixable with 'ssot-ws fix')"
+)
+GOOD_FINDING = f"good.py:1:50: {SWS101}\n"
+SUMMARY = "ssot-ws: 1 file could not be read or parsed\n"
+TODAY = ["--no-cache", "--today", "2026-01-01"]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A registry and good.py, a file with one finding that every run must still report."""
+    (tmp_path / "ssot-registry.toml").write_text(EXAMPLE_REGISTRY, encoding="utf-8")
+    (tmp_path / "good.py").write_bytes(LEGACY)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _nested_ifs(depth: int) -> bytes:
+    return b"".join(b" " * level + b"if x:\n" for level in range(depth)) + b" " * depth + b"pass\n"
+
+
+# (content of bad.py, the reason check gives for it or None when it is a fine file,
+#  how many findings check reports in it)
+SOURCES = [
+    pytest.param(b"", None, 0, id="empty"),
+    pytest.param(bytes(range(256)) * 4, "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x80", 0, id="binary"),
+    pytest.param(b"x = '\xe9'\n" + LEGACY, "SyntaxError: invalid or missing encoding declaration", 0,
+                 id="not UTF-8, no cookie"),
+    pytest.param(b"# -*- coding: nosuch -*-\n" + LEGACY, "SyntaxError: unknown encoding: nosuch", 0,
+                 id="wrong cookie"),
+    pytest.param(b"\xef\xbb\xbf" + LEGACY, None, 1, id="BOM"),
+    pytest.param(LEGACY.replace(b"\n", b"\r\n") * 2, None, 2, id="CRLF"),
+    pytest.param(LEGACY + LEGACY.replace(b"\n", b"\r\n") + LEGACY.replace(b"\n", b"\r"), None, 3,
+                 id="mixed line endings"),
+    pytest.param(LEGACY + b"x = 1\0\n", "SyntaxError: source code ", 0, id="NUL byte"),
+    pytest.param(b"x = " + b"(" * 5000 + b")" * 5000 + b"\n" + LEGACY, "SyntaxError: ", 0,
+                 id="5000 nested parentheses"),
+    pytest.param(_nested_ifs(1000) + LEGACY, "IndentationError: too many levels of indentation", 0,
+                 id="1000 nested ifs"),
+    pytest.param(b"x = '" + b"a" * 1_000_000 + b"'\n" + LEGACY, None, 1, id="1 MB line"),
+    pytest.param(LEGACY + b"def (:\n", "SyntaxError: invalid syntax (line 2)", 0, id="unparsable"),
+]  # fmt: skip
+
+
+def _expected_err(reason: str | None) -> Callable[[str], bool]:
+    def matches(err: str) -> bool:
+        if reason is None:
+            return err == ""
+        first, _, rest = err.partition("\n")
+        return first.startswith(f"bad.py: {reason}") and rest == SUMMARY
+
+    return matches
+
+
+@pytest.mark.parametrize(("content", "reason", "count"), SOURCES)
+def test_check_bad_source(
+    project: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str | None, count: int
+) -> None:
+    (project / "bad.py").write_bytes(content)
+    assert main(["check", *TODAY, "bad.py", "good.py"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert _expected_err(reason)(err), err
+    bad_lines = [line for line in out.splitlines(keepends=True) if line.startswith("bad.py:")]
+    assert (len(bad_lines), out.endswith(GOOD_FINDING)) == (count, True)
+
+
+@pytest.mark.parametrize(("content", "reason", "count"), SOURCES)
+def test_fix_bad_source(
+    project: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str | None, count: int
+) -> None:
+    bad = project / "bad.py"
+    bad.write_bytes(content)
+    os.chmod(bad, 0o751)
+    main(["fix", *TODAY, "bad.py", "good.py"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert (project / "good.py").read_bytes() == CANONICAL  # the run went on
+    assert oct(os.stat(bad).st_mode & 0o777) == "0o751"
+    if reason is not None or count == 0:
+        assert bad.read_bytes() == content
+        assert f"bad.py: {reason}" in err if reason else "bad.py" not in err
+        return
+    # A fine file with findings: rewritten, and what was written checks clean, keeping BOM and line ends.
+    after = bad.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") == content.startswith(b"\xef\xbb\xbf")
+    assert (after.count(b"\r\n"), after.count(b"\r")) == (content.count(b"\r\n"), content.count(b"\r"))
+    # An import ending in a lone CR is refused (stated on stderr), not guessed at; the rest is fixed.
+    lone_cr = content.count(b"\r") - content.count(b"\r\n")
+    assert err.count("SWS101 not fixed: a line ending in a lone carriage return\n") == lone_cr
+    assert main(["check", *TODAY, "bad.py"]) == int(lone_cr > 0)
+    out, err = capsys.readouterr()
+    assert (out.count("bad.py:"), err) == (lone_cr, "")
+
+
+@pytest.mark.parametrize(("content", "reason", "count"), [p for p in SOURCES if p.values[1] is None])
+def test_plugin_bad_source(
+    project: Path, plugin_state: None, content: bytes, reason: str | None, count: int
+) -> None:
+    """The flake8 plugin on every case that parses (flake8 itself reports the others as E902/E999)."""
+    Plugin.registry = load_registry(project / "ssot-registry.toml")
+    Plugin.today = datetime.date(2026, 1, 1)
+    text = content.decode("utf-8-sig")
+    lines = text.splitlines(keepends=True)
+    results = list(Plugin(ast.parse(text), str(project / "bad.py"), lines).run())
+    assert [(message.split()[0]) for _, _, message, _ in results] == ["SWS101"] * count
+
+
+def test_100000_imports(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = b"".join(LEGACY if number % 1000 == 0 else b"import os\n" for number in range(100_000))
+    (project / "bad.py").write_bytes(content)
+    assert main(["check", *TODAY, "bad.py", "good.py"]) == 1
+    out, err = capsys.readouterr()
+    assert (out.count("\nbad.py:") + out.startswith("bad.py:"), out.endswith(GOOD_FINDING), err) == (100, True, "")
+
+
+# --- paths -------------------------------------------------------------------------------
+
+
+def test_path_that_does_not_exist(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("check", "fix", "report"):
+        assert main([command, "nowhere.py"]) == 2
+        out, err = capsys.readouterr()
+        assert (out, err.count("\n"), "nowhere.py" in err, "Traceback" in err) == ("", 1, True, False)
+
+
+def test_directory_without_python_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "docs").mkdir()
+    (project / "docs" / "readme.txt").write_text("import this\n")
+    assert main(["check", *TODAY, "docs"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def _failing_read(monkeypatch: pytest.MonkeyPatch, action: Callable[[str], None]) -> None:
+    original = flake8_ssot_ws.scan._read
+
+    def read(path: str) -> bytes:
+        if os.path.basename(path) == "bad.py":
+            action(path)
+        return original(path)
+
+    monkeypatch.setattr(flake8_ssot_ws.scan, "_read", read)
+
+
+def _permission_denied(path: str) -> None:
+    raise PermissionError(13, "Permission denied", path)
+
+
+@pytest.mark.parametrize(
+    ("action", "reason"),
+    [
+        # Tests run as root, where chmod 000 does not stop a read: the error is raised instead.
+        pytest.param(_permission_denied, "cannot read: Permission denied", id="unreadable file"),
+        pytest.param(os.unlink, "cannot read: No such file or directory", id="deleted between discovery and read"),
+    ],
+)
+def test_file_that_cannot_be_read_during_the_run(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    action: Callable[[str], None],
+    reason: str,
+) -> None:
+    (project / "bad.py").write_bytes(LEGACY)
+    _failing_read(monkeypatch, action)
+    assert main(["check", *TODAY, "bad.py", "good.py"]) == 1
+    assert capsys.readouterr() == (GOOD_FINDING, f"bad.py: {reason}\n{SUMMARY}")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 file: see the simulated case above")
+def test_chmod_000(project: Path, capsys: pytest.CaptureFixture[str]) -> None:  # pragma: no cover (not root)
+    bad = project / "bad.py"
+    bad.write_bytes(LEGACY)
+    os.chmod(bad, 0)
+    assert main(["check", *TODAY, "bad.py", "good.py"]) == 1
+    assert capsys.readouterr() == (GOOD_FINDING, f"bad.py: cannot read: Permission denied\n{SUMMARY}")
+    assert main(["fix", *TODAY, "bad.py"]) == 0
+    assert os.stat(bad).st_mode & 0o777 == 0
+
+
+def test_symlink_loop(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "loop_a.py").symlink_to(project / "loop_b.py")
+    (project / "loop_b.py").symlink_to(project / "loop_a.py")
+    assert main(["check", *TODAY, "."]) == 1
+    out, err = capsys.readouterr()
+    assert out == GOOD_FINDING
+    assert err == (
+        "loop_a.py: cannot read: Too many levels of symbolic links\n"
+        "loop_b.py: cannot read: Too many levels of symbolic links\n"
+        "ssot-ws: 2 files could not be read or parsed\n"
+    )
+
+
+def test_link_pointing_outside_the_tree_is_checked_not_fixed(
+    tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.py"
+    outside.write_bytes(LEGACY)
+    (project / "link.py").symlink_to(outside)
+    assert main(["check", *TODAY, "link.py"]) == 1
+    assert capsys.readouterr() == (f"link.py:1:50: {SWS101}\n", "")
+    main(["fix", *TODAY, "link.py"])
+    assert outside.read_bytes() == LEGACY
+    assert "link.py: not written: symlink points outside" in capsys.readouterr().err
+
+
+# --- registries --------------------------------------------------------------------------
+
+GROUP = '[[group]]\nname = "g"\ncanonical = ["from m import X"]\n'
+REGISTRIES = [
+    pytest.param(None, "--registry missing.toml: no such file", id="missing"),
+    pytest.param("", "group: no [[group]] defined: nothing to check", id="empty"),
+    pytest.param("[[group]\n", "invalid TOML", id="not TOML"),
+    pytest.param('exempt = "x.py"\n' + GROUP, "exempt: expected an array of strings, got str 'x.py'", id="wrong type"),
+    pytest.param("colour = 1\n" + GROUP, "colour: unknown key", id="unknown key"),
+    pytest.param(GROUP.replace("from m import X", "import m"), "group[0].canonical[0]: expected exactly one",
+                 id="invalid import string"),
+    pytest.param(GROUP + GROUP.replace('"g"', '"h"').replace("m import", "n import"),
+                 "group[1].canonical[0]: binds 'X' like group[0].canonical[0]", id="duplicate canonical binding"),
+    pytest.param(GROUP + '[[group.legacy]]\nimport = "from old import X"\ndeadline = "soon"\n',
+                 "group[0].legacy[0].deadline: expected a TOML date", id="deadline not a date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "report", "registry"])
+@pytest.mark.parametrize(("text", "message"), REGISTRIES)
+def test_bad_registry(
+    project: Path, capsys: pytest.CaptureFixture[str], command: str, text: str | None, message: str
+) -> None:
+    if text is not None:
+        (project / "bad.toml").write_text(text, encoding="utf-8")
+    registry = "missing.toml" if text is None else "bad.toml"
+    assert main([command, "--registry", registry]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err.count("\n"), "Traceback" in err) == ("", 1, False)
+    assert err.startswith("ssot-ws: error: ")
+    assert message in err
+    assert (project / "good.py").read_bytes() == LEGACY
+
+
+@pytest.mark.parametrize(("text", "message"), [p for p in REGISTRIES if p.values[0] is not None][1:4])
+def test_flake8_bad_registry(project: Path, text: str, message: str) -> None:
+    (project / "bad.toml").write_text(text, encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "SWS", "--ssot-registry", "bad.toml", "good.py"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    err = completed.stderr
+    assert (completed.returncode != 0, err.count("\n"), "Traceback" in err) == (True, 1, False)
+    assert err.startswith("flake8-ssot-ws: ")
+    assert message in err
