@@ -175,11 +175,18 @@ class Lines:
         self._source = source
         # Without carriage returns, counting newlines is cheaper than indexing every line.
         self._starts = [0, *(match.end() for match in _NEWLINE.finditer(source))] if "\r" in source else None
+        # The last answer: callers ask in increasing order, so counting on from there keeps a
+        # file with 100,000 imports linear instead of quadratic.
+        self._last_offset, self._last_line = 0, 1
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._starts is None:
             line_start = self._source.rfind("\n", 0, offset) + 1
-            return self._source.count("\n", 0, offset) + 1, offset - line_start
+            if offset < self._last_offset:
+                self._last_offset, self._last_line = 0, 1
+            self._last_line += self._source.count("\n", self._last_offset, offset)
+            self._last_offset = offset
+            return self._last_line, offset - line_start
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1]
 
