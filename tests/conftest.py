@@ -11,6 +11,17 @@ from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
 
+def write_tree(root: Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes]) -> None:
+    """Create ``files`` (relative path -> text or bytes) under ``root``; text as UTF-8."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
 # The registry of issue 2, in the standalone form (ssot-registry.toml: keys at top level).
 EXAMPLE_REGISTRY = """\
 exempt = ["app/websocket_core/unified_manager.py", "app/websocket_core/websocket_manager.py"]

@@ -14,6 +14,7 @@ from flake8.main.cli import main as flake8_main
 
 from flake8_ssot_ws.plugin import Plugin
 from tests.conftest import EXAMPLE_REGISTRY
+from tests.conftest import write_tree
 
 FLAKE8 = str(Path(sys.executable).with_name("flake8"))
 # The example registry plus a legacy entry whose deadline is far away (SWS101).
@@ -68,20 +69,10 @@ PROJECT = {
 }
 
 
-def _write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
-    _write(root, dict(PROJECT))
+    write_tree(root, dict(PROJECT))
     return root
 
 
@@ -149,7 +140,7 @@ ENCODINGS: dict[str, str | bytes] = {
 
 
 def test_encodings_line_endings_and_syntax_errors(tmp_path: Path) -> None:
-    _write(tmp_path, {**PROJECT, **ENCODINGS})
+    write_tree(tmp_path, {**PROJECT, **ENCODINGS})
     stdout, stderr, code = flake8(tmp_path, "--select", "SWS,E999", *sorted(ENCODINGS))
     assert (stdout, stderr, code) == (
         [
@@ -167,12 +158,12 @@ def test_encodings_line_endings_and_syntax_errors(tmp_path: Path) -> None:
 
 
 def test_no_registry_is_silent(tmp_path: Path) -> None:
-    _write(tmp_path, {"x.py": "from app.websocket_core.websocket_manager import WebSocketManager\n"})
+    write_tree(tmp_path, {"x.py": "from app.websocket_core.websocket_manager import WebSocketManager\n"})
     assert flake8(tmp_path, "--isolated", "--select", "SWS", "x.py") == ([], "", 0)
 
 
 def test_bad_registry_is_one_line_and_non_zero_exit(tmp_path: Path) -> None:
-    _write(
+    write_tree(
         tmp_path,
         {"ssot-registry.toml": REGISTRY.replace("deadline = 2099-12-31", 'deadline = "soon"'), "x.py": "import os\n"},
     )

@@ -16,6 +16,7 @@ from flake8_ssot_ws.registry import find_registry
 from flake8_ssot_ws.registry import load_registry
 from tests.conftest import EXAMPLE_REGISTRY
 from tests.conftest import MakeRegistry
+from tests.conftest import write_tree
 
 GROUP = '[[group]]\nname = "g"\ncanonical = ["from a.b import C"]\n'
 UNIFIED = "app.websocket_core.unified_manager"
@@ -359,13 +360,6 @@ def test_unreadable(tmp_path: Path, make, reason: str) -> None:
 TABLE = "[tool.flake8-ssot-ws]\n" + GROUP.replace("[[group]]", "[[tool.flake8-ssot-ws.group]]")
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 DISCOVERY = [
     pytest.param({"pyproject.toml": TABLE, "ssot-registry.toml": GROUP}, "pyproject.toml", id="pyproject-table-first"),
     pytest.param(
@@ -388,7 +382,7 @@ DISCOVERY = [
 
 @pytest.mark.parametrize(("files", "expected"), DISCOVERY)
 def test_find_registry(tmp_path: Path, files: dict[str, str], expected: str) -> None:
-    _write(tmp_path, files)
+    write_tree(tmp_path, files)
     (tmp_path / "a/b").mkdir(parents=True, exist_ok=True)
     assert find_registry(tmp_path / "a/b") == tmp_path / expected
 
@@ -398,7 +392,7 @@ def test_find_registry_none(tmp_path: Path) -> None:
 
 
 def test_invalid_pyproject_met_during_discovery(tmp_path: Path) -> None:
-    _write(tmp_path, {"ssot-registry.toml": GROUP, "a/pyproject.toml": "[tool\n"})
+    write_tree(tmp_path, {"ssot-registry.toml": GROUP, "a/pyproject.toml": "[tool\n"})
     with pytest.raises(RegistryError) as caught:
         find_registry(tmp_path / "a")
     expected = f"{tmp_path / 'a/pyproject.toml'}:1:6: invalid TOML: Expected ']' at the end of a table declaration"

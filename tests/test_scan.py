@@ -23,21 +23,12 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.scan import scan
 from tests.conftest import EXAMPLE_REGISTRY
+from tests.conftest import write_tree
 
 TODAY = datetime.date(2026, 1, 1)
 LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager\n"
 NOT_UTF8 = "'utf-8' codec can't decode byte 0xff in position 71: invalid start byte"
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 TREE = {
@@ -57,7 +48,7 @@ TREE = {
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    write(tmp_path, TREE)
+    write_tree(tmp_path, TREE)
     (tmp_path / ".gitignore").write_text("ignored/\n*.gen.py\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -178,7 +169,7 @@ def summary(result: scan_module.ScanResult) -> list[tuple[str, str | None, list[
 
 
 def test_scan_reports_findings_problems_and_canonical(project: Path) -> None:
-    write(
+    write_tree(
         project,
         {
             "app/views.py": LEGACY + "x = 1  # noqa\n",
@@ -215,7 +206,7 @@ def test_scan_reports_findings_problems_and_canonical(project: Path) -> None:
 
 
 def test_noqa_findings_are_kept_apart(project: Path) -> None:
-    write(project, {"app/views.py": LEGACY.rstrip() + "  # noqa: SWS101\n" + LEGACY})
+    write_tree(project, {"app/views.py": LEGACY.rstrip() + "  # noqa: SWS101\n" + LEGACY})
     (result,) = scan(["app"], registry_of(project), today=TODAY, use_cache=False).files
     assert [f.line for f in result.outcome.reported] == [2]
     assert [f.line for f in result.outcome.noqa] == [1]
@@ -232,7 +223,7 @@ def test_file_outside_the_registry_root(project: Path, tmp_path_factory: pytest.
 def test_worker_processes_give_the_same_result(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {f"app/m{i}.py": (LEGACY if i % 3 == 0 else "import os\n") for i in range(40)}
     files["app/broken.py"] = LEGACY + "def f(:\n"
-    write(project, files)
+    write_tree(project, files)
     registry = registry_of(project)
     serial = scan(["app"], registry, today=TODAY, use_cache=False, jobs=1)
     monkeypatch.setattr(scan_module, "PARALLEL_THRESHOLD", 10)
@@ -244,7 +235,7 @@ def test_worker_processes_give_the_same_result(project: Path, monkeypatch: pytes
 
 def test_spawned_workers_load_the_registry(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where fork is unavailable (macOS, Windows), workers load the registry themselves."""
-    write(project, {f"app/m{i}.py": LEGACY for i in range(6)})
+    write_tree(project, {f"app/m{i}.py": LEGACY for i in range(6)})
     monkeypatch.setattr(scan_module, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(scan_module, "CHUNK_SIZE", 2)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
@@ -253,7 +244,7 @@ def test_spawned_workers_load_the_registry(project: Path, monkeypatch: pytest.Mo
 
 
 def test_files_git_lists_but_that_are_deleted_are_skipped(project: Path) -> None:
-    write(project, {"app/a.py": LEGACY, "app/b.py": LEGACY})
+    write_tree(project, {"app/a.py": LEGACY, "app/b.py": LEGACY})
     init_git(project)
     subprocess.run([*GIT, "add", "app"], cwd=project, check=True)
     (project / "app/b.py").unlink()
@@ -263,14 +254,14 @@ def test_files_git_lists_but_that_are_deleted_are_skipped(project: Path) -> None
 
 def test_worker_functions_in_process(project: Path) -> None:
     """What each worker process runs (coverage does not follow them into the pool)."""
-    write(project, {"app/a.py": LEGACY})
+    write_tree(project, {"app/a.py": LEGACY})
     scan_module._start_worker(project / "ssot-registry.toml", TODAY, True)
     (done,) = scan_module._check_chunk([scan_module._Task(0, "app/a.py", None, None)])
     assert [f.code for f in done.outcome.findings] == ["SWS101"]
 
 
 def test_file_vanishing_between_stat_and_read(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(project, {"app/a.py": LEGACY})
+    write_tree(project, {"app/a.py": LEGACY})
     real_read = scan_module._read
 
     def vanish(path: str) -> bytes:
@@ -284,7 +275,7 @@ def test_file_vanishing_between_stat_and_read(project: Path, monkeypatch: pytest
 
 
 def test_checked_code_warnings_stay_quiet(project: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    write(project, {"app/a.py": LEGACY + "x = '\\d'\n", "app/b.py": "# é\n" + LEGACY + "y = '\\d'\n"})
+    write_tree(project, {"app/a.py": LEGACY + "x = '\\d'\n", "app/b.py": "# é\n" + LEGACY + "y = '\\d'\n"})
     result = scan(["app"], registry_of(project), today=TODAY, use_cache=False)
     assert [len(r.outcome.findings) for r in result.files] == [1, 1]
     assert capfd.readouterr().err == ""
