@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from flake8_ssot_ws import exempt_globs
 from flake8_ssot_ws import formats
 from flake8_ssot_ws import ratchet
 from flake8_ssot_ws.baseline import read_baseline
@@ -80,8 +81,9 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
 
 
 def run_scan(args: argparse.Namespace, registry: Registry) -> ScanResult:
-    """The scan the ``add_scan_arguments`` options ask for."""
-    return scan(
+    """The scan the ``add_scan_arguments`` options ask for, then a warning for each exempt glob
+    that matches no file, when the scan covered the whole project (see exempt_globs.py)."""
+    result = scan(
         args.paths,
         registry,
         today=args.today or datetime.date.today(),
@@ -90,6 +92,8 @@ def run_scan(args: argparse.Namespace, registry: Registry) -> ScanResult:
         use_cache=not args.no_cache,
         jobs=args.jobs,
     )
+    exempt_globs.warn_after_scan(registry, args.paths, result.paths)
+    return result
 
 
 def report_problems(result: ScanResult) -> None:

@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from flake8_ssot_ws import exempt_globs
 from flake8_ssot_ws.registry import PYPROJECT
 from flake8_ssot_ws.registry import TOOL_TABLE
 from flake8_ssot_ws.registry import Group
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     if args.check is None:
         sys.stdout.write(document)
         return 0
+    # Registry hygiene is what --check (a pre-commit hook) is for: warn about dead exemptions.
+    exempt_globs.warn_for_project(registry)
     path = Path(args.check)
     try:
         # Universal newlines: a checkout with CRLF line endings is not a difference.

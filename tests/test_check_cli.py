@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from flake8_ssot_ws.cli import main
+from tests.conftest import EXAMPLE_EXEMPT_FILES
 from tests.conftest import EXAMPLE_REGISTRY
+from tests.conftest import write_tree
 
 LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager\n"
 SWS101 = (
@@ -26,6 +28,7 @@ CHECK = ["check", "--no-cache", "--today", "2026-01-01"]
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "ssot-registry.toml").write_text(EXAMPLE_REGISTRY, encoding="utf-8")
+    write_tree(tmp_path, EXAMPLE_EXEMPT_FILES)
     app = tmp_path / "app"
     (app / "migrations").mkdir(parents=True)
     (app / "views.py").write_text("import os\n" + LEGACY)

@@ -18,7 +18,9 @@ import flake8_ssot_ws.scan
 from flake8_ssot_ws.cli import main
 from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import load_registry
+from tests.conftest import EXAMPLE_EXEMPT_FILES
 from tests.conftest import EXAMPLE_REGISTRY
+from tests.conftest import write_tree
 
 LEGACY = b"from app.websocket_core.websocket_manager import WebSocketManager\n"
 CANONICAL = b"from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
@@ -34,8 +36,10 @@ TODAY = ["--no-cache", "--today", "2026-01-01"]
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A registry and good.py, a file with one finding that every run must still report."""
+    """A registry, the files it exempts, and good.py, a file with one finding that every run must
+    still report."""
     (tmp_path / "ssot-registry.toml").write_text(EXAMPLE_REGISTRY, encoding="utf-8")
+    write_tree(tmp_path, EXAMPLE_EXEMPT_FILES)
     (tmp_path / "good.py").write_bytes(LEGACY)
     monkeypatch.chdir(tmp_path)
     return tmp_path
