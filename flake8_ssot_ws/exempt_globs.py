@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from typing import Iterable
-from typing import Iterator
 from typing import Mapping
 from typing import Sequence
 
-from flake8_ssot_ws.context import file_context
 from flake8_ssot_ws.discovery import iter_python_files
 from flake8_ssot_ws.registry import Registry
 
@@ -35,17 +34,20 @@ from flake8_ssot_ws.registry import Registry
 def warn_after_scan(registry: Registry, arguments: Sequence[str], scanned: Iterable[str]) -> None:
     """Warn about dead exempt globs when ``arguments`` covered the whole project; ``scanned``:
     every file the scan looked at, as displayed."""
-    if not registry.exempt or not covers_project(registry, arguments):
+    if not registry.exempt:
         return
-    candidates = dead_globs(dict(enumerate(registry.exempt)), _relpaths(registry, scanned))
+    prefix = display_prefix(registry, arguments)
+    if prefix is None:
+        return
+    candidates = dead_globs(dict(enumerate(registry.exempt)), scanned, prefix)
     if candidates:
-        _warn(registry, dead_globs(candidates, project_files(registry)))
+        _warn(registry, dead_globs(candidates, *_project_files(registry)))
 
 
 def warn_for_project(registry: Registry) -> None:
     """Warn about dead exempt globs, discovering the registry's folder (``registry --check``)."""
     if registry.exempt:
-        _warn(registry, dead_globs(dict(enumerate(registry.exempt)), project_files(registry)))
+        _warn(registry, dead_globs(dict(enumerate(registry.exempt)), *_project_files(registry)))
 
 
 def _warn(registry: Registry, dead: Mapping[int, str]) -> None:
@@ -53,43 +55,51 @@ def _warn(registry: Registry, dead: Mapping[int, str]) -> None:
         print(f"ssot-ws: warning: {registry.path}: exempt[{index}]: {glob!r} matches no Python file", file=sys.stderr)
 
 
-def dead_globs(globs: Mapping[int, str], relpaths: Iterable[str]) -> dict[int, str]:
-    """The ``globs`` (key: index in ``exempt``) that match none of ``relpaths``; stops reading
-    ``relpaths`` as soon as every glob has matched."""
+def dead_globs(globs: Mapping[int, str], paths: Iterable[str], prefix: str) -> dict[int, str]:
+    """The ``globs`` (key: index in ``exempt``) that match no path of ``paths`` below
+    ``prefix`` (the registry's folder as those paths spell it; ``/``-terminated or empty).
+
+    One regular expression of all the globs still unmatched, one ``match`` per path, and no
+    relative path built per file: this runs over every file of a warm ``check``. Stops
+    reading ``paths`` as soon as every glob has matched.
+    """
     pending = dict(globs)
-    for relpath in relpaths:
-        for index in [index for index, glob in pending.items() if fnmatch.fnmatchcase(relpath, glob)]:
-            del pending[index]
-        if not pending:
+    anchor = re.escape(prefix)
+    files = iter(paths) if os.sep == "/" else (p.replace(os.sep, "/") for p in paths)
+    while pending:
+        pattern = re.compile("|".join(f"{anchor}{fnmatch.translate(glob)}" for glob in pending.values()))
+        matched = next((path for path in files if pattern.match(path)), None)
+        if matched is None:
             break
+        relpath = matched[len(prefix) :]
+        pending = {index: glob for index, glob in pending.items() if not fnmatch.fnmatchcase(relpath, glob)}
     return pending
 
 
-def covers_project(registry: Registry, arguments: Sequence[str]) -> bool:
-    """Whether one of ``arguments`` is a directory at or above the registry's folder."""
+def display_prefix(registry: Registry, arguments: Sequence[str]) -> str | None:
+    """How discovery spells the registry's folder at the start of the paths it finds under
+    the first directory argument at or above that folder (``''``, ``'proj/'``, ``'../'``,
+    ``'/abs/'``, ``/``-separated); None when no argument is such a directory."""
     root = os.path.realpath(registry.root)
     for argument in arguments:
-        if os.path.isdir(argument):
-            directory = os.path.realpath(argument)
-            if root == directory or root.startswith(directory.rstrip(os.sep) + os.sep):
-                return True
-    return False
+        if not os.path.isdir(argument):
+            continue
+        relative = os.path.relpath(root, os.path.realpath(argument))
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            continue
+        # discovery.py: a path found under argument A is A/relative, normalised ('.' leaves it out)
+        spelled = relative if argument in (".", "") else os.path.normpath(os.path.join(argument, relative))
+        return _folder_prefix(spelled)
+    return None
 
 
-def project_files(registry: Registry) -> Iterator[str]:
-    """The Python files ``ssot-ws check`` finds in the registry's folder by default."""
-    return _relpaths(registry, (os.fspath(path) for path in iter_python_files([registry.root])))
+def _project_files(registry: Registry) -> tuple[Iterable[str], str]:
+    """The Python files ``ssot-ws check`` finds in the registry's folder by default, and the
+    prefix they start with."""
+    files = (os.fspath(path) for path in iter_python_files([registry.root]))
+    return files, _folder_prefix(os.path.normpath(registry.root))
 
 
-def _relpaths(registry: Registry, paths: Iterable[str]) -> Iterator[str]:
-    """Each path relative to the registry's folder as exemptions see it (``file_context``);
-    worked out once per directory. Paths outside the folder are skipped."""
-    prefixes: dict[str, str | None] = {}
-    for path in paths:
-        directory, name = os.path.split(path)
-        if directory not in prefixes:
-            probe = file_context(registry, os.path.join(directory, "_")).relpath
-            prefixes[directory] = None if probe is None else probe[:-1]
-        prefix = prefixes[directory]
-        if prefix is not None:
-            yield prefix + name
+def _folder_prefix(folder: str) -> str:
+    posix = folder.replace(os.sep, "/")
+    return "" if posix == "." else posix.rstrip("/") + "/"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_ssot_ws import exempt_globs
 from flake8_ssot_ws.cli import main
 from tests.conftest import write_tree
 
@@ -55,6 +56,10 @@ CHECK_CASES = [
                  id="a folder above the registry's: warning"),
     pytest.param(EXEMPT, DEAD, "proj/app", ["{proj}"], 0, "", [(1, "app/legacy/*.py")],
                  id="the registry's folder from below it: warning"),
+    pytest.param('exempt = ["app/*/old*.py", "app/[!v]*.py", "app/*/new*.py", "*.pyi"]\n', LIVE, "proj", [], 0,
+                 "", [(2, "app/*/new*.py"), (3, "*.pyi")], id="several wildcards and a bracket set"),
+    pytest.param(EXEMPT.replace("*.py", "*"), {**DEAD, "app/legacy/old.pyi": CLEAN}, "proj", [], 0, "", [],
+                 id="a .pyi file matches"),
     pytest.param(EXEMPT, LIVE, "proj", ["--extend-exclude", "legacy"], 0, "", [],
                  id="--extend-exclude hides the only match: the file exists, no warning"),
     pytest.param(EXEMPT, LIVE, "proj", ["--exclude", "app"], 0, "", [],
@@ -82,6 +87,24 @@ def test_check(
         assert main(["check", *RUN, "--registry", str(path), *arguments]) == code
     expected_out = out.replace("app/", "proj/app/") if cwd == "." else out
     assert capsys.readouterr() == (expected_out, "".join(_warning(path, *glob) for glob in warned))
+
+
+def test_the_usual_run_discovers_nothing_more(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every glob matches a file the scan looked at: no second discovery (a warm check stays fast)."""
+    write_tree(project, {**LIVE, "ssot-registry.toml": EXEMPT + GROUP})
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(exempt_globs, "iter_python_files", None)  # calling it would raise
+    assert main(["check", *RUN]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_symlink_to_the_registrys_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(project, {**DEAD, "ssot-registry.toml": EXEMPT + GROUP})
+    (project.parent / "link").symlink_to(project)
+    assert main(["check", *RUN, "--registry", "proj/ssot-registry.toml", "link"]) == 0
+    assert capsys.readouterr() == ("", _warning(project / "ssot-registry.toml", 1, "app/legacy/*.py"))
 
 
 def test_file_outside_the_registrys_folder_is_not_a_match(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
