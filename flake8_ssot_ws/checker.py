@@ -2,7 +2,7 @@
 
 Per file: skip the file when its bytes cannot hold a tracked name (the
 byte twin of ``rules.may_have_findings``, so most files are never decoded); else decode as
-Python does, take the exact shortcut of fastpath.py when it applies, else parse fully
+flake8 does (as Python does, else latin-1), take the exact shortcut of fastpath.py when it applies, else parse fully
 (``rules.analyze_source``); then ``# noqa`` (noqa.py). ``fast=False`` parses every file
 fully and is the reference the differential tests compare the fast path against.
 """
@@ -57,6 +57,16 @@ def decode_source(data: bytes) -> str:
     return data.decode(encoding)
 
 
+def decode_like_flake8(data: bytes) -> str:
+    """Decode as flake8 reads a file: as Python would, else latin-1 (so that check and the
+    plugin see the same text). Python itself cannot import such a file, but its imports are
+    still what it imports; ``fix`` stays strict (``decode_source``) and leaves it alone."""
+    try:
+        return decode_source(data)
+    except (SyntaxError, UnicodeDecodeError):  # an unknown or wrong coding cookie, bytes not UTF-8
+        return data.decode("latin-1")
+
+
 def describe(error: BaseException) -> str:
     """The one-line reason shown for a file that cannot be read or parsed."""
     if isinstance(error, OSError):
@@ -87,8 +97,8 @@ class FileChecker:
     def check_candidate(self, path: str, data: bytes) -> Outcome:
         """``check`` for content the byte prefilter did not rule out."""
         try:
-            source = decode_source(data)
-        except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+            source = decode_like_flake8(data)
+        except LookupError as error:  # a cookie naming a codec that is not a text encoding
             return Outcome(problem=describe(error))
         context = file_context(self.registry, path)
         try:

@@ -113,10 +113,10 @@ def test_problems_are_listed_and_counted_without_changing_the_exit_code(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / "app/broken.py").write_text(LEGACY + "def f(:\n")
-    (project / "app/bad.py").write_bytes(LEGACY.encode() + b"x = '\xff'\n")
+    (project / "app/bad.py").write_bytes(b"# coding: rot13\n" + LEGACY.encode())
     assert main([*CHECK, "app/broken.py", "app/bad.py", "app/clean.py"]) == 0
     assert capsys.readouterr().err == (
-        "app/bad.py: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 71: invalid start byte\n"
+        "app/bad.py: LookupError: 'rot13' is not a text encoding; use codecs.decode() to handle arbitrary codecs\n"
         "app/broken.py: SyntaxError: invalid syntax (line 2)\n"
         "ssot-ws: 2 files could not be read or parsed\n"
     )

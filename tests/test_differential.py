@@ -36,6 +36,7 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import analyze_tree
 from flake8_ssot_ws.rules import file_context
 from tests.conftest import MakeRegistry
+from tests.conftest import write_tree
 from tests.test_rules import FORMS
 from tests.test_rules import MESSAGES
 from tests.test_rules import NOOP
@@ -508,15 +509,28 @@ def reported(command: list[str], cwd: Path) -> set[tuple[str, int, int, str]]:
     return found
 
 
+# Files Python itself cannot decode: flake8 reads them as latin-1, and so does check.
+_IMPORT = b"from app.websocket_core.websocket_manager import WebSocketManager\n"
+ENCODINGS = {
+    "app/enc/not_utf8.py": b"x = '\xe9'\n" + _IMPORT,
+    "app/enc/unknown_cookie.py": b"# -*- coding: nosuch -*-\n" + _IMPORT,
+    "app/enc/wrong_cookie.py": b"# -*- coding: ascii -*-\nx = '\xe9'\n" + _IMPORT,
+    "app/enc/utf16_cookie.py": b"# -*- coding: utf-16 -*-\n" + _IMPORT,
+    "app/enc/latin1.py": b"# -*- coding: latin-1 -*-\nx = '\xe9'\n" + _IMPORT,
+    "app/enc/bom.py": b"\xef\xbb\xbf" + _IMPORT,
+}
+
+
 def test_same_findings_as_flake8(tmp_path: Path) -> None:
     """The shipped example and a generated corpus (every import form of the core issue,
-    docstrings quoting imports, noqa comments, unparsable files; enough files for the
-    worker processes): real flake8 and real ``ssot-ws check`` report the same findings."""
+    docstrings quoting imports, noqa comments, unparsable files, files in encodings Python
+    rejects; enough files for the worker processes): real flake8 and real ``ssot-ws check`` report the same findings."""
     bindir = Path(sys.executable).parent
     example = tmp_path / "example"
     shutil.copytree(ROOT / "example", example, ignore=shutil.ignore_patterns(".ssot-ws-cache"))
     corpus = tmp_path / "corpus"
     load_corpus_module().generate(corpus, 220)
+    write_tree(corpus, ENCODINGS)
     for tree in (example, corpus):
         flake8 = reported([str(bindir / "flake8"), "--isolated", "--select", "SWS", "."], tree)
         check = reported([str(bindir / "ssot-ws"), "check", "--no-cache"], tree)

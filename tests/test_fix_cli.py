@@ -22,11 +22,12 @@ from tests.test_fix import MODULE_PATH
 from tests.test_fix import NOOP_CASES
 from tests.test_fix import REFUSALS
 from tests.test_fix import REGISTRY
+from tests.test_fix import SWS001
 from tests.test_fix import TODAY
 from tests.test_fix import WSM
 
 FIX = ["fix", "--today", TODAY.isoformat()]
-NOT_UTF8 = "'utf-8' codec can't decode byte 0xff in position 17: invalid start byte"
+NOT_UTF8 = "'utf-8' codec can't decode byte 0xff in position 41: invalid start byte"
 MISMATCH = "the finding does not match the source (changed since it was checked?)"
 
 
@@ -240,7 +241,8 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
     directory = project / "app" / "svc"
     bad_syntax = "from app.ws import (WebSocketManager\n"
     (directory / "a_bad_syntax.py").write_text(bad_syntax, encoding="utf-8")
-    (directory / "b_not_utf8.py").write_bytes(b"x = 1\ny = 2\nz = '\\xff'\n".replace(b"\\xff", b"\xff"))
+    # check reads it as latin-1 (as flake8 does) and finds the import; fix decodes as Python does.
+    (directory / "b_not_utf8.py").write_bytes(b"from app.ws import WebSocketManager\nz = '\xff'\n")
     (directory / "c_dangling.py").symlink_to("missing.py")  # skipped, as check skips it
     (directory / "d_fine.py").write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
     (project / "app" / "ws").mkdir()
@@ -248,15 +250,15 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
     exempt.write_text("from app.ws.legacy import WebSocketManager\n", encoding="utf-8")
     assert main(FIX) == 1
     out, err = capsys.readouterr()
-    assert out == ""
+    assert out == f"app/svc/b_not_utf8.py:1:20: {SWS001}\n"
     with pytest.raises(SyntaxError) as syntax_error:
         ast.parse(bad_syntax)
     assert err.splitlines() == [
         f"app/svc/a_bad_syntax.py: SyntaxError: {syntax_error.value.msg} (line 1)",
+        "ssot-ws: 1 file could not be read or parsed",
         f"app/svc/b_not_utf8.py: UnicodeDecodeError: {NOT_UTF8}",
-        "ssot-ws: 2 files could not be read or parsed",
         "Rewriting app/svc/d_fine.py",
-        "fixed 1 findings in 1 files; 0 left (not fixable)",
+        "fixed 1 findings in 1 files; 1 left (not fixable)",
     ]
     assert (directory / "d_fine.py").read_text(encoding="utf-8") == f"{WSM}\n"
     assert exempt.read_text(encoding="utf-8") == "from app.ws.legacy import WebSocketManager\n"

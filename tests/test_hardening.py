@@ -11,8 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Callable
+from typing import Union
 
 import pytest
+from flake8.options.parse_args import parse_args
+from flake8.processor import FileProcessor
 
 import flake8_ssot_ws.scan
 from flake8_ssot_ws.cli import main
@@ -45,31 +48,39 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+SAME = "the same"
+
+
 def _nested_ifs(depth: int) -> bytes:
     return b"".join(b" " * level + b"if x:\n" for level in range(depth)) + b" " * depth + b"pass\n"
 
 
 # (content of bad.py, the reason check gives for it or None when it is a fine file,
-#  how many findings check reports in it)
+#  how many findings check reports in it, the reason fix gives when it differs).
+# check reads a file that is not valid Python text as latin-1, as flake8 does, so that the two
+# agree; fix decodes strictly, as Python does, and leaves such a file alone.
 SOURCES = [
-    pytest.param(b"", None, 0, id="empty"),
-    pytest.param(bytes(range(256)) * 4, "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x80", 0, id="binary"),
-    pytest.param(b"x = '\xe9'\n" + LEGACY, "SyntaxError: invalid or missing encoding declaration", 0,
+    pytest.param(b"", None, 0, SAME, id="empty"),
+    pytest.param(bytes(range(256)) * 4, ("SyntaxError: source code ", "ValueError: source code "), 0, SAME,
+                 id="binary (read as latin-1: a NUL byte)"),
+    pytest.param(b"x = '\xe9'\n" + LEGACY, None, 1, "SyntaxError: invalid or missing encoding declaration",
                  id="not UTF-8, no cookie"),
-    pytest.param(b"# -*- coding: nosuch -*-\n" + LEGACY, "SyntaxError: unknown encoding: nosuch", 0,
+    pytest.param(b"# -*- coding: nosuch -*-\n" + LEGACY, None, 1, "SyntaxError: unknown encoding: nosuch",
                  id="wrong cookie"),
-    pytest.param(b"\xef\xbb\xbf" + LEGACY, None, 1, id="BOM"),
-    pytest.param(LEGACY.replace(b"\n", b"\r\n") * 2, None, 2, id="CRLF"),
-    pytest.param(LEGACY + LEGACY.replace(b"\n", b"\r\n") + LEGACY.replace(b"\n", b"\r"), None, 3,
+    pytest.param(b"# -*- coding: rot13 -*-\n" + LEGACY, "LookupError: 'rot13' is not a text encoding", 0, SAME,
+                 id="cookie naming a codec that is not a text encoding (flake8 itself crashes)"),
+    pytest.param(b"\xef\xbb\xbf" + LEGACY, None, 1, SAME, id="BOM"),
+    pytest.param(LEGACY.replace(b"\n", b"\r\n") * 2, None, 2, SAME, id="CRLF"),
+    pytest.param(LEGACY + LEGACY.replace(b"\n", b"\r\n") + LEGACY.replace(b"\n", b"\r"), None, 3, SAME,
                  id="mixed line endings"),
-    pytest.param(LEGACY + b"x = 1\0\n", ("SyntaxError: source code ", "ValueError: source code "), 0,
+    pytest.param(LEGACY + b"x = 1\0\n", ("SyntaxError: source code ", "ValueError: source code "), 0, SAME,
                  id="NUL byte (ValueError before 3.12)"),
-    pytest.param(b"x = " + b"(" * 5000 + b")" * 5000 + b"\n" + LEGACY, "SyntaxError: ", 0,
+    pytest.param(b"x = " + b"(" * 5000 + b")" * 5000 + b"\n" + LEGACY, "SyntaxError: ", 0, SAME,
                  id="5000 nested parentheses"),
-    pytest.param(_nested_ifs(1000) + LEGACY, "IndentationError: too many levels of indentation", 0,
+    pytest.param(_nested_ifs(1000) + LEGACY, "IndentationError: too many levels of indentation", 0, SAME,
                  id="1000 nested ifs"),
-    pytest.param(b"x = '" + b"a" * 1_000_000 + b"'\n" + LEGACY, None, 1, id="1 MB line"),
-    pytest.param(LEGACY + b"def (:\n", "SyntaxError: invalid syntax (line 2)", 0, id="unparsable"),
+    pytest.param(b"x = '" + b"a" * 1_000_000 + b"'\n" + LEGACY, None, 1, SAME, id="1 MB line"),
+    pytest.param(LEGACY + b"def (:\n", "SyntaxError: invalid syntax (line 2)", 0, SAME, id="unparsable"),
 ]  # fmt: skip
 
 
@@ -88,9 +99,12 @@ def _expected_err(reason: str | tuple[str, ...] | None) -> Callable[[str], bool]
     return matches
 
 
-@pytest.mark.parametrize(("content", "reason", "count"), SOURCES)
+Reason = Union[str, tuple[str, ...], None]
+
+
+@pytest.mark.parametrize(("content", "reason", "count", "fix_reason"), SOURCES)
 def test_check_bad_source(
-    project: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str | tuple[str, ...] | None, count: int
+    project: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: Reason, count: int, fix_reason: Reason
 ) -> None:
     (project / "bad.py").write_bytes(content)
     assert main(["check", *TODAY, "bad.py", "good.py"]) == 1
@@ -101,10 +115,11 @@ def test_check_bad_source(
     assert (len(bad_lines), out.endswith(GOOD_FINDING)) == (count, True)
 
 
-@pytest.mark.parametrize(("content", "reason", "count"), SOURCES)
+@pytest.mark.parametrize(("content", "reason", "count", "fix_reason"), SOURCES)
 def test_fix_bad_source(
-    project: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str | tuple[str, ...] | None, count: int
+    project: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: Reason, count: int, fix_reason: Reason
 ) -> None:
+    reason = reason if fix_reason == SAME else fix_reason
     bad = project / "bad.py"
     bad.write_bytes(content)
     os.chmod(bad, 0o751)
@@ -132,16 +147,18 @@ def test_fix_bad_source(
     assert (out.count("bad.py:"), err) == (lone_cr, "")
 
 
-@pytest.mark.parametrize(("content", "reason", "count"), [p for p in SOURCES if p.values[1] is None])
+@pytest.mark.parametrize(("content", "reason", "count", "fix_reason"), [p for p in SOURCES if p.values[1] is None])
 def test_plugin_bad_source(
-    project: Path, plugin_state: None, content: bytes, reason: str | tuple[str, ...] | None, count: int
+    project: Path, plugin_state: None, content: bytes, reason: Reason, count: int, fix_reason: Reason
 ) -> None:
-    """The flake8 plugin on every case that parses (flake8 itself reports the others as E902/E999)."""
+    """The flake8 plugin on every case that parses (flake8 itself reports the others as E902/E999),
+    given the lines as flake8 reads them."""
+    (project / "bad.py").write_bytes(content)
+    options = parse_args(["--isolated"])[1]  # first: it also sets the plugin's options
+    lines = FileProcessor(str(project / "bad.py"), options).read_lines()
     Plugin.registry = load_registry(project / "ssot-registry.toml")
     Plugin.today = datetime.date(2026, 1, 1)
-    text = content.decode("utf-8-sig")
-    lines = text.splitlines(keepends=True)
-    results = list(Plugin(ast.parse(text), str(project / "bad.py"), lines).run())
+    results = list(Plugin(ast.parse("".join(lines)), str(project / "bad.py"), lines).run())
     assert [(message.split()[0]) for _, _, message, _ in results] == ["SWS101"] * count
 
 
