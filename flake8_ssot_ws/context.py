@@ -2,6 +2,7 @@
 text prefilter that lets most files skip parsing."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,9 @@ NO_CONTEXT = FileContext(relpath=None, module=None, is_package=False, exempt=Fal
 
 def file_context(registry: Registry, filename: str | Path) -> FileContext:
     """Module name and exemption of ``filename`` (relative paths are from the cwd)."""
-    path = Path(filename).absolute()
+    # abspath, not Path.absolute: 'ssot-ws check ..' and 'flake8 ../app/x.py' give paths with
+    # '..' in them, which relative_to would not match against the registry's root.
+    path = Path(os.path.abspath(filename))
     try:
         relative = path.relative_to(registry.root)
     except ValueError:

@@ -688,6 +688,12 @@ CONTEXTS = [
         "app.websocket_core",
         id="exempt",
     ),
+    pytest.param(
+        "app/services/../websocket_core/unified_manager.py",
+        FileContext("app/websocket_core/unified_manager.py", "app.websocket_core.unified_manager", False, True),
+        "app.websocket_core",
+        id="dot-dot in the path (as in 'ssot-ws check ..')",
+    ),
 ]
 
 
