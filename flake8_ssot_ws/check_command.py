@@ -19,6 +19,7 @@ from flake8_ssot_ws import formats
 from flake8_ssot_ws import ratchet
 from flake8_ssot_ws.baseline import read_baseline
 from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.scan import ScanResult
 from flake8_ssot_ws.scan import scan
@@ -64,6 +65,8 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
+    if args.force and not args.write_baseline:
+        raise UsageError("--force only applies to --write-baseline")
     known = read_baseline(Path(args.baseline)) if args.baseline else None  # a bad file fails before the scan
     result = run_scan(args, registry)
     report_problems(result)

@@ -9,6 +9,7 @@ from typing import NoReturn
 from typing import Sequence
 
 from flake8_ssot_ws.baseline import BaselineError
+from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry
@@ -17,16 +18,13 @@ from flake8_ssot_ws.registry import load_registry
 PROG = "ssot-ws"
 # Subcommand name -> module. Modules are imported only when needed: a pre-commit run of
 # `check` should not pay for importing fix, report and their dependencies.
+__all__ = ["COMMANDS", "UsageError", "build_parser", "load_cli_registry", "main"]
 COMMANDS = {
     "check": "flake8_ssot_ws.check_command",
     "fix": "flake8_ssot_ws.fix_command",
     "report": "flake8_ssot_ws.report_command",
     "registry": "flake8_ssot_ws.registry_command",
 }
-
-
-class UsageError(Exception):
-    """Bad command-line usage; ``str()`` is the one-line message (exit code 2)."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 from flake8_ssot_ws import exempt_globs
-from flake8_ssot_ws.registry import PYPROJECT
-from flake8_ssot_ws.registry import TOOL_TABLE
+from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Group
+from flake8_ssot_ws.registry import PYPROJECT
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import TOOL_TABLE
 
 NAME = "registry"
 HELP = "print the registry as the SSOT import registry document, or --check a committed copy"
@@ -47,7 +48,6 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     except FileNotFoundError:
         committed = ""
     except (OSError, UnicodeDecodeError) as error:
-        from flake8_ssot_ws.cli import UsageError  # here: cli imports this module
 
         raise UsageError(f"--check {path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     if committed == document:

@@ -18,6 +18,7 @@ from flake8_ssot_ws import check_command
 from flake8_ssot_ws.badge import badge_svg
 from flake8_ssot_ws.baseline import entry_path
 from flake8_ssot_ws.baseline import read_baseline
+from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.ratchet import split
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.report import FileFacts
@@ -92,7 +93,6 @@ def _write_badge(path: Path, compliance: float) -> None:
     try:
         path.write_text(badge_svg(compliance), encoding="utf-8")
     except OSError as error:
-        from flake8_ssot_ws.cli import UsageError  # here: cli imports this module
 
         raise UsageError(f"--badge {path}: cannot write: {error.strerror or type(error).__name__}") from None
 

@@ -84,6 +84,15 @@ def test_no_registry_found_is_a_usage_error(
     )
 
 
+def test_force_without_write_baseline_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not silently ignored: the user meant to record a baseline."""
+    monkeypatch.chdir("example")
+    assert main(["check", "--force", "app/routes/clean.py"]) == 2
+    assert capsys.readouterr() == ("", "ssot-ws: error: --force only applies to --write-baseline\n")
+
+
 def test_main_reads_sys_argv_by_default(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir("example")
     monkeypatch.setattr(sys, "argv", ["ssot-ws", "check", "app/routes/clean.py"])
