@@ -124,6 +124,27 @@ def plugin_costs(file_list: Path, repeat: int) -> None:
     print(json.dumps({"costs": costs, "found": found, "trees": len(trees)}))
 
 
+def validation_cost() -> None:
+    """(In a child process, cwd = the corpus) one in-process, uncached scan, with and without
+    the fast path's whole-file validation (``symtable``), to show what exactness costs: a file
+    with findings must parse, as flake8 reports nothing but E999 in one that does not."""
+    import datetime
+    import symtable
+
+    from flake8_ssot_ws import fastpath
+    from flake8_ssot_ws.registry import load_registry
+    from flake8_ssot_ws.scan import scan
+
+    registry = load_registry(Path("pyproject.toml").resolve())
+    costs = {}
+    for label, validate in (("with", symtable.symtable), ("without", lambda *args: None)):
+        fastpath.symtable.symtable = validate  # type: ignore[assignment]  # measurement only
+        start = time.process_time()
+        scan(["."], registry, today=datetime.date.today(), use_cache=False, jobs=1)
+        costs[label] = time.process_time() - start
+    print(json.dumps(costs))
+
+
 def machine() -> str:
     model = next(
         (line.split(":", 1)[1].strip() for line in _run(["lscpu"]).splitlines() if line.startswith("Model name")),
@@ -150,9 +171,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per command; medians are shown (default: 3)")
     parser.add_argument("--regenerate", action="store_true", help="write the corpus again")
     parser.add_argument("--plugin-costs", metavar="FILE_LIST", help=argparse.SUPPRESS)
+    parser.add_argument("--validation-cost", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plugin_costs:
         plugin_costs(Path(args.plugin_costs), args.repeat)
+        return 0
+    if args.validation_cost:
+        validation_cost()
         return 0
 
     root = HERE / "corpus"
@@ -198,11 +223,16 @@ def main() -> int:
         cwd=root, capture_output=True, text=True, check=True,
     )  # fmt: skip
     plugins = json.loads(costs.stdout)
-    report(rows, plugins, len(sliced))
+    validation = subprocess.run(
+        [sys.executable, __file__, "--validation-cost"], cwd=root, capture_output=True, text=True, check=True
+    )
+    report(rows, plugins, len(sliced), json.loads(validation.stdout))
     return 0
 
 
-def report(rows: dict[str, Measurement], plugins: dict[str, dict[str, float]], sliced: int) -> None:
+def report(
+    rows: dict[str, Measurement], plugins: dict[str, dict[str, float]], sliced: int, validation: dict[str, float]
+) -> None:
     print("| command | wall s | CPU s | peak RSS MiB | output lines |")
     print("|---|---:|---:|---:|---:|")
     for name, m in rows.items():
@@ -211,6 +241,8 @@ def report(rows: dict[str, Measurement], plugins: dict[str, dict[str, float]], s
     print(f"| ssot plugin's own checks, {plugins['trees']} parsed trees (in-process) | | {sws:.3f} | | "
           f"{plugins['found']['sws']} |")  # fmt: skip
     print(f"| tidy-imports' checks, same trees (in-process) | | {tidy:.3f} | | {plugins['found']['tidy']} |")
+    print(f"| ssot-ws scan, one process, no cache (in-process) | | {validation['with']:.2f} | | |")
+    print(f"| the same without whole-file syntax validation (in-process) | | {validation['without']:.2f} | | |")
     cold, warm = rows["ssot-ws check, cold"], rows["ssot-ws check, warm (cache)"]
     ruff_cold = rows["ruff check --select TID251 --no-cache"]
     ruff_warm = rows["ruff check --select TID251, warm (cache)"]
@@ -227,6 +259,11 @@ def report(rows: dict[str, Measurement], plugins: dict[str, dict[str, float]], s
         ("ssot-ws peak RSS per process, MiB", peak, 60.0),
     ):
         print(f"| {target} | {value:.3f} | <= {goal:g} | {'yes' if value <= goal else 'NO'} |")
+    share = 1 - validation["without"] / validation["with"]
+    print(
+        f"\nWhole-file syntax validation (CPython's parser, via symtable) is {share:.0%} of check's CPU; "
+        f"check's CPU without it / ruff's CPU: {validation['without'] / ruff_cold.cpu:.2f}."
+    )
 
 
 if __name__ == "__main__":
