@@ -53,7 +53,9 @@ def _line_mapping(source: str, lines: Sequence[str]) -> dict[int, str]:
     mapping: dict[int, str] = {}
     first, last = len(lines) + 2, -1
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        # Universal newlines, as flake8 reads files: a lone "\r" ends a line for the parser,
+        # but readline without translation would not split there.
+        for token in tokenize.generate_tokens(io.StringIO(source, newline=None).readline):
             if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
                 continue
             first, last = min(first, token.start[0]), max(last, token.end[0])

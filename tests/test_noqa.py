@@ -40,6 +40,9 @@ SPLIT = [
         "import a, \\\n    b  # noqa\n", [(1, "SWS001"), (2, "SWS001")], [], id="backslash-continuation-joins-lines"
     ),
     pytest.param(
+        "import a, \\\r    b  # noqa\r", [(1, "SWS001"), (2, "SWS001")], [], id="lone-cr-line-endings-join-lines-too"
+    ),
+    pytest.param(
         "from a import (b,\n    c)  # noqa\n",
         [(1, "SWS001"), (2, "SWS001")],
         [(1, "SWS001")],
@@ -81,6 +84,7 @@ AGREE = {
     "case_lowercase.py": f"{LEGACY}  # NoQA: sws001,sws101\n{MODULE}  # NOQA:SWS003\n",
     "case_other.py": f"{LEGACY}  # noqa: E501\n",
     "case_backslash.py": "from app.websocket_core.websocket_manager import helper, \\\n    WebSocketManager  # noqa\n",
+    "case_backslash_cr.py": "from app.websocket_core.websocket_manager import WebSocketManager, \\\r    helper  # noqa\r",
     "case_parens.py": "from app.websocket_core.websocket_manager import (WebSocketManager,\n    helper)  # noqa\n",
     "case_string.py": f'{LEGACY}; x = """\n# noqa: SWS"""\n{MODULE}\n',
     "case_filelevel.py": f"# flake8: noqa: SWS001\n{LEGACY}\n",
