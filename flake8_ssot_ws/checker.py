@@ -64,7 +64,7 @@ def decode_like_flake8(data: bytes) -> str:
     try:
         return decode_source(data)
     except (SyntaxError, UnicodeDecodeError):  # an unknown or wrong coding cookie, bytes not UTF-8
-        return data.decode("latin-1")
+        return data.decode("latin-1").removeprefix("\xef\xbb\xbf")  # flake8 strips a BOM here too
 
 
 def describe(error: BaseException) -> str:

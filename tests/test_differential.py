@@ -518,6 +518,7 @@ ENCODINGS = {
     "app/enc/utf16_cookie.py": b"# -*- coding: utf-16 -*-\n" + _IMPORT,
     "app/enc/latin1.py": b"# -*- coding: latin-1 -*-\nx = '\xe9'\n" + _IMPORT,
     "app/enc/bom.py": b"\xef\xbb\xbf" + _IMPORT,
+    "app/enc/bom_and_other_cookie.py": b"\xef\xbb\xbf# -*- coding: latin-1 -*-\n" + _IMPORT,  # latin-1, BOM stripped
 }
 
 
