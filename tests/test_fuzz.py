@@ -16,6 +16,10 @@ hypothesmith generates programs from Python's grammar; tracked imports of every 
   other line endings, coding cookies, a BOM, forms pasted mid-line): all of the above, and
   fix leaves a file that does not parse exactly as it was.
 
+Not compared: examples on which flake8 itself crashes (the cases are listed above the
+tools). Allowed: check's fast path does not parse a file in which it finds no tracked
+import statement, so it does not report such a file as unparsable (``_fast_path_agrees``).
+
 A few hundred examples in the default run; ``-m slow`` runs a few thousand.
 """
 
@@ -492,10 +496,10 @@ def test_broken_inputs(tools: Tools, relpath: str, data: bytes) -> None:
 @pytest.mark.parametrize(
     ("check", "inputs", "examples"),
     [
-        pytest.param(core_property, programs_with_tracked_imports(), 1000, id="core"),
+        pytest.param(core_property, programs_with_tracked_imports(), 500, id="core"),
         pytest.param(agreement_property, programs_with_tracked_imports(), 1500, id="check-and-plugin-agree"),
-        pytest.param(fix_property, programs_with_tracked_imports(), 1000, id="fix"),
-        pytest.param(broken_property, broken_inputs(), 2000, id="broken-inputs"),
+        pytest.param(fix_property, programs_with_tracked_imports(), 500, id="fix"),
+        pytest.param(broken_property, broken_inputs(), 1000, id="broken-inputs"),
     ],
 )
 def test_many(tools: Tools, check, inputs, examples: int, request: pytest.FixtureRequest) -> None:
