@@ -25,7 +25,7 @@ from typing import Callable
 from typing import Iterable
 from typing import Sequence
 
-from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.findings import Finding
 
 FORMAT_VERSION = 1
 _COMMENT = (

@@ -34,13 +34,13 @@ from typing import Any
 from typing import Optional
 from typing import Tuple
 
+from flake8_ssot_ws.findings import CanonicalImport
+from flake8_ssot_ws.findings import Finding
+from flake8_ssot_ws.findings import Fix
+from flake8_ssot_ws.outcome import EMPTY
+from flake8_ssot_ws.outcome import Outcome
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.rules import CanonicalImport
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import Fix
-from flake8_ssot_ws.checker import EMPTY
-from flake8_ssot_ws.checker import Outcome
 
 FORMAT = "v1"
 DIRECTORY = ".ssot-ws-cache"

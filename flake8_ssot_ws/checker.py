@@ -2,8 +2,8 @@
 
 Per file: skip the file when its bytes cannot hold a tracked name (the
 byte twin of ``rules.may_have_findings``, so most files are never decoded); else decode as
-flake8 does (as Python does, else latin-1), take the exact shortcut of fastpath.py when it applies, else parse fully
-(``rules.analyze_source``); then ``# noqa`` (noqa.py). ``fast=False`` parses every file
+flake8 does (as Python does, else latin-1), take the exact shortcut of fastpath.py when it
+applies, else parse fully (``rules.analyze_source``); then ``# noqa`` (noqa.py). ``fast=False`` parses every file
 fully and is the reference the differential tests compare the fast path against.
 """
 
@@ -15,40 +15,24 @@ import io
 import os
 import tokenize
 import warnings
-from dataclasses import dataclass
 
 from flake8_ssot_ws import fastnoqa
 from flake8_ssot_ws import fastpath
 from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.lexer import Lexed
 from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.outcome import EMPTY
+from flake8_ssot_ws.outcome import Outcome
+from flake8_ssot_ws.outcome import describe
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.rules import Analysis
-from flake8_ssot_ws.rules import CanonicalImport
 from flake8_ssot_ws.rules import FileContext
-from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import analyze_source
 from flake8_ssot_ws.rules import analyze_tree
 from flake8_ssot_ws.rules import file_context
 from flake8_ssot_ws.rules import may_have_findings
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the checks found in one file's content."""
-
-    reported: tuple[Finding, ...] = ()  # what flake8 reports (noqa comments applied)
-    noqa: tuple[Finding, ...] = ()  # hidden by a noqa comment
-    canonical: tuple[CanonicalImport, ...] = ()  # tracked imports that are canonical
-    problem: str | None = None  # why the file could not be read or parsed
-
-    @property
-    def findings(self) -> list[Finding]:
-        """Every finding of the core, in the core's order (before ``# noqa``)."""
-        return sorted((*self.reported, *self.noqa), key=lambda f: (f.line, f.col, f.code, f.message))
-
-
-EMPTY = Outcome()
+__all__ = ["EMPTY", "FileChecker", "Outcome", "decode_like_flake8", "decode_source", "describe"]
 
 
 def decode_source(data: bytes) -> str:
@@ -65,18 +49,6 @@ def decode_like_flake8(data: bytes) -> str:
         return decode_source(data)
     except (SyntaxError, UnicodeDecodeError):  # an unknown or wrong coding cookie, bytes not UTF-8
         return data.decode("latin-1").removeprefix("\xef\xbb\xbf")  # flake8 strips a BOM here too
-
-
-def describe(error: BaseException) -> str:
-    """The one-line reason shown for a file that cannot be read or parsed."""
-    if isinstance(error, OSError):
-        return f"cannot read: {error.strerror or type(error).__name__}"
-    if isinstance(error, SyntaxError):
-        where = f" (line {error.lineno})" if error.lineno else ""
-        return f"{type(error).__name__}: {error.msg}{where}"
-    if isinstance(error, RecursionError):
-        return "RecursionError: too deeply nested to parse"
-    return f"{type(error).__name__}: {error}"
 
 
 class FileChecker:

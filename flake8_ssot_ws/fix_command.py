@@ -27,6 +27,7 @@ from flake8_ssot_ws.check_command import add_scan_arguments
 from flake8_ssot_ws.check_command import report_problems
 from flake8_ssot_ws.check_command import run_scan
 from flake8_ssot_ws.checker import FileChecker
+from flake8_ssot_ws.checker import decode_source
 from flake8_ssot_ws.checker import describe
 from flake8_ssot_ws.fix import Checked
 from flake8_ssot_ws.fix import fix_source
@@ -34,7 +35,6 @@ from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.scan import decode_source
 
 NAME = "fix"
 HELP = "rewrite legacy imports to their canonical imports, keeping every local name"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.parse
 from collections import Counter
 from pathlib import Path
 from typing import Any
 from typing import Callable
 
-from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.findings import Finding
 from flake8_ssot_ws.scan import ScanResult
 
 TOOL = "ssot-ws"
@@ -142,6 +141,8 @@ def _version() -> str:
 def _artifact(path: str) -> dict[str, str]:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
+    import urllib.parse  # here: only SARIF needs it, and it costs a text run 4 ms to import
+
     return {"uri": urllib.parse.quote(Path(path).as_posix()), "uriBaseId": "%SRCROOT%"}
 
 

@@ -27,9 +27,9 @@ from flake8_ssot_ws.baseline import in_scope_stale
 from flake8_ssot_ws.baseline import key_reported
 from flake8_ssot_ws.baseline import read_baseline
 from flake8_ssot_ws.baseline import update
+from flake8_ssot_ws.context import file_context
+from flake8_ssot_ws.findings import Finding
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import file_context
 from flake8_ssot_ws.scan import FileResult
 from flake8_ssot_ws.scan import ScanResult
 

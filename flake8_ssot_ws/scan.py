@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Iterable
 from typing import Iterator
 from typing import NamedTuple
@@ -24,21 +25,22 @@ from flake8_ssot_ws.cache import Cache
 from flake8_ssot_ws.cache import Signature
 from flake8_ssot_ws.cache import digest
 from flake8_ssot_ws.cache import signature
-from flake8_ssot_ws.checker import EMPTY
-from flake8_ssot_ws.checker import FileChecker
-from flake8_ssot_ws.checker import Outcome
-from flake8_ssot_ws.checker import decode_source
-from flake8_ssot_ws.checker import describe
+from flake8_ssot_ws.context import file_context
 from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.discovery import Excluder
 from flake8_ssot_ws.discovery import discover
 from flake8_ssot_ws.discovery import iter_python_files
+from flake8_ssot_ws.findings import Finding
+from flake8_ssot_ws.outcome import EMPTY
+from flake8_ssot_ws.outcome import Outcome
+from flake8_ssot_ws.outcome import describe
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import file_context
 
-__all__ = ["FileResult", "Outcome", "ScanResult", "decode_source", "iter_python_files", "scan"]
+if TYPE_CHECKING:  # imported when a file must be checked: a warm run parses nothing
+    from flake8_ssot_ws.checker import FileChecker
+
+__all__ = ["FileResult", "Outcome", "ScanResult", "iter_python_files", "scan"]
 
 # Below this many files to (re)check, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 200
@@ -125,17 +127,20 @@ def scan(
                 outcomes[index] = hit
                 continue
         tasks.append(_Task(index, item.path, known, signature(stat, started)))
-    checker = FileChecker(registry, today, fast=fast)
-    pending = {task.number: task for task in tasks}
-    for done in _check_all(tasks, checker, jobs):
-        task = pending[done.number]
-        outcome = done.outcome
-        if outcome is None:
-            assert cache is not None  # a known hash comes from the cache
-            outcome = cache.reuse(keys[done.number]) or checker.check(task.path, _read(task.path))
-        if cache is not None and done.readable:
-            cache.store(keys[done.number], task.signature, done.content_hash, outcome)
-        outcomes[done.number] = outcome
+    if tasks:  # else (a warm run) nothing is parsed, and the parsing modules are not even imported
+        from flake8_ssot_ws.checker import FileChecker
+
+        checker = FileChecker(registry, today, fast=fast)
+        pending = {task.number: task for task in tasks}
+        for done in _check_all(tasks, checker, jobs):
+            task = pending[done.number]
+            outcome = done.outcome
+            if outcome is None:
+                assert cache is not None  # a known hash comes from the cache
+                outcome = cache.reuse(keys[done.number]) or checker.check(task.path, _read(task.path))
+            if cache is not None and done.readable:
+                cache.store(keys[done.number], task.signature, done.content_hash, outcome)
+            outcomes[done.number] = outcome
     if cache is not None:
         cache.save()
     relpath = _Relpaths(registry)
@@ -212,6 +217,8 @@ _WORKER_CHECKER: FileChecker | None = None
 
 def _start_worker(registry_path: Path, today: datetime.date, fast: bool) -> None:
     global _WORKER_CHECKER
+    from flake8_ssot_ws.checker import FileChecker
+
     # Forked workers find the registry in load_registry's cache; spawned ones load it.
     _WORKER_CHECKER = FileChecker(load_registry(registry_path), today, fast=fast)
 
