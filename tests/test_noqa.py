@@ -84,7 +84,9 @@ AGREE = {
     "case_lowercase.py": f"{LEGACY}  # NoQA: sws001,sws101\n{MODULE}  # NOQA:SWS003\n",
     "case_other.py": f"{LEGACY}  # noqa: E501\n",
     "case_backslash.py": "from app.websocket_core.websocket_manager import helper, \\\n    WebSocketManager  # noqa\n",
-    "case_backslash_cr.py": "from app.websocket_core.websocket_manager import WebSocketManager, \\\r    helper  # noqa\r",
+    "case_backslash_cr.py": (
+        "from app.websocket_core.websocket_manager import WebSocketManager, \\\r    helper  # noqa\r"
+    ),
     "case_parens.py": "from app.websocket_core.websocket_manager import (WebSocketManager,\n    helper)  # noqa\n",
     "case_string.py": f'{LEGACY}; x = """\n# noqa: SWS"""\n{MODULE}\n',
     "case_filelevel.py": f"# flake8: noqa: SWS001\n{LEGACY}\n",
