@@ -64,33 +64,39 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Registry, FileCon
     return registry, file_context(registry, root / MODULE_PATH)
 
 
-def _parses(source: str) -> bool:
+def parses(source: str | bytes) -> bool:
     try:
         ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError):  # ValueError: a NUL byte before Python 3.12
         return False
     return True
 
 
-@st.composite
-def programs_with_legacy_imports(draw: st.DrawFn) -> str:
-    program = draw(PROGRAMS)
-    assume(_parses(program))
-    if program and not program.endswith(("\n", "\r")):
-        program += "\n"
+def insertion_spots(program: str) -> tuple[list[str], list[tuple[int, str]]]:
+    """The lines of a program that parses, and where a statement may go: before any statement
+    that starts its line, at any depth, at its own indentation ((line index, indentation))."""
     lines = source_lines(program)
-    # Before any statement that starts its line, at any depth, at its own indentation.
     spots = [(0, "")]
     for node in ast.walk(ast.parse(program)):
         if isinstance(node, ast.stmt):
             prefix = lines[node.lineno - 1].encode("utf-8")[: node.col_offset].decode("utf-8")
             if not prefix.strip():
                 spots.append((node.lineno - 1, prefix))
+    return lines, spots
+
+
+@st.composite
+def programs_with_legacy_imports(draw: st.DrawFn) -> str:
+    program = draw(PROGRAMS)
+    assume(parses(program))
+    if program and not program.endswith(("\n", "\r")):
+        program += "\n"
+    lines, spots = insertion_spots(program)
     index, indentation = draw(st.sampled_from(spots))
     lines.insert(index, textwrap.indent(draw(st.sampled_from(FORMS)), indentation) + "\n")
     in_function = textwrap.indent(draw(st.sampled_from(FORMS)), "    ")
     source = "".join(lines) + f"\n\ndef _probe_():\n{in_function}\n    return 1\n"
-    assume(_parses(source))
+    assume(parses(source))
     return source
 
 

@@ -25,7 +25,6 @@ A few hundred examples in the default run; ``-m slow`` runs a few thousand.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import dataclasses
 import datetime
@@ -54,7 +53,6 @@ from flake8_ssot_ws.checker import EMPTY
 from flake8_ssot_ws.checker import FileChecker
 from flake8_ssot_ws.checker import Outcome
 from flake8_ssot_ws.checker import decode_source
-from flake8_ssot_ws.imports import source_lines
 from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
@@ -63,6 +61,8 @@ from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import analyze_source
 from flake8_ssot_ws.rules import check_source
 from flake8_ssot_ws.rules import file_context
+from tests.test_fix_property import insertion_spots
+from tests.test_fix_property import parses
 from tests.test_rules import RULES_REGISTRY
 from tests.test_rules import VIEWS
 
@@ -140,28 +140,13 @@ class Program:
     placed: tuple[Placed, ...]
 
 
-def _parses(source: str | bytes) -> bool:
-    try:
-        ast.parse(source)
-    except (SyntaxError, ValueError):  # ValueError: a NUL byte before Python 3.12
-        return False
-    return True
-
-
 @st.composite
 def programs_with_tracked_imports(draw: st.DrawFn) -> Program:
     original = draw(PROGRAMS)
-    assume(_parses(original))
+    assume(parses(original))
     if original and not original.endswith(("\n", "\r")):
         original += "\n"
-    lines = source_lines(original)
-    # Before any statement that starts its line, at any depth, at its own indentation.
-    spots = [(0, "")]
-    for node in ast.walk(ast.parse(original)):
-        if isinstance(node, ast.stmt):
-            prefix = lines[node.lineno - 1].encode("utf-8")[: node.col_offset].decode("utf-8")
-            if not prefix.strip():
-                spots.append((node.lineno - 1, prefix))
+    lines, spots = insertion_spots(original)
     inserts: dict[int, list[tuple[str, str]]] = {}
     for _ in range(draw(st.integers(1, 3))):
         index, indentation = draw(st.sampled_from(spots))
@@ -180,7 +165,7 @@ def programs_with_tracked_imports(draw: st.DrawFn) -> Program:
             parts.append(lines[index])
             line += 1
     source = "".join(parts)
-    assume(_parses(source))
+    assume(parses(source))
     return Program(source, original, moved, tuple(placed))
 
 
@@ -437,8 +422,8 @@ def check_fix(tools: Tools, relpath: str, data: bytes) -> None:
     written = Path(path).read_bytes()
     if written != data:
         event("fix rewrote the file")
-        assert _parses(data)
-        assert _parses(written)
+        assert parses(data)
+        assert parses(written)
     if "not fixed" in stderr.getvalue():
         event("fix refused something")
 
