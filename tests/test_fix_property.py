@@ -86,12 +86,18 @@ def insertion_spots(program: str) -> tuple[list[str], list[tuple[int, str]]]:
 
 
 @st.composite
-def programs_with_legacy_imports(draw: st.DrawFn) -> str:
+def programs_with_spots(draw: st.DrawFn) -> tuple[str, list[str], list[tuple[int, str]]]:
+    """A generated program that parses, ending in a newline, with ``insertion_spots``'s answer."""
     program = draw(PROGRAMS)
     assume(parses(program))
     if program and not program.endswith(("\n", "\r")):
         program += "\n"
-    lines, spots = insertion_spots(program)
+    return (program, *insertion_spots(program))
+
+
+@st.composite
+def programs_with_legacy_imports(draw: st.DrawFn) -> str:
+    _, lines, spots = draw(programs_with_spots())
     index, indentation = draw(st.sampled_from(spots))
     lines.insert(index, textwrap.indent(draw(st.sampled_from(FORMS)), indentation) + "\n")
     in_function = textwrap.indent(draw(st.sampled_from(FORMS)), "    ")

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import hypothesmith
 import pytest
 from flake8.api import legacy
 from flake8.formatting.base import BaseFormatter
@@ -61,7 +60,7 @@ from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import analyze_source
 from flake8_ssot_ws.rules import check_source
 from flake8_ssot_ws.rules import file_context
-from tests.test_fix_property import insertion_spots
+from tests.test_fix_property import programs_with_spots
 from tests.test_fix_property import parses
 from tests.test_rules import RULES_REGISTRY
 from tests.test_rules import VIEWS
@@ -107,8 +106,6 @@ FORMS = [
     "s_ = 'from app.websocket_core import WebSocketManager'  # import app.websocket_core.manager",
     "# flake8: noqa",
 ]
-# Built once: building the grammar strategy costs about a second.
-PROGRAMS = hypothesmith.from_grammar()
 SETTINGS = {
     "deadline": None,
     "suppress_health_check": [
@@ -142,11 +139,7 @@ class Program:
 
 @st.composite
 def programs_with_tracked_imports(draw: st.DrawFn) -> Program:
-    original = draw(PROGRAMS)
-    assume(parses(original))
-    if original and not original.endswith(("\n", "\r")):
-        original += "\n"
-    lines, spots = insertion_spots(original)
+    original, lines, spots = draw(programs_with_spots())
     inserts: dict[int, list[tuple[str, str]]] = {}
     for _ in range(draw(st.integers(1, 3))):
         index, indentation = draw(st.sampled_from(spots))
