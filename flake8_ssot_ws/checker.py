@@ -3,8 +3,9 @@
 Per file: skip the file when its bytes cannot hold a tracked name (the
 byte twin of ``rules.may_have_findings``, so most files are never decoded); else decode as
 flake8 does (as Python does, else latin-1), take the exact shortcut of fastpath.py when it
-applies, else parse fully (``rules.analyze_source``); then ``# noqa`` (noqa.py). ``fast=False`` parses every file
-fully and is the reference the differential tests compare the fast path against.
+applies, else parse fully (``rules.analyze_source``); then ``# noqa`` (noqa.py).
+``fast=False`` parses every file fully and is the reference the differential tests compare
+the fast path against.
 """
 
 from __future__ import annotations

@@ -48,7 +48,6 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     except FileNotFoundError:
         committed = ""
     except (OSError, UnicodeDecodeError) as error:
-
         raise UsageError(f"--check {path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     if committed == document:
         return 0

@@ -93,7 +93,6 @@ def _write_badge(path: Path, compliance: float) -> None:
     try:
         path.write_text(badge_svg(compliance), encoding="utf-8")
     except OSError as error:
-
         raise UsageError(f"--badge {path}: cannot write: {error.strerror or type(error).__name__}") from None
 
 
