@@ -1,10 +1,12 @@
 """The on-disk cache: a warm ``ssot-ws check`` reads only the files that changed.
 
 One JSON file per *namespace* in ``.ssot-ws-cache/`` at the registry root. The namespace
-hashes everything a result depends on besides the file itself: this format, the tool's
+describes everything a result depends on besides the file itself: this format, the tool's
 own code, the Python version (what parses differs), the registry's path and bytes, and
 the *deadline epoch* -- how many legacy deadlines are on or before ``today``. SWS101
 becomes SWS001 only when ``today`` crosses a deadline, so results stay valid between two.
+The file is named by a checksum of that description and holds the description itself, so
+two namespaces whose checksums collide still never share results.
 
 An entry maps a file's absolute path to its stat signature (mtime_ns, size, inode), the
 SHA-1 of its content (kept only for files that needed more than the byte prefilter: for
@@ -12,6 +14,12 @@ the others re-checking costs no more than hashing) and everything the scan repor
 (findings, those ``# noqa`` hides, canonical imports, a parse problem). Same signature:
 the stored outcome, without reading the file. Otherwise the file is read, and when its
 content hash is the stored one the outcome is reused.
+
+A warm run of a large repository is mostly this file being read and looked up, so the
+format is flat: an entry is one array, and every string of the findings (codes, messages,
+groups) is stored once in a table the findings index into -- the same few messages repeat
+across thousands of findings. That keeps the file about a quarter of the size of plain
+JSON objects, and parsing it with it.
 
 Safety: writes go to a temporary file renamed over the old one (concurrent runs each leave
 a complete file; the last one wins); an unreadable or malformed file, or entry, counts as
@@ -24,11 +32,11 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import hashlib
 import json
 import os
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 from typing import Optional
@@ -42,12 +50,13 @@ from flake8_ssot_ws.outcome import Outcome
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 
-FORMAT = "v1"
+FORMAT = "v2"
 DIRECTORY = ".ssot-ws-cache"
 RACY_NS = 2_000_000_000
 STALE_SECONDS = 7 * 24 * 3600
 Signature = Tuple[int, int, int]
 _PACKAGE = Path(__file__).parent
+_NONE = -1  # an optional string's index when it is None
 
 
 def signature(stat: os.stat_result, started_ns: int) -> Signature | None:
@@ -58,24 +67,44 @@ def signature(stat: os.stat_result, started_ns: int) -> Signature | None:
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # only for files that must be read: its import is 5 ms of a warm run
+
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
 class Cache:
-    def __init__(self, path: Path, entries: dict[str, list[Any]]) -> None:
+    """Entries are ``[mtime_ns, size, inode, content hash, payload]`` (the first three None
+    when the signature is not trusted); ``strings`` is the table payloads index into."""
+
+    def __init__(
+        self, path: Path, entries: dict[str, list[Any]], strings: list[str] | None = None, description: str = ""
+    ) -> None:
         self.path = path
         self.entries = entries
+        self.strings = strings if strings is not None else []
+        self.description = description
+        self._index = {text: number for number, text in enumerate(self.strings)}
         self.dirty = False
 
     @classmethod
     def open(cls, registry: Registry, today: datetime.date, *, fast: bool = True) -> Cache:
-        path = registry.root / DIRECTORY / f"{FORMAT}-{namespace(registry, today, fast=fast)}.json"
+        description = namespace(registry, today, fast=fast)
+        path = registry.root / DIRECTORY / f"{FORMAT}-{_checksum(description)}.json"
         try:
             document = json.loads(path.read_bytes())
-            entries = document["files"] if document["format"] == FORMAT else {}
+            entries, strings = document["files"], document["strings"]
+            valid = (
+                document["format"] == FORMAT
+                and document["namespace"] == description
+                and isinstance(entries, dict)
+                and isinstance(strings, list)
+                and all(isinstance(text, str) for text in strings)
+            )
         except (OSError, ValueError, TypeError, KeyError):
-            entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+            valid = False
+        if not valid:
+            entries, strings = {}, []
+        return cls(path, entries, strings, description)
 
     def lookup(self, key: str, stat: os.stat_result) -> tuple[Outcome | None, str | None]:
         """(the stored outcome if the file is unchanged, else None; the stored content hash).
@@ -84,57 +113,139 @@ class Cache:
         if entry is None:
             return None, None
         try:
-            stored, content_hash, payload = entry
-            fresh = (
-                stored is not None
-                and stored[0] == stat.st_mtime_ns
-                and stored[1] == stat.st_size
-                and stored[2] == stat.st_ino
-            )
-        except (TypeError, ValueError, KeyError, IndexError):
+            mtime_ns, size, inode, content_hash, payload = entry
+        except (TypeError, ValueError):
             return None, None
         known = content_hash if isinstance(content_hash, str) else None
-        return (_decoded(payload) if fresh else None), known
+        if mtime_ns == stat.st_mtime_ns and size == stat.st_size and inode == stat.st_ino:
+            return self._decoded(payload), known
+        return None, known
 
     def reuse(self, key: str) -> Outcome | None:
         """The stored outcome, once the caller has seen the content hash match."""
         entry = self.entries.get(key)
-        return _decoded(entry[2]) if isinstance(entry, list) and len(entry) == 3 else None
+        return self._decoded(entry[4]) if isinstance(entry, list) and len(entry) == 5 else None
 
     def store(self, key: str, stat: Signature | None, content_hash: str | None, outcome: Outcome) -> None:
-        self.entries[key] = [list(stat) if stat else None, content_hash, encode(outcome)]
+        signature_fields: list[int | None] = list(stat) if stat else [None, None, None]
+        self.entries[key] = [*signature_fields, content_hash, self._encoded(outcome)]
         self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:
             return
         directory = self.path.parent
+        document = {"format": FORMAT, "namespace": self.description, "strings": self.strings, "files": self.entries}
         try:
             if not directory.is_dir():
                 directory.mkdir(parents=True, exist_ok=True)
                 (directory / ".gitignore").write_text("# Created by ssot-ws.\n*\n")
-            document = json.dumps({"format": FORMAT, "files": self.entries}, separators=(",", ":"))
             import tempfile  # only when writing
 
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w") as stream:
-                stream.write(document)
+                stream.write(json.dumps(document, separators=(",", ":")))
             os.replace(temporary, self.path)
             _prune(directory, keep=self.path)
         except OSError:
             return  # read-only checkout, full disk: the cache is an optimisation only
         self.dirty = False
 
+    # --- outcome <-> JSON ----------------------------------------------------------------
+    # A payload is None for a file with nothing to say, else [reported, noqa, canonical,
+    # problem]; a finding is [line, col, code, message, group, legacy] with the strings as
+    # indexes into ``strings``, plus, when it is fixable, [start line, start col, end line,
+    # end col, alias index, module, name, asname]; a canonical import is [line, col, group].
+
+    def _encoded(self, outcome: Outcome) -> Any:
+        if outcome == EMPTY:
+            return None
+        return [
+            [self._finding(finding) for finding in outcome.reported],
+            [self._finding(finding) for finding in outcome.noqa],
+            [[canonical.line, canonical.col, self._intern(canonical.group)] for canonical in outcome.canonical],
+            outcome.problem,
+        ]
+
+    def _finding(self, finding: Finding) -> list[Any]:
+        intern = self._intern
+        item = [finding.line, finding.col, intern(finding.code), intern(finding.message), intern(finding.group)]
+        item.append(intern(finding.legacy))
+        fix = finding.fix
+        if fix is not None:
+            spec = fix.replacement
+            item += [fix.statement_line, fix.statement_col, fix.statement_end_line, fix.statement_end_col, fix.index]
+            item += [intern(spec.module), intern(spec.name), intern(spec.asname)]
+        return item
+
+    def _intern(self, text: str | None) -> int:
+        if text is None:
+            return _NONE
+        number = self._index.get(text)
+        if number is None:
+            number = self._index[text] = len(self.strings)
+            self.strings.append(text)
+        return number
+
+    def _decoded(self, payload: Any) -> Outcome | None:
+        """The outcome stored as ``payload``; None when it is malformed (then: a cache miss)."""
+        if payload is None:
+            return EMPTY
+        try:
+            reported, noqa, canonical, problem = payload
+            return Outcome(
+                tuple(self._finding_from(item) for item in reported),
+                tuple(self._finding_from(item) for item in noqa),
+                tuple(CanonicalImport(int(line), int(col), self._string(group)) for line, col, group in canonical),
+                _optional_str(problem),
+            )
+        except (TypeError, ValueError, IndexError):
+            return None
+
+    def _finding_from(self, item: list[Any]) -> Finding:
+        string, optional = self._string, self._optional
+        line, col, code, message, group, legacy, *fix_data = item
+        fix = None
+        if fix_data:
+            start_line, start_col, end_line, end_col, index, module, name, asname = fix_data
+            replacement = ImportSpec(string(module), string(name), optional(asname))
+            fix = Fix(int(start_line), int(start_col), int(end_line), int(end_col), int(index), replacement)
+        return Finding(int(line), int(col), string(code), string(message), string(group), fix, optional(legacy))
+
+    def _string(self, number: int) -> str:
+        if number < 0:  # a negative index would count from the end of the table
+            raise IndexError(number)
+        return self.strings[number]
+
+    def _optional(self, number: int) -> str | None:
+        return None if number == _NONE else self._string(number)
+
 
 def namespace(registry: Registry, today: datetime.date, *, fast: bool) -> str:
-    hasher = hashlib.sha1(usedforsecurity=False)
-    for part in (FORMAT, sys.version, str(fast), str(registry.path), str(_deadline_epoch(registry, today))):
-        hasher.update(part.encode() + b"\0")
-    hasher.update(_read(registry.path))
-    for module in sorted(_PACKAGE.glob("*.py")):
-        stat = module.stat()
-        hasher.update(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
-    return hasher.hexdigest()[:20]
+    """Everything results depend on besides the file, as text: equal texts, reusable
+    results. The registry's bytes are in it whole (a registry is a few kilobytes)."""
+    code = ",".join(
+        f"{entry.name}:{entry.stat().st_size}:{entry.stat().st_mtime_ns}"
+        for entry in sorted(os.scandir(_PACKAGE), key=lambda entry: entry.name)
+        if entry.name.endswith(".py")
+    )
+    parts = (
+        FORMAT,
+        sys.version,
+        f"fast={fast}",
+        str(registry.path),
+        f"deadline epoch {_deadline_epoch(registry, today)}",
+        code,
+        _read(registry.path).decode("utf-8", "surrogateescape"),
+    )
+    return "\n".join(parts)
+
+
+def _checksum(text: str) -> str:
+    """A short file name for a namespace (collisions are harmless: the file holds the
+    description). zlib, not hashlib: hashlib's import is 5 ms of a warm run."""
+    data = text.encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def _deadline_epoch(registry: Registry, today: datetime.date) -> int:
@@ -152,62 +263,12 @@ def _read(path: Path) -> bytes:
 
 
 def _prune(directory: Path, keep: Path) -> None:
-    """Remove other namespaces' files untouched for a week (an old registry, Python, version)."""
+    """Remove other namespaces' files untouched for a week (an old registry, Python, version
+    or cache format)."""
     cutoff = time.time() - STALE_SECONDS
-    for stale in directory.glob(f"{FORMAT}-*.json"):
+    for stale in directory.glob("v*-*.json"):
         if stale != keep and stale.stat().st_mtime < cutoff:
             stale.unlink()
-
-
-# --- outcome <-> JSON ------------------------------------------------------------------
-
-
-def encode(outcome: Outcome) -> Any:
-    if outcome == EMPTY:
-        return None
-    return {
-        "r": [_finding(f) for f in outcome.reported],
-        "n": [_finding(f) for f in outcome.noqa],
-        "c": [[c.line, c.col, c.group] for c in outcome.canonical],
-        "p": outcome.problem,
-    }
-
-
-def _finding(finding: Finding) -> list[Any]:
-    fix = finding.fix
-    fix_data = None
-    if fix is not None:
-        spec = fix.replacement
-        fix_data = [
-            fix.statement_line, fix.statement_col, fix.statement_end_line, fix.statement_end_col,
-            fix.index, spec.module, spec.name, spec.asname,
-        ]  # fmt: skip
-    return [finding.line, finding.col, finding.code, finding.message, finding.group, finding.legacy, fix_data]
-
-
-def _decoded(payload: Any) -> Outcome | None:
-    """The outcome stored as ``payload``; None when it is malformed (then: a cache miss)."""
-    if payload is None:
-        return EMPTY
-    try:
-        return Outcome(
-            tuple(_finding_from(item) for item in payload["r"]),
-            tuple(_finding_from(item) for item in payload["n"]),
-            tuple(CanonicalImport(int(line), int(col), str(group)) for line, col, group in payload["c"]),
-            _optional_str(payload["p"]),
-        )
-    except (TypeError, ValueError, KeyError):
-        return None
-
-
-def _finding_from(item: list[Any]) -> Finding:
-    line, col, code, message, group, legacy, fix_data = item
-    fix = None
-    if fix_data is not None:
-        start_line, start_col, end_line, end_col, index, module, name, asname = fix_data
-        replacement = ImportSpec(str(module), str(name), _optional_str(asname))
-        fix = Fix(int(start_line), int(start_col), int(end_line), int(end_col), int(index), replacement)
-    return Finding(int(line), int(col), str(code), str(message), str(group), fix, _optional_str(legacy))
 
 
 def _optional_str(value: Optional[object]) -> str | None:

@@ -15,7 +15,6 @@ import pytest
 from flake8_ssot_ws import cache as cache_module
 from flake8_ssot_ws import scan as scan_module
 from flake8_ssot_ws.cache import Cache
-from flake8_ssot_ws.cache import encode
 from flake8_ssot_ws.checker import FileChecker
 from flake8_ssot_ws.checker import Outcome
 from flake8_ssot_ws.registry import ImportSpec
@@ -148,8 +147,20 @@ def test_namespace_follows_the_registry(project: Path) -> None:
 
 def test_namespace_of_a_registry_file_gone_since_loading(project: Path) -> None:
     registry = registry_of(project)
+    before = cache_module.namespace(registry, TODAY, fast=True)
     (project / "ssot-registry.toml").unlink()
-    assert len(cache_module.namespace(registry, TODAY, fast=True)) == 20
+    after = cache_module.namespace(registry, TODAY, fast=True)
+    assert after != before
+    assert before.startswith(after)  # the same, without the registry's text at the end
+
+
+def test_colliding_file_names_never_share_results(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file name is a checksum; the description inside the file decides."""
+    monkeypatch.setattr(cache_module, "_checksum", lambda description: "same")
+    assert [f.code for _, f in run(project).findings] == ["SWS101"]
+    assert [f.code for _, f in run(project, datetime.date(2026, 3, 31)).findings] == ["SWS001"]
+    assert [f.code for _, f in run(project).findings] == ["SWS101"]
+    assert sorted(p.name for p in (project / ".ssot-ws-cache").glob("*.json")) == ["v2-same.json"]
 
 
 def test_results_change_with_the_deadline(project: Path) -> None:
@@ -159,24 +170,38 @@ def test_results_change_with_the_deadline(project: Path) -> None:
     assert [f.code for _, f in run(project).findings] == ["SWS101"]
 
 
+def document(
+    files: bytes = b"{}", strings: bytes = b"[]", namespace: bytes = b"NAMESPACE", form: bytes = b"v2"
+) -> bytes:
+    """A cache file; NAMESPACE, KEY, SIGNATURE and HASH are filled in by the test."""
+    return b'{"format": "%s", "namespace": %s, "strings": %s, "files": %s}' % (form, namespace, strings, files)
+
+
 @pytest.mark.parametrize(
     "content",
     [
         pytest.param(b"\x00garbage", id="not-json"),
-        pytest.param(b'{"format": "v0", "files": {}}', id="other-format"),
-        pytest.param(b'{"format": "v1", "files": []}', id="files-not-a-table"),
-        pytest.param(b'["v1"]', id="not-a-table"),
-        pytest.param(b'{"format": "v1", "files": {"KEY": [1, 2]}}', id="short-entry"),
-        pytest.param(b'{"format": "v1", "files": {"KEY": [5, null, null]}}', id="bad-signature"),
-        pytest.param(b'{"format": "v1", "files": {"KEY": [SIGNATURE, null, {"r": 1}]}}', id="bad-outcome"),
+        pytest.param(b'["v2"]', id="not-a-table"),
+        pytest.param(document(form=b"v1"), id="other-format"),
+        pytest.param(document(namespace=b'"other"'), id="other-namespace"),
+        pytest.param(document(files=b"[]"), id="files-not-a-table"),
+        pytest.param(document(strings=b"{}"), id="strings-not-a-list"),
+        pytest.param(document(strings=b"[1]"), id="not-a-string"),
+        pytest.param(document().replace(b'"strings": [], ', b""), id="no-strings"),
+        pytest.param(document(b'{"KEY": [1, 2]}'), id="short-entry"),
+        pytest.param(document(b'{"KEY": 5}'), id="entry-not-a-list"),
+        pytest.param(document(b'{"KEY": [5, 6, 7, null, null]}'), id="other-signature"),
+        pytest.param(document(b'{"KEY": [SIGNATURE, null, [1]]}'), id="bad-outcome"),
+        pytest.param(document(b'{"KEY": [SIGNATURE, null, [[], [], [], 3]]}'), id="bad-problem"),
         pytest.param(
-            b'{"format": "v1", "files": {"KEY": [SIGNATURE, null, {"r": [], "n": [], "c": [], "p": 3}]}}',
-            id="bad-problem",
+            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 5, 0, -1]], [], [], null]]}', b'["SWS101"]'),
+            id="string-index-out-of-range",
         ),
         pytest.param(
-            b'{"format": "v1", "files": {"KEY": [null, "HASH", {"r": [[1]], "n": [], "c": [], "p": null}]}}',
-            id="same-content-bad-outcome",
+            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, -2, 0, -1]], [], [], null]]}', b'["SWS101"]'),
+            id="negative-string-index",
         ),
+        pytest.param(document(b'{"KEY": [null, null, null, "HASH", [[[1]], [], [], null]]}'), id="same-content-bad"),
     ],
 )
 def test_corrupt_cache_is_a_miss(project: Path, content: bytes) -> None:
@@ -185,11 +210,13 @@ def test_corrupt_cache_is_a_miss(project: Path, content: bytes) -> None:
     path.parent.mkdir()
     module = project / "app/a.py"
     stat = module.stat()
+    namespace = cache_module.namespace(registry_of(project), TODAY, fast=True)
+    content = content.replace(b"NAMESPACE", json.dumps(namespace).encode())
     content = content.replace(b"KEY", json.dumps(str(module)).strip('"').encode())
-    content = content.replace(b"SIGNATURE", f"[{stat.st_mtime_ns}, {stat.st_size}, {stat.st_ino}]".encode())
+    content = content.replace(b"SIGNATURE", f"{stat.st_mtime_ns}, {stat.st_size}, {stat.st_ino}".encode())
     path.write_bytes(content.replace(b"HASH", cache_module.digest(module.read_bytes()).encode()))
     assert run(project) == cold
-    assert json.loads(path.read_bytes())["format"] == "v1"  # rewritten whole
+    assert json.loads(path.read_bytes())["format"] == "v2"  # rewritten whole
 
 
 def test_outcomes_round_trip() -> None:
@@ -201,11 +228,16 @@ def test_outcomes_round_trip() -> None:
         canonical=(CanonicalImport(9, 4, "g"),),
         problem=None,
     )
-    payload = json.loads(json.dumps(encode(outcome)))
-    assert cache_module._decoded(payload) == outcome
-    assert encode(Outcome()) is None
-    assert cache_module._decoded(None) == Outcome()
-    assert cache_module._decoded(encode(Outcome(problem="SyntaxError: x"))) == Outcome(problem="SyntaxError: x")
+    cache = Cache(Path("unused"), {})
+    for value in (outcome, Outcome(problem="SyntaxError: x"), Outcome()):
+        payload = json.loads(json.dumps(cache._encoded(value)))
+        assert cache._decoded(payload) == value
+    assert cache._encoded(Outcome()) is None
+    assert cache.strings == [
+        *("SWS001", "SWS001 m", "g", "group[0].legacy[0]"),  # the first finding
+        *("app.new", "Manager", "Old"),  # its fix
+        *("SWS003", "SWS003 m"),  # the second finding, its group already there
+    ]
 
 
 def test_no_cache_writes_nothing(project: Path) -> None:
@@ -226,16 +258,15 @@ def test_unwritable_cache_is_skipped(project: Path) -> None:
 def test_stale_namespaces_are_pruned(project: Path) -> None:
     directory = project / ".ssot-ws-cache"
     directory.mkdir()
-    stale, recent = directory / "v1-stale.json", directory / "v1-recent.json"
+    stale, recent = directory / "v1-stale.json", directory / "v2-recent.json"
     for path in (stale, recent):
         path.write_text("{}")
     week = time.time() - cache_module.STALE_SECONDS - 60
     os.utime(stale, (week, week))
     run(project)
-    assert sorted(p.name for p in directory.glob("v1-*.json")) == [
-        Cache.open(registry_of(project), TODAY).path.name,
-        "v1-recent.json",
-    ]
+    assert sorted(p.name for p in directory.glob("v*-*.json")) == sorted(
+        [Cache.open(registry_of(project), TODAY).path.name, "v2-recent.json"]
+    )
 
 
 def _write_many(path: str, worker: int) -> None:
@@ -246,7 +277,7 @@ def _write_many(path: str, worker: int) -> None:
 
 
 def test_concurrent_writers_leave_a_whole_file(tmp_path: Path) -> None:
-    path = tmp_path / ".ssot-ws-cache" / "v1-x.json"
+    path = tmp_path / ".ssot-ws-cache" / "v2-x.json"
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     workers = [context.Process(target=_write_many, args=(str(path), worker)) for worker in range(4)]
     for worker in workers:
@@ -256,4 +287,4 @@ def test_concurrent_writers_leave_a_whole_file(tmp_path: Path) -> None:
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
     document = json.loads(path.read_bytes())  # whole: some writer's complete file
     assert len(document["files"]) == 30
-    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", "v1-x.json"]  # no temporary left
+    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", "v2-x.json"]  # no temporary left

@@ -155,7 +155,7 @@ def test_output_formats_and_statistics(
 def test_cache_is_used_by_default(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--today", "2026-01-01"]) == 1
     cold = capsys.readouterr()
-    assert len(list((project / ".ssot-ws-cache").glob("v1-*.json"))) == 1
+    assert len(list((project / ".ssot-ws-cache").glob("v2-*.json"))) == 1
     assert main(["check", "--today", "2026-01-01"]) == 1
     assert capsys.readouterr() == cold
 
