@@ -25,6 +25,7 @@ from typing import Callable
 from typing import Iterable
 from typing import Sequence
 
+from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.findings import Finding
 
 FORMAT_VERSION = 1
@@ -35,10 +36,6 @@ _COMMENT = (
 _ENTRY_KEYS = ("path", "code", "what", "index")
 _ADVICE = " - "
 _DEADLINE = re.compile(r", allowed until \d{4}-\d{2}-\d{2}$")
-
-
-class BaselineError(Exception):
-    """A baseline file that cannot be used; ``str()`` is the one-line message."""
 
 
 @dataclass(frozen=True, order=True)

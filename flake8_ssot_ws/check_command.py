@@ -16,8 +16,6 @@ from pathlib import Path
 
 from flake8_ssot_ws import exempt_globs
 from flake8_ssot_ws import formats
-from flake8_ssot_ws import ratchet
-from flake8_ssot_ws.baseline import read_baseline
 from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
@@ -67,6 +65,10 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, registry: Registry) -> int:
     if args.force and not args.write_baseline:
         raise UsageError("--force only applies to --write-baseline")
+    if args.baseline or args.write_baseline:
+        # Imported only here: most runs (pre-commit, editors, a warm CI run) use no baseline.
+        from flake8_ssot_ws import ratchet
+        from flake8_ssot_ws.baseline import read_baseline
     known = read_baseline(Path(args.baseline)) if args.baseline else None  # a bad file fails before the scan
     result = run_scan(args, registry)
     report_problems(result)

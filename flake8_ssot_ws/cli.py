@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 from typing import Sequence
 
-from flake8_ssot_ws.baseline import BaselineError
+from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError

@@ -14,9 +14,9 @@ from typing import Sequence
 from flake8.options.manager import OptionManager
 
 from flake8_ssot_ws.baseline import Baseline
-from flake8_ssot_ws.baseline import BaselineError
 from flake8_ssot_ws.baseline import entry_path
 from flake8_ssot_ws.baseline import read_baseline
+from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry

@@ -18,7 +18,6 @@ from typing import Callable
 from typing import Mapping
 
 from flake8_ssot_ws.baseline import Baseline
-from flake8_ssot_ws.baseline import BaselineError
 from flake8_ssot_ws.baseline import Entry
 from flake8_ssot_ws.baseline import Update
 from flake8_ssot_ws.baseline import dumps
@@ -28,6 +27,7 @@ from flake8_ssot_ws.baseline import key_reported
 from flake8_ssot_ws.baseline import read_baseline
 from flake8_ssot_ws.baseline import update
 from flake8_ssot_ws.context import file_context
+from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.findings import Finding
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.scan import FileResult

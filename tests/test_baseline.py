@@ -8,7 +8,6 @@ import pytest
 
 from flake8_ssot_ws.baseline import EMPTY
 from flake8_ssot_ws.baseline import Baseline
-from flake8_ssot_ws.baseline import BaselineError
 from flake8_ssot_ws.baseline import Entry
 from flake8_ssot_ws.baseline import dumps
 from flake8_ssot_ws.baseline import in_scope_stale
@@ -17,6 +16,7 @@ from flake8_ssot_ws.baseline import keyed
 from flake8_ssot_ws.baseline import loads
 from flake8_ssot_ws.baseline import update
 from flake8_ssot_ws.baseline import what
+from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.rules import NO_CONTEXT
 from flake8_ssot_ws.rules import Finding
 from flake8_ssot_ws.rules import check_source
