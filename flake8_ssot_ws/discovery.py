@@ -14,10 +14,10 @@ import fnmatch
 import os
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 from typing import Iterator
+from typing import NamedTuple
 from typing import Sequence
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -28,9 +28,9 @@ DEFAULT_EXCLUDE = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Discovered:
-    """A file to check; ``explicit`` when it was named on the command line."""
+class Discovered(NamedTuple):
+    """A file to check; ``explicit`` when it was named on the command line. (A NamedTuple:
+    a warm run makes one per file of the repository.)"""
 
     path: str
     explicit: bool
@@ -85,31 +85,42 @@ def discover(paths: Sequence[str], excluder: Excluder) -> list[Discovered]:
     seen: set[str] = set()
     found: list[Discovered] = []
     for argument in paths:
-        if os.path.isdir(argument):
-            children = sorted(_directory_files(argument, excluder))
-            items = [Discovered(child, explicit=False) for child in children]
-        else:
-            items = [Discovered(argument, explicit=True)]
-        for item in items:
-            key = os.path.normpath(item.path) if item.explicit else item.path  # discovered: already normal
+        if not os.path.isdir(argument):
+            key = os.path.normpath(argument)
             if key not in seen:
                 seen.add(key)
-                found.append(item)
+                found.append(Discovered(argument, True))
+            continue
+        for child in sorted(_directory_files(argument, excluder)):
+            if child not in seen:  # discovered paths are already normal
+                seen.add(child)
+                found.append(Discovered(child, False))
     return found
 
 
-def _directory_files(root: str, excluder: Excluder) -> Iterator[str]:
+def _directory_files(root: str, excluder: Excluder) -> list[str]:
+    """The Python files below ``root``, as displayed. This runs for every file of every
+    warm run: each directory's verdict is taken once, and a file costs a few string tests."""
     listed = _git_files(root)
     relatives = _walk(root, excluder) if listed is None else listed
+    normal = os.path.normpath(root)
+    prefix = "" if normal == "." else os.path.join(normal, "")  # as _join spells it; `/` stays `/`
+    excluded_dirs: dict[str, bool] = {}
+    excludes_name = excluder.excludes_name
+    found = []
     for relative in relatives:
         if not relative.endswith(PYTHON_SUFFIXES):
             continue
         directory, _, name = relative.rpartition("/")
-        if excluder.excludes_dir(root, directory) or excluder.excludes_name(name):
+        excluded = excluded_dirs.get(directory)
+        if excluded is None:
+            excluded = excluded_dirs[directory] = excluder.excludes_dir(root, directory)
+        if excluded or excludes_name(name):
             continue
-        path = _join(root, relative)
+        path = prefix + relative if os.sep == "/" else prefix + relative.replace("/", os.sep)
         if not excluder.excludes_path(path):
-            yield path
+            found.append(path)
+    return found
 
 
 def _git_files(root: str) -> list[str] | None:
@@ -125,7 +136,7 @@ def _git_files(root: str) -> list[str] | None:
         return None
     if completed.returncode != 0:
         return None
-    return [os.fsdecode(item) for item in completed.stdout.split(b"\0") if item]
+    return [item for item in os.fsdecode(completed.stdout).split("\0") if item]
 
 
 def _walk(root: str, excluder: Excluder) -> Iterator[str]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime
 import os
 import time
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Iterable
@@ -47,8 +45,7 @@ PARALLEL_THRESHOLD = 200
 CHUNK_SIZE = 64
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """One file with something to say. ``path`` is as displayed (as given, or below the
     directory argument); ``relpath`` is relative to the registry root (posix), None
     outside it."""
@@ -58,16 +55,15 @@ class FileResult:
     outcome: Outcome
 
 
-@dataclass
-class ScanResult:
+class ScanResult(NamedTuple):
     """``files``: the scanned files that have findings, canonical imports or a problem,
     sorted by path. ``scanned``: how many files were looked at."""
 
-    files: list[FileResult] = field(default_factory=list)
+    files: list[FileResult]
     scanned: int = 0
     # Every file looked at, as displayed (the baseline needs the clean ones too: their
     # entries are fixed, while entries of files this run did not look at are not).
-    paths: list[str] = field(default_factory=list)
+    paths: Sequence[str] = ()
 
     @property
     def findings(self) -> Iterator[tuple[str, Finding]]:
@@ -112,21 +108,24 @@ def scan(
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
     tasks: list[_Task] = []
-    for index, item in enumerate(items):
+    below_cwd = cwd + os.sep
+    # A warm run does only this for each file of the repository: keep it a few operations.
+    for index, (path, explicit) in enumerate(items):
         try:
-            stat = os.stat(item.path)
+            stat = os.stat(path)
         except OSError as error:
-            if item.explicit or not isinstance(error, FileNotFoundError):
+            if explicit or not isinstance(error, FileNotFoundError):
                 outcomes[index] = Outcome(problem=describe(error))
             continue  # else: listed by git but deleted from the work tree
         known = None
         if cache is not None:
-            keys[index] = _cache_key(item.path, item.explicit, cwd)
-            hit, known = cache.lookup(keys[index], stat)
+            # The absolute path; discovered paths are already normal.
+            key = keys[index] = below_cwd + path if not explicit and not _is_absolute(path) else _cache_key(path, cwd)
+            hit, known = cache.lookup(key, stat)
             if hit is not None:
                 outcomes[index] = hit
                 continue
-        tasks.append(_Task(index, item.path, known, signature(stat, started)))
+        tasks.append(_Task(index, path, known, signature(stat, started)))
     if tasks:  # else (a warm run) nothing is parsed, and the parsing modules are not even imported
         from flake8_ssot_ws.checker import FileChecker
 
@@ -153,12 +152,17 @@ def scan(
     return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in sorted(outcomes)])
 
 
-def _cache_key(path: str, explicit: bool, cwd: str) -> str:
-    """The absolute path. Discovered paths are already normal; joining is what a warm run
-    does for every file, so it stays cheap."""
-    if not explicit and not os.path.isabs(path):
-        return cwd + os.sep + path
+def _cache_key(path: str, cwd: str) -> str:
+    """The absolute, normal path of a file named on the command line or found below an
+    absolute directory argument."""
     return os.path.normpath(os.path.join(cwd, path))
+
+
+def _is_absolute_posix(path: str) -> bool:
+    return path.startswith("/")  # what os.path.isabs does on POSIX, minus three calls per file
+
+
+_is_absolute = _is_absolute_posix if os.name == "posix" else os.path.isabs
 
 
 class _Relpaths:
