@@ -203,22 +203,28 @@ class Cache:
             return None
 
     def _finding_from(self, item: list[Any]) -> Finding:
-        string, optional = self._string, self._optional
-        line, col, code, message, group, legacy, *fix_data = item
+        """A finding from its array. A warm run decodes thousands: plain indexing, with
+        the indexes checked once (a negative one would silently count from the end)."""
+        strings = self.strings
         fix = None
-        if fix_data:
+        if len(item) == 6:
+            line, col, code, message, group, legacy = item
+        else:
+            line, col, code, message, group, legacy, *fix_data = item
             start_line, start_col, end_line, end_col, index, module, name, asname = fix_data
-            replacement = ImportSpec(string(module), string(name), optional(asname))
+            if min(module, name) < 0 or asname < _NONE:
+                raise IndexError(min(module, name, asname))
+            replacement = ImportSpec(strings[module], strings[name], None if asname == _NONE else strings[asname])
             fix = Fix(int(start_line), int(start_col), int(end_line), int(end_col), int(index), replacement)
-        return Finding(int(line), int(col), string(code), string(message), string(group), fix, optional(legacy))
+        if min(code, message, group) < 0 or legacy < _NONE:
+            raise IndexError(min(code, message, group, legacy))
+        legacy_key = None if legacy == _NONE else strings[legacy]
+        return Finding(int(line), int(col), strings[code], strings[message], strings[group], fix, legacy_key)
 
     def _string(self, number: int) -> str:
         if number < 0:  # a negative index would count from the end of the table
             raise IndexError(number)
         return self.strings[number]
-
-    def _optional(self, number: int) -> str | None:
-        return None if number == _NONE else self._string(number)
 
 
 def namespace(registry: Registry, today: datetime.date, *, fast: bool) -> str:

@@ -201,6 +201,16 @@ def document(
             document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, -2, 0, -1]], [], [], null]]}', b'["SWS101"]'),
             id="negative-string-index",
         ),
+        pytest.param(
+            document(
+                b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 0, 0, -1, 1, 0, 1, 9, 0, -2, 0, -1]], [], [], null]]}', b'["x"]'
+            ),
+            id="negative-string-index-in-a-fix",
+        ),
+        pytest.param(
+            document(b'{"KEY": [SIGNATURE, null, [[], [], [[1, 0, -1]], null]]}', b'["x"]'),
+            id="negative-string-index-of-a-canonical-import",
+        ),
         pytest.param(document(b'{"KEY": [null, null, null, "HASH", [[[1]], [], [], null]]}'), id="same-content-bad"),
     ],
 )
