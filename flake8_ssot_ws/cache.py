@@ -2,18 +2,19 @@
 
 One JSON file per *namespace* in ``.ssot-ws-cache/`` at the registry root. The namespace
 describes everything a result depends on besides the file itself: this format, the tool's
-own code, the Python version (what parses differs), the registry's path and bytes, and
-the *deadline epoch* -- how many legacy deadlines are on or before ``today``. SWS101
-becomes SWS001 only when ``today`` crosses a deadline, so results stay valid between two.
-The file is named by a checksum of that description and holds the description itself, so
-two namespaces whose checksums collide still never share results.
+own code, the Python version (what parses differs), the registry's file name, bytes and
+source folders, and the *deadline epoch* -- how many legacy deadlines are on or before
+``today``. SWS101 becomes SWS001 only when ``today`` crosses a deadline, so results stay
+valid between two. The file is named by a checksum of that description and holds the
+description itself, so two namespaces whose checksums collide still never share results.
 
-An entry maps a file's absolute path to its stat signature (mtime_ns, size, inode), the
-SHA-1 of its content (kept only for files that needed more than the byte prefilter: for
-the others re-checking costs no more than hashing) and everything the scan reports for it
-(findings, those ``# noqa`` hides, canonical imports, a parse problem). Same signature:
-the stored outcome, without reading the file. Otherwise the file is read, and when its
-content hash is the stored one the outcome is reused.
+An entry maps a file's path (relative to the registry's folder, absolute outside it) to its
+stat signature (mtime_ns, size, inode), the SHA-1 of its content (kept only for files that
+needed more than the byte prefilter: for the others re-checking costs no more than hashing)
+and everything the scan reports for it (findings, those ``# noqa`` hides, canonical imports,
+a parse problem). Same signature: the stored outcome, without reading the file. Otherwise
+the file is read, and when its content hash is the stored one the outcome is reused -- also
+in a cache restored into a checkout elsewhere, as CI does: nothing in it names the folder.
 
 A warm run of a large repository is mostly this file being read and looked up, so the
 format is flat: an entry is one array, and every string of the findings (codes, messages,
@@ -239,7 +240,8 @@ def namespace(registry: Registry, today: datetime.date, *, fast: bool) -> str:
         FORMAT,
         sys.version,
         f"fast={fast}",
-        str(registry.path),
+        registry.path.name,  # not the folder: a cache restored into another checkout stays valid
+        f"src {registry.src}",  # the default depends on whether a src/ folder exists
         f"deadline epoch {_deadline_epoch(registry, today)}",
         code,
         _read(registry.path).decode("utf-8", "surrogateescape"),

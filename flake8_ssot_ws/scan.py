@@ -108,7 +108,9 @@ def scan(
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
     tasks: list[_Task] = []
-    below_cwd = cwd + os.sep
+    root = os.path.join(os.fspath(registry.root), "")
+    below_cwd = _cache_key(cwd, cwd, root)  # what a path relative to the cwd is prefixed with
+    below_cwd = os.path.join(below_cwd, "") if below_cwd != "." else ""
     # A warm run does only this for each file of the repository: keep it a few operations.
     for index, (path, explicit) in enumerate(items):
         try:
@@ -119,8 +121,8 @@ def scan(
             continue  # else: listed by git but deleted from the work tree
         known = None
         if cache is not None:
-            # The absolute path; discovered paths are already normal.
-            key = keys[index] = below_cwd + path if not explicit and not _is_absolute(path) else _cache_key(path, cwd)
+            relative = not explicit and not _is_absolute(path)  # and normal: as discovered
+            key = keys[index] = below_cwd + path if relative else _cache_key(path, cwd, root)
             hit, known = cache.lookup(key, stat)
             if hit is not None:
                 outcomes[index] = hit
@@ -152,10 +154,14 @@ def scan(
     return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in sorted(outcomes)])
 
 
-def _cache_key(path: str, cwd: str) -> str:
-    """The absolute, normal path of a file named on the command line or found below an
-    absolute directory argument."""
-    return os.path.normpath(os.path.join(cwd, path))
+def _cache_key(path: str, cwd: str, root: str) -> str:
+    """A file's key in the cache: its normal path relative to the registry's folder
+    (``root``, ending in a separator), absolute outside it. Relative keys keep a cache valid
+    where the checkout moves (a CI runner's workspace): the content hashes still match."""
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    if absolute.startswith(root):
+        return absolute[len(root) :]
+    return "." if absolute == root[:-1] else absolute
 
 
 def _is_absolute_posix(path: str) -> bool:

@@ -7,12 +7,14 @@ import datetime
 import json
 import multiprocessing
 import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 from flake8_ssot_ws import cache as cache_module
+from flake8_ssot_ws import registry as registry_module
 from flake8_ssot_ws import scan as scan_module
 from flake8_ssot_ws.cache import Cache
 from flake8_ssot_ws.checker import FileChecker
@@ -145,6 +147,17 @@ def test_namespace_follows_the_registry(project: Path) -> None:
     assert cache_module.namespace(registry_of(project), TODAY, fast=True) != before
 
 
+def test_namespace_follows_the_default_source_folders(project: Path) -> None:
+    """Without ``src`` in the registry, module names depend on whether src/ exists."""
+    without_src = EXAMPLE_REGISTRY.replace('src = ["."]\n', "")
+    assert without_src != EXAMPLE_REGISTRY
+    (project / "ssot-registry.toml").write_text(without_src, encoding="utf-8")
+    before = cache_module.namespace(registry_of(project), TODAY, fast=True)
+    (project / "src").mkdir()
+    registry_module._load_registry.cache_clear()  # (cached per file version)
+    assert cache_module.namespace(registry_of(project), TODAY, fast=True) != before
+
+
 def test_namespace_of_a_registry_file_gone_since_loading(project: Path) -> None:
     registry = registry_of(project)
     before = cache_module.namespace(registry, TODAY, fast=True)
@@ -216,17 +229,46 @@ def document(
 )
 def test_corrupt_cache_is_a_miss(project: Path, content: bytes) -> None:
     cold = run(project, use_cache=False)
+    write_cache(project, content)
+    assert run(project) == cold
+    assert json.loads(Cache.open(registry_of(project), TODAY).path.read_bytes())["format"] == "v2"  # rewritten whole
+
+
+def test_a_valid_entry_is_trusted(project: Path) -> None:
+    """The control for the table above: the same kind of file, well formed, is used as it is
+    (here an invented finding), so those entries were looked up and refused."""
+    finding = b"[[[7, 3, 0, 1, 2, -1]], [], [], null]"
+    write_cache(project, document(b'{"KEY": [SIGNATURE, null, %s]}' % finding, b'["SWS001", "invented", "g"]'))
+    findings = [(path, f.line, f.col, f.code, f.message) for path, f in run(project).findings]
+    assert [finding for finding in findings if finding[0] == "app/a.py"] == [("app/a.py", 7, 3, "SWS001", "invented")]
+
+
+def write_cache(project: Path, content: bytes) -> None:
+    """Write a cache file with an entry for app/a.py (placeholders: see ``document``)."""
     path = Cache.open(registry_of(project), TODAY).path
     path.parent.mkdir()
     module = project / "app/a.py"
     stat = module.stat()
     namespace = cache_module.namespace(registry_of(project), TODAY, fast=True)
     content = content.replace(b"NAMESPACE", json.dumps(namespace).encode())
-    content = content.replace(b"KEY", json.dumps(str(module)).strip('"').encode())
+    content = content.replace(b"KEY", b"app/a.py")  # keys are relative to the registry's folder
     content = content.replace(b"SIGNATURE", f"{stat.st_mtime_ns}, {stat.st_size}, {stat.st_ino}".encode())
     path.write_bytes(content.replace(b"HASH", cache_module.digest(module.read_bytes()).encode()))
-    assert run(project) == cold
-    assert json.loads(path.read_bytes())["format"] == "v2"  # rewritten whole
+
+
+def test_moved_checkout_reuses_results_by_content(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys are relative to the registry's folder: a cache restored into another checkout
+    (a CI workspace) still saves the checks; the moved files' stat differs, their content not."""
+    cold = run(project)
+    moved = tmp_path_factory.mktemp("elsewhere") / "checkout"
+    shutil.copytree(project, moved)
+    monkeypatch.chdir(moved)
+    spy = Spy(monkeypatch)
+    assert run(moved) == cold
+    assert sorted(spy.read) == ["app/a.py", "app/b.py", "app/c.py"]
+    assert spy.checked == []
 
 
 def test_outcomes_round_trip() -> None:
