@@ -52,7 +52,7 @@ def split(result: ScanResult, registry: Registry, baseline: Baseline) -> Split:
         if hits:
             known[file.path] = tuple(finding for _, finding in hits)
             matched.extend(entry for entry, _ in hits)
-        files.append(dataclasses.replace(file, outcome=dataclasses.replace(file.outcome, reported=new)))
+        files.append(dataclasses.replace(file, outcome=file.outcome._replace(reported=new)))
     stale = in_scope_stale(baseline, matched, _scope(result, registry))
     return Split(dataclasses.replace(result, files=files), known, tuple(stale))
 
