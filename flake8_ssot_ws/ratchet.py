@@ -9,13 +9,13 @@ that could not be read or parsed are out of scope: their entries are kept.
 
 from __future__ import annotations
 
-import dataclasses
+import dataclasses  # replace() on scan.py's FileResult and ScanResult
 import functools
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from typing import Mapping
+from typing import NamedTuple
 
 from flake8_ssot_ws.baseline import Baseline
 from flake8_ssot_ws.baseline import BaselineError
@@ -34,8 +34,7 @@ from flake8_ssot_ws.scan import FileResult
 from flake8_ssot_ws.scan import ScanResult
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(NamedTuple):
     result: ScanResult  # the scan with the known findings taken out of ``reported``
     known: Mapping[str, tuple[Finding, ...]]  # display path -> its known findings
     stale: tuple[Entry, ...]  # in-scope entries nothing matched: fixed (or changed)
