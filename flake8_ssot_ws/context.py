@@ -3,14 +3,13 @@ text prefilter that lets most files skip parsing."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from flake8_ssot_ws.registry import Registry
 
 
-@dataclass(frozen=True)
-class FileContext:
+class FileContext(NamedTuple):
     """Where a file sits relative to the registry: its module name and exemption."""
 
     relpath: str | None

@@ -16,7 +16,6 @@ multi-line f-string, which the tokenizer splits into parts) go to ``noqa.split_n
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 from typing import Sequence
 
@@ -53,7 +52,7 @@ def split_noqa(findings: Sequence[Finding], source: str, lexed: Lexed) -> tuple[
             text = _LINE_BREAK.sub(" ", "".join(lines[first - 1 : last]))
             stand_in.append(f"#x {text}\n")
             groups[first] = len(stand_in)
-        moved.append(dataclasses.replace(finding, line=groups[first]))
+        moved.append(finding._replace(line=groups[first]))
     kept, _ = noqa.split_noqa(moved, "".join(stand_in))
     kept_ids = {id(finding) for finding in kept}
     reported = [f for f, m in zip(findings, moved) if id(m) in kept_ids]

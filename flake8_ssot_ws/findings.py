@@ -1,25 +1,30 @@
-"""What the core reports: findings (with the fix the fixer applies) and canonical imports."""
+"""What the core reports: findings (with the fix the fixer applies) and canonical imports.
+
+Records are ``NamedTuple``s, not dataclasses: ``import dataclasses`` pulls in ``inspect``
+(a sizeable share of a warm run's start-up), and a warm run decodes thousands of cached
+findings, which a tuple builds about three times faster than a frozen dataclass.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flake8_ssot_ws.registry import ImportSpec
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """How to rewrite one alias: replace it by ``replacement`` (local name kept)."""
 
     statement_line: int
     statement_col: int
     statement_end_line: int
     statement_end_col: int
-    index: int
+    # Shadows ``tuple.index`` (the method), which nothing calls on a Fix; the name is the
+    # one the fixer and the cache read.
+    index: int  # type: ignore[assignment]
     replacement: ImportSpec
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One offending import or expression. ``group`` is the registry group it concerns;
     ``legacy`` the key of the legacy entry it matched (``group[0].legacy[1]``), if any."""
 
@@ -32,8 +37,7 @@ class Finding:
     legacy: str | None = None
 
 
-@dataclass(frozen=True)
-class CanonicalImport:
+class CanonicalImport(NamedTuple):
     """A tracked import that is exactly canonical (counted by the compliance report)."""
 
     line: int
@@ -41,7 +45,6 @@ class CanonicalImport:
     group: str
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     findings: list[Finding]
     canonical: list[CanonicalImport]

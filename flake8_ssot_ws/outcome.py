@@ -6,14 +6,13 @@ the parsing machinery in checker.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flake8_ssot_ws.findings import CanonicalImport
 from flake8_ssot_ws.findings import Finding
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What the checks found in one file's content."""
 
     reported: tuple[Finding, ...] = ()  # what flake8 reports (noqa comments applied)

@@ -9,13 +9,12 @@ that could not be read or parsed are out of scope: their entries are kept.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from typing import Mapping
+from typing import NamedTuple
 
 from flake8_ssot_ws.baseline import Baseline
 from flake8_ssot_ws.baseline import Entry
@@ -34,8 +33,7 @@ from flake8_ssot_ws.scan import FileResult
 from flake8_ssot_ws.scan import ScanResult
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(NamedTuple):
     result: ScanResult  # the scan with the known findings taken out of ``reported``
     known: Mapping[str, tuple[Finding, ...]]  # display path -> its known findings
     stale: tuple[Entry, ...]  # in-scope entries nothing matched: fixed (or changed)
@@ -52,7 +50,7 @@ def split(result: ScanResult, registry: Registry, baseline: Baseline) -> Split:
         if hits:
             known[file.path] = tuple(finding for _, finding in hits)
             matched.extend(entry for entry, _ in hits)
-        files.append(file._replace(outcome=dataclasses.replace(file.outcome, reported=new)))
+        files.append(file._replace(outcome=file.outcome._replace(reported=new)))
     stale = in_scope_stale(baseline, matched, _scope(result, registry))
     return Split(result._replace(files=files), known, tuple(stale))
 

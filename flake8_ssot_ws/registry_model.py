@@ -8,17 +8,16 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import re
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
+from typing import Any
 from typing import Mapping
+from typing import NamedTuple
 
 # Wildcards and bracket sets of an fnmatch glob: what is left between them is literal.
 _GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
 
 
-@dataclass(frozen=True)
-class ImportSpec:
+class ImportSpec(NamedTuple):
     """One ``from MODULE import NAME [as ALIAS]`` statement of the registry."""
 
     module: str
@@ -36,8 +35,7 @@ class ImportSpec:
         return f"from {self.module} import {self.name}{alias}"
 
 
-@dataclass(frozen=True)
-class LegacyEntry:
+class LegacyEntry(NamedTuple):
     key: str
     spec: ImportSpec
     use: ImportSpec
@@ -45,8 +43,7 @@ class LegacyEntry:
     reason: str | None
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     name: str
     watch: tuple[str, ...]
     watch_modules: tuple[str, ...]
@@ -62,25 +59,126 @@ class Group:
         return frozenset(named)
 
 
-@dataclass(frozen=True)
+# Registry's constructor arguments, in order (pickling and ``_replace`` rebuild from them).
+_ARGUMENTS = (
+    "path",
+    "root",
+    "exempt",
+    "src",
+    "groups",
+    "canonical_exact",
+    "canonical_by_import",
+    "canonical_by_binding",
+    "canonical_by_name",
+    "legacy_by_import",
+    "literal_names",
+    "star_modules",
+    "watched_modules",
+    "needles",
+    "attribute_pattern",
+)
+
+
 class Registry:
+    """The validated registry. Immutable, and equal (and hashed) by what the TOML file says
+    -- path, root, exempt, src, groups -- not by the lookup tables derived from it (dicts,
+    which hash nothing): it is the key of ``functools`` caches.
+
+    A plain class with ``__slots__``: a NamedTuple would compare its tables too, and a
+    dataclass costs the ``dataclasses`` import (and ``inspect``'s) on every start.
+    """
+
+    __slots__ = (*_ARGUMENTS, "_key", "_hash")
+
     path: Path
     root: Path
     exempt: tuple[str, ...]
     src: tuple[str, ...]
     groups: tuple[Group, ...]
     # Lookup tables derived from ``groups`` (see ``with_lookup_tables``); not part of equality.
-    canonical_exact: frozenset[tuple[str, str, str]] = field(compare=False, default=frozenset())
-    canonical_by_import: Mapping[tuple[str, str], ImportSpec] = field(compare=False, default_factory=dict)
-    canonical_by_binding: Mapping[str, ImportSpec] = field(compare=False, default_factory=dict)
-    canonical_by_name: Mapping[str, tuple[ImportSpec, ...]] = field(compare=False, default_factory=dict)
-    legacy_by_import: Mapping[tuple[str, str], tuple[LegacyEntry, ...]] = field(compare=False, default_factory=dict)
-    literal_names: Mapping[str, Group] = field(compare=False, default_factory=dict)
-    star_modules: Mapping[str, Group] = field(compare=False, default_factory=dict)
-    watched_modules: Mapping[str, Group] = field(compare=False, default_factory=dict)
-    needles: tuple[str, ...] = field(compare=False, default=())
+    canonical_exact: frozenset[tuple[str, str, str]]
+    canonical_by_import: Mapping[tuple[str, str], ImportSpec]
+    canonical_by_binding: Mapping[str, ImportSpec]
+    canonical_by_name: Mapping[str, tuple[ImportSpec, ...]]
+    legacy_by_import: Mapping[tuple[str, str], tuple[LegacyEntry, ...]]
+    literal_names: Mapping[str, Group]
+    star_modules: Mapping[str, Group]
+    watched_modules: Mapping[str, Group]
+    needles: tuple[str, ...]
     # Matches text that may hold ``something.<tracked name>``; None: cannot tell, walk.
-    attribute_pattern: re.Pattern[str] | None = field(compare=False, default=None)
+    attribute_pattern: re.Pattern[str] | None
+    _key: tuple[Path, Path, tuple[str, ...], tuple[str, ...], tuple[Group, ...]]
+    _hash: int
+
+    def __init__(
+        self,
+        path: Path,
+        root: Path,
+        exempt: tuple[str, ...],
+        src: tuple[str, ...],
+        groups: tuple[Group, ...],
+        canonical_exact: frozenset[tuple[str, str, str]] = frozenset(),
+        canonical_by_import: Mapping[tuple[str, str], ImportSpec] | None = None,
+        canonical_by_binding: Mapping[str, ImportSpec] | None = None,
+        canonical_by_name: Mapping[str, tuple[ImportSpec, ...]] | None = None,
+        legacy_by_import: Mapping[tuple[str, str], tuple[LegacyEntry, ...]] | None = None,
+        literal_names: Mapping[str, Group] | None = None,
+        star_modules: Mapping[str, Group] | None = None,
+        watched_modules: Mapping[str, Group] | None = None,
+        needles: tuple[str, ...] = (),
+        attribute_pattern: re.Pattern[str] | None = None,
+    ) -> None:
+        # The tables default to fresh empty dicts (a dataclass's default_factory=dict).
+        values = {
+            "path": path,
+            "root": root,
+            "exempt": exempt,
+            "src": src,
+            "groups": groups,
+            "canonical_exact": canonical_exact,
+            "canonical_by_import": {} if canonical_by_import is None else canonical_by_import,
+            "canonical_by_binding": {} if canonical_by_binding is None else canonical_by_binding,
+            "canonical_by_name": {} if canonical_by_name is None else canonical_by_name,
+            "legacy_by_import": {} if legacy_by_import is None else legacy_by_import,
+            "literal_names": {} if literal_names is None else literal_names,
+            "star_modules": {} if star_modules is None else star_modules,
+            "watched_modules": {} if watched_modules is None else watched_modules,
+            "needles": needles,
+            "attribute_pattern": attribute_pattern,
+            "_key": (path, root, exempt, src, groups),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        # Hashed once: the fast path looks its plan up by registry for every file.
+        object.__setattr__(self, "_hash", hash(self._key))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Registry is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Registry is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Registry):
+            return NotImplemented
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        path, root, exempt, src, groups = self._key
+        return f"Registry(path={path!r}, root={root!r}, exempt={exempt!r}, src={src!r}, groups={groups!r})"
+
+    def __reduce__(self) -> tuple[type[Registry], tuple[object, ...]]:
+        # pickle and copy would restore the slots by setattr, which __setattr__ forbids.
+        return self.__class__, tuple(getattr(self, name) for name in _ARGUMENTS)
+
+    def _replace(self, **changes: Any) -> Registry:
+        """A copy with some arguments changed (as ``NamedTuple._replace``)."""
+        arguments = {name: getattr(self, name) for name in _ARGUMENTS}
+        arguments.update(changes)
+        return Registry(**arguments)
 
     def group_of(self, name: str) -> Group | None:
         """The group that tracks an imported name, or None."""

@@ -9,7 +9,6 @@ import ast
 import datetime
 import re
 import textwrap
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -407,10 +406,10 @@ def test_findings_that_do_not_match_the_source_are_refused(registry) -> None:
         result = fix_source(changed, before, analyze)
         assert (result.source, result.changed, result.problem) == (changed, False, None)
         assert [r.reason for r in result.refused] == [MISMATCH]
-    index_too_big = replace(before.reported[0].fix, index=1)
+    index_too_big = before.reported[0].fix._replace(index=1)
     result = fix_source(
         "x = 1\nfrom app.ws import WebSocketManager\n",
-        Checked((replace(before.reported[0], fix=index_too_big),)),
+        Checked((before.reported[0]._replace(fix=index_too_big),)),
         analyze,
     )
     assert [r.reason for r in result.refused] == [MISMATCH]
@@ -488,7 +487,7 @@ def test_each_statement_must_bind_the_same_names(registry, monkeypatch, edited, 
 def test_safety_problem_accepts_findings_moving_between_reported_and_noqa() -> None:
     finding = Finding(1, 0, "SWS003", SWS003, "ws")
     before = Checked((finding,), (), 0)
-    after = Checked((), (replace(finding, line=2),), 0)
+    after = Checked((), (finding._replace(line=2),), 0)
     assert safety_problem(before, after, []) is None
 
 

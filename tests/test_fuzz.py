@@ -26,7 +26,6 @@ A few hundred examples in the default run; ``-m slow`` runs a few thousand.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import io
 import textwrap
@@ -294,14 +293,13 @@ def _flake8(**options: object) -> Callable[[str], list[Violation]]:
 def _moved(finding: Finding, lines: int, cols: int) -> Finding:
     fix = finding.fix
     if fix is not None:
-        fix = dataclasses.replace(
-            fix,
+        fix = fix._replace(
             statement_line=fix.statement_line + lines,
             statement_col=fix.statement_col + cols,
             statement_end_line=fix.statement_end_line + lines,
             statement_end_col=fix.statement_end_col + cols,
         )
-    return dataclasses.replace(finding, line=finding.line + lines, col=finding.col + cols, fix=fix)
+    return finding._replace(line=finding.line + lines, col=finding.col + cols, fix=fix)
 
 
 def check_core(registry: Registry, relpath: str, program: Program) -> None:
@@ -313,12 +311,12 @@ def check_core(registry: Registry, relpath: str, program: Program) -> None:
     assert check_source(program.source, registry, context, today=TODAY) == analysis.findings
     alone = analyze_source(program.original, registry, context, today=TODAY)
     findings = [_moved(f, program.moved[f.line] - f.line, 0) for f in alone.findings]
-    canonical = [dataclasses.replace(c, line=program.moved[c.line]) for c in alone.canonical]
+    canonical = [c._replace(line=program.moved[c.line]) for c in alone.canonical]
     for placed in program.placed:
         alone = analyze_source(placed.form + "\n", registry, context, today=TODAY)
         lines, cols = placed.line - 1, len(placed.indentation.encode("utf-8"))
         findings.extend(_moved(f, lines, cols) for f in alone.findings)
-        canonical.extend(dataclasses.replace(c, line=c.line + lines, col=c.col + cols) for c in alone.canonical)
+        canonical.extend(c._replace(line=c.line + lines, col=c.col + cols) for c in alone.canonical)
     findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
     canonical.sort(key=lambda c: (c.line, c.col))
     assert analysis == Analysis(findings, canonical)
