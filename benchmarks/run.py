@@ -157,8 +157,10 @@ def installed_ssot_ws() -> str:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(HERE.parent)], check=True)
-    subprocess.run([*pip, str(HERE.parent)], check=True)  # its dependencies, once
+    for options in (["--force-reinstall", "--no-deps"], []):  # this checkout, then its dependencies once
+        installed = subprocess.run([*pip, *options, str(HERE.parent)], capture_output=True, text=True, check=False)
+        if installed.returncode:  # pip's warnings only when it fails: they would break up the table
+            raise SystemExit(f"installing ssot-ws into {venv} failed:\n{installed.stderr}")
     return str(python.parent / "ssot-ws")
 
 
@@ -167,9 +169,9 @@ def machine() -> str:
         (line.split(":", 1)[1].strip() for line in _run(["lscpu"]).splitlines() if line.startswith("Model name")),
         platform.processor() or "unknown CPU",
     )
-    versions = ", ".join(
-        _run([str(BIN / tool), "--version"]).split("\n")[0].split(" (")[0] for tool in ("ruff", "flake8")
-    )
+    ruff_version = _run([str(BIN / "ruff"), "--version"]).split("\n")[0]  # "ruff 0.17.6"
+    flake8_version = _run([str(BIN / "flake8"), "--version"]).split(" (")[0]  # "7.5.0 (plugins...)"
+    versions = f"{ruff_version}, flake8 {flake8_version}"
     cpus = _run(["nproc"]).strip()
     return f"nproc {cpus}, {model}; Python {platform.python_version()}; {versions}"
 
