@@ -14,6 +14,7 @@ import fnmatch
 import os
 import re
 import subprocess
+import threading
 from pathlib import Path
 from typing import Iterable
 from typing import Iterator
@@ -82,26 +83,39 @@ def _join(root: str, relative: str) -> str:
 
 def discover(paths: Sequence[str], excluder: Excluder) -> list[Discovered]:
     """Files under ``paths`` (explicit files as given), each once, in a stable order."""
-    seen: set[str] = set()
-    found: list[Discovered] = []
-    for argument in paths:
-        if not os.path.isdir(argument):
-            key = os.path.normpath(argument)
-            if key not in seen:
-                seen.add(key)
-                found.append(Discovered(argument, True))
-            continue
-        for child in sorted(_directory_files(argument, excluder)):
-            if child not in seen:  # discovered paths are already normal
-                seen.add(child)
-                found.append(Discovered(child, False))
-    return found
+    return PendingDiscovery(paths, excluder).result()
 
 
-def _directory_files(root: str, excluder: Excluder) -> list[str]:
-    """The Python files below ``root``, as displayed. This runs for every file of every
-    warm run: each directory's verdict is taken once, and a file costs a few string tests."""
-    listed = _git_files(root)
+class PendingDiscovery:
+    """``discover``, started: git lists each directory argument's files in the background
+    (another process, on another core) until ``result()`` is asked for. A warm run parses
+    its cache in the meantime, which takes as long as git does."""
+
+    def __init__(self, paths: Sequence[str], excluder: Excluder) -> None:
+        self.excluder = excluder
+        self.arguments = [(argument, _GitListing(argument) if os.path.isdir(argument) else None) for argument in paths]
+
+    def result(self) -> list[Discovered]:
+        seen: set[str] = set()
+        found: list[Discovered] = []
+        for argument, listing in self.arguments:
+            if listing is None:
+                key = os.path.normpath(argument)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(Discovered(argument, True))
+                continue
+            for child in sorted(_directory_files(argument, listing.files(), self.excluder)):
+                if child not in seen:  # discovered paths are already normal
+                    seen.add(child)
+                    found.append(Discovered(child, False))
+        return found
+
+
+def _directory_files(root: str, listed: list[str] | None, excluder: Excluder) -> list[str]:
+    """The Python files below ``root``, as displayed, from git's list (None: walk). This
+    runs for every file of every warm run: each directory's verdict is taken once, and a
+    file costs a few string tests."""
     relatives = _walk(root, excluder) if listed is None else listed
     normal = os.path.normpath(root)
     prefix = "" if normal == "." else os.path.join(normal, "")  # as _join spells it; `/` stays `/`
@@ -123,20 +137,38 @@ def _directory_files(root: str, excluder: Excluder) -> list[str]:
     return found
 
 
-def _git_files(root: str) -> list[str] | None:
+class _GitListing:
     """Files below ``root`` that git tracks or would track (``/``-separated, relative to
-    ``root``); None when ``root`` is not in a git work tree or git is unavailable."""
-    try:
-        completed = subprocess.run(
-            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    if completed.returncode != 0:
-        return None
-    return [item for item in os.fsdecode(completed.stdout).split("\0") if item]
+    ``root``), listed in the background; ``files()`` is None when ``root`` is not in a git
+    work tree or git is unavailable."""
+
+    def __init__(self, root: str) -> None:
+        command = ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+        self._output = b""
+        try:
+            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+        except OSError:
+            self._process = None
+            return
+        # A thread drains the pipe: git would stop at a full pipe buffer (64 KiB, some
+        # 2,000 paths) and do the rest only when we read.
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        with self._process.stdout as stream:
+            self._output = stream.read()
+
+    def files(self) -> list[str] | None:
+        if self._process is None:
+            return None
+        self._reader.join()
+        if self._process.wait() != 0:
+            return None
+        return [item for item in os.fsdecode(self._output).split("\0") if item]
 
 
 def _walk(root: str, excluder: Excluder) -> Iterator[str]:

@@ -26,7 +26,7 @@ from flake8_ssot_ws.cache import signature
 from flake8_ssot_ws.context import file_context
 from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.discovery import Excluder
-from flake8_ssot_ws.discovery import discover
+from flake8_ssot_ws.discovery import PendingDiscovery
 from flake8_ssot_ws.discovery import iter_python_files
 from flake8_ssot_ws.findings import Finding
 from flake8_ssot_ws.outcome import EMPTY
@@ -103,8 +103,9 @@ def scan(
 ) -> ScanResult:
     started = time.time_ns()
     cwd = os.getcwd()
-    items = discover([os.fspath(p) for p in paths], Excluder([*exclude, *extend_exclude]))
-    cache = Cache.open(registry, today, fast=fast) if use_cache else None
+    discovery = PendingDiscovery([os.fspath(p) for p in paths], Excluder([*exclude, *extend_exclude]))
+    cache = Cache.open(registry, today, fast=fast) if use_cache else None  # while git lists the files
+    items = discovery.result()
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
     tasks: list[_Task] = []
