@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         if any(finding.fix is not None for finding in outcome.reported):
             tasks.append(_Task(result.path, Checked(outcome.reported, outcome.noqa, len(outcome.canonical))))
     reports = dict(zip((task.path for task in tasks), _fix_all(tasks, registry.path, today, mode, args.jobs)))
-    fixed = files = left = 0
+    fixed = files = not_fixable = not_fixed = 0
     for result in scanned.files:
         report = reports.get(result.path) or _Report(result.outcome.reported)
         for message in report.messages:
@@ -86,10 +86,21 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         if mode == "write":  # positions are those of the file as written
             for finding in report.left:
                 print(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.message}")
-        fixed, files, left = fixed + report.fixed, files + bool(report.fixed), left + len(report.left)
+        fixed, files = fixed + report.fixed, files + bool(report.fixed)
+        unfixable = sum(finding.fix is None for finding in report.left)
+        not_fixable, not_fixed = not_fixable + unfixable, not_fixed + len(report.left) - unfixable
     verb = "fixed" if mode == "write" else "would fix"
-    print(f"{verb} {fixed} findings in {files} files; {left} left (not fixable)", file=sys.stderr)
-    return 1 if files or left else 0
+    print(f"{verb} {fixed} findings in {files} files; {_left(not_fixable, not_fixed)}", file=sys.stderr)
+    return 1 if files or not_fixable or not_fixed else 0
+
+
+def _left(not_fixable: int, not_fixed: int) -> str:
+    """What is left, and why: no fix exists, or one exists but was refused (said above)."""
+    if not not_fixed:
+        return f"{not_fixable} left (not fixable)"
+    if not not_fixable:
+        return f"{not_fixed} left (not fixed, see above)"
+    return f"{not_fixable + not_fixed} left ({not_fixable} not fixable, {not_fixed} not fixed, see above)"
 
 
 def _fix_all(

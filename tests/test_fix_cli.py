@@ -81,7 +81,20 @@ def test_refusal_leaves_the_file_byte_identical(project, capsys, source, reason)
     out, err = capsys.readouterr()
     (finding,) = out.splitlines()
     position = finding.split(": SWS001 ")[0]
-    assert err == (f"{position}: SWS001 not fixed: {reason}\nfixed 0 findings in 0 files; 1 left (not fixable)\n")
+    assert err == (
+        f"{position}: SWS001 not fixed: {reason}\n"
+        "fixed 0 findings in 0 files; 1 left (not fixed, see above)\n"
+    )
+
+
+def test_summary_counts_refused_fixes_apart(project, capsys) -> None:
+    """Left findings without a fix, and fixable ones whose fix was refused (said above)."""
+    (project / MODULE_PATH).write_text("from app.ws import WebSocketManager, other as WebSocketManager\n")
+    (project / MODULE_PATH).with_name("plain.py").write_text("import app.ws.legacy\n")  # SWS003: no fix
+    assert main(FIX) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "fixed 0 findings in 0 files; 2 left (1 not fixable, 1 not fixed, see above)"
+    )
 
 
 def test_safety_net_leaves_the_file_byte_identical(project, capsys, monkeypatch) -> None:
@@ -96,7 +109,7 @@ def test_safety_net_leaves_the_file_byte_identical(project, capsys, monkeypatch)
         ast.parse(broken)
     assert capsys.readouterr().err == (
         f"{MODULE_PATH}: not fixed: the fixed source does not parse (SyntaxError: {error.value.msg} (line 2))\n"
-        "fixed 0 findings in 0 files; 1 left (not fixable)\n"
+        "fixed 0 findings in 0 files; 1 left (not fixed, see above)\n"
     )
 
 
@@ -258,7 +271,7 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
         "ssot-ws: 1 file could not be read or parsed",
         f"app/svc/b_not_utf8.py: UnicodeDecodeError: {NOT_UTF8}",
         "Rewriting app/svc/d_fine.py",
-        "fixed 1 findings in 1 files; 1 left (not fixable)",
+        "fixed 1 findings in 1 files; 1 left (not fixed, see above)",  # b_not_utf8.py's
     ]
     assert (directory / "d_fine.py").read_text(encoding="utf-8") == f"{WSM}\n"
     assert exempt.read_text(encoding="utf-8") == "from app.ws.legacy import WebSocketManager\n"
@@ -297,7 +310,7 @@ def test_file_changed_between_scan_and_fix(project, capsys, monkeypatch, changed
     assert module.read_bytes() == (changed if isinstance(changed, bytes) else changed.encode("utf-8"))
     out, err = capsys.readouterr()
     assert out.startswith(f"{MODULE_PATH}:1:20: SWS001 ")  # the finding check saw stays
-    assert err == f"{message}\nfixed 0 findings in 0 files; 1 left (not fixable)\n"
+    assert err == f"{message}\nfixed 0 findings in 0 files; 1 left (not fixed, see above)\n"
 
 
 def test_many_files_are_fixed_in_worker_processes(project, capsys, monkeypatch) -> None:
@@ -354,7 +367,7 @@ def test_write_failure_loses_nothing(project, capsys, monkeypatch) -> None:
     assert out.startswith(f"{MODULE_PATH}:1:20: SWS001 ")
     assert err == (
         f"{MODULE_PATH}: not written: PermissionError: [Errno 13] Permission denied\n"
-        "fixed 0 findings in 0 files; 1 left (not fixable)\n"
+        "fixed 0 findings in 0 files; 1 left (not fixed, see above)\n"
     )
 
 
