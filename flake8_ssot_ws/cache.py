@@ -175,7 +175,8 @@ class Cache:
         fix = finding.fix
         if fix is not None:
             spec = fix.replacement
-            item += [fix.statement_line, fix.statement_col, fix.statement_end_line, fix.statement_end_col, fix.index]
+            item += [fix.statement_line, fix.statement_col, fix.statement_end_line, fix.statement_end_col]
+            item.append(fix.alias_index)
             item += [intern(spec.module), intern(spec.name), intern(spec.asname)]
         return item
 

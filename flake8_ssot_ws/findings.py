@@ -18,9 +18,7 @@ class Fix(NamedTuple):
     statement_col: int
     statement_end_line: int
     statement_end_col: int
-    # Shadows ``tuple.index`` (the method), which nothing calls on a Fix; the name is the
-    # one the fixer and the cache read.
-    index: int  # type: ignore[assignment]
+    alias_index: int  # which alias of the statement (not ``index``: that is tuple's method)
     replacement: ImportSpec
 
 

@@ -211,12 +211,13 @@ def _rewrite_statement(work: list[str], span: Fix, findings: list[Finding], line
     else:
         segment = work[first - 1][start:] + "".join(work[statement_lines][1:-1]) + work[last - 1][:end]
     node = _parse_statement(segment)
-    if suffix.lstrip(" \t\f")[:1] not in _STATEMENT_ENDS or any(_fix(f).index >= len(node.names) for f in findings):
+    past_the_names = any(_fix(finding).alias_index >= len(node.names) for finding in findings)
+    if suffix.lstrip(" \t\f")[:1] not in _STATEMENT_ENDS or past_the_names:
         raise Unsure(MISMATCH)
     # Own lines only when the statement starts its logical line: not after code on the
     # same line, and not after a backslash continuation (or a comment ending in one).
     own_lines = not prefix.strip() and not (first > 1 and lines[first - 2].rstrip("\r\n").endswith("\\"))
-    fixes = {_fix(finding).index: _fix(finding).replacement for finding in findings}
+    fixes = {_fix(finding).alias_index: _fix(finding).replacement for finding in findings}
     new_segment, split_off = edit_statement(segment, node, fixes, own_lines)
     if own_lines:
         newline = _line_ending(lines[first - 1]) or _line_ending(lines[0]) or "\n"

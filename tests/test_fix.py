@@ -406,7 +406,7 @@ def test_findings_that_do_not_match_the_source_are_refused(registry) -> None:
         result = fix_source(changed, before, analyze)
         assert (result.source, result.changed, result.problem) == (changed, False, None)
         assert [r.reason for r in result.refused] == [MISMATCH]
-    index_too_big = before.reported[0].fix._replace(index=1)
+    index_too_big = before.reported[0].fix._replace(alias_index=1)
     result = fix_source(
         "x = 1\nfrom app.ws import WebSocketManager\n",
         Checked((before.reported[0]._replace(fix=index_too_big),)),

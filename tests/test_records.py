@@ -31,7 +31,10 @@ from flake8_ssot_ws.registry import Registry
     [
         pytest.param(
             Fix,
-            ("statement_line", "statement_col", "statement_end_line", "statement_end_col", "index", "replacement"),
+            (
+                *("statement_line", "statement_col", "statement_end_line", "statement_end_col"),
+                *("alias_index", "replacement"),
+            ),
             id="Fix: the cache stores a fix positionally",
         ),
         pytest.param(
