@@ -100,6 +100,27 @@ def test_named_files_share_entries_with_discovered_ones(project: Path, monkeypat
     assert (spy.read, [r.path for r in result.files]) == ([], ["./app/a.py", "app/../app/c.py"])
 
 
+@pytest.mark.parametrize(
+    ("directory", "arguments"),
+    [
+        pytest.param("app", ["."], id="from a subfolder"),
+        pytest.param("app", ["a.py", "../app/c.py"], id="named from a subfolder"),
+        pytest.param(".", ["ABSOLUTE/app"], id="an absolute folder"),
+        pytest.param(".", ["ABSOLUTE/app/a.py"], id="an absolute file"),
+    ],
+)
+def test_every_spelling_of_a_file_shares_its_entry(
+    project: Path, monkeypatch: pytest.MonkeyPatch, directory: str, arguments: list[str]
+) -> None:
+    spy = Spy(monkeypatch)
+    run(project)
+    spy.reset()
+    monkeypatch.chdir(project / directory)
+    result = scan([arg.replace("ABSOLUTE", str(project)) for arg in arguments], registry_of(project), today=TODAY)
+    assert result.files  # the run saw the files with findings...
+    assert spy.read == []  # ...all from the cache
+
+
 def test_changed_and_touched_files(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spy = Spy(monkeypatch)
     run(project)
