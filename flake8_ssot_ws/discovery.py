@@ -104,11 +104,11 @@ class PendingDiscovery:
                 if key not in seen:
                     seen.add(key)
                     found.append(Discovered(argument, True))
-                continue
-            for child in sorted(_directory_files(argument, listing.files(), self.excluder)):
-                if child not in seen:  # discovered paths are already normal
-                    seen.add(child)
-                    found.append(Discovered(child, False))
+            else:
+                for child in sorted(_directory_files(argument, listing.files(), self.excluder)):
+                    if child not in seen:  # discovered paths are already normal
+                        seen.add(child)
+                        found.append(Discovered(child, False))
         return found
 
 
