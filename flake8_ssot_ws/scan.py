@@ -122,7 +122,8 @@ def scan(
             continue  # else: listed by git but deleted from the work tree
         known = None
         if cache is not None:
-            relative = not explicit and not _is_absolute(path)  # and normal: as discovered
+            # Discovered below the cwd: already normal. (`..` or an absolute folder: not.)
+            relative = not explicit and not _is_absolute(path) and not path.startswith(os.pardir)
             key = keys[index] = below_cwd + path if relative else _cache_key(path, cwd, root)
             hit, known = cache.lookup(key, stat)
             if hit is not None:

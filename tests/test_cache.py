@@ -105,6 +105,7 @@ def test_named_files_share_entries_with_discovered_ones(project: Path, monkeypat
     [
         pytest.param("app", ["."], id="from a subfolder"),
         pytest.param("app", ["a.py", "../app/c.py"], id="named from a subfolder"),
+        pytest.param("app", [".."], id="the parent folder from a subfolder"),
         pytest.param(".", ["ABSOLUTE/app"], id="an absolute folder"),
         pytest.param(".", ["ABSOLUTE/app/a.py"], id="an absolute file"),
     ],
