@@ -117,9 +117,11 @@ def test_every_spelling_of_a_file_shares_its_entry(
     run(project)
     spy.reset()
     monkeypatch.chdir(project / directory)
-    result = scan([arg.replace("ABSOLUTE", str(project)) for arg in arguments], registry_of(project), today=TODAY)
-    assert result.files  # the run saw the files with findings...
-    assert spy.read == []  # ...all from the cache
+    named = [arg.replace("ABSOLUTE", str(project)) for arg in arguments]
+    result = scan(named, registry_of(project), today=TODAY)
+    assert spy.read == []  # every file from the cache...
+    assert result.files
+    assert result == scan(named, registry_of(project), today=TODAY, use_cache=False)  # ...and the right results
 
 
 def test_changed_and_touched_files(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
