@@ -78,7 +78,14 @@ def _combine(patterns: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _join(root: str, relative: str) -> str:
-    return relative if root in (".", "") else os.path.normpath(os.path.join(root, relative))
+    """``relative`` (``/``-separated, normal) below ``root``, as discovery displays it."""
+    return _display_prefix(root) + (relative if os.sep == "/" else relative.replace("/", os.sep))
+
+
+def _display_prefix(root: str) -> str:
+    """What the paths found below ``root`` start with: nothing for the current directory."""
+    normal = os.path.normpath(root)
+    return "" if normal == "." else os.path.join(normal, "")  # `/` stays `/`
 
 
 def discover(paths: Sequence[str], excluder: Excluder) -> list[Discovered]:
@@ -117,8 +124,7 @@ def _directory_files(root: str, listed: list[str] | None, excluder: Excluder) ->
     runs for every file of every warm run: each directory's verdict is taken once, and a
     file costs a few string tests."""
     relatives = _walk(root, excluder) if listed is None else listed
-    normal = os.path.normpath(root)
-    prefix = "" if normal == "." else os.path.join(normal, "")  # as _join spells it; `/` stays `/`
+    prefix = _display_prefix(root)  # _join, inlined: this loop is the hot path
     excluded_dirs: dict[str, bool] = {}
     excludes_name = excluder.excludes_name
     found = []
