@@ -29,10 +29,11 @@ _ALWAYS = (_COMMENT, _TRIPLE, _SINGLE, *_UNTERMINATED, r"import(?!\w)", r"from(?
 # `from` + module (names, dots, blanks, backslash continuations) up to its `import`.
 _FROM_MODULE = re.compile(r"(?:[ \t\f.\w]|\\(?:\r\n|\r|\n))*")
 # After `import`: a parenthesised name list (comments allowed), or names to the end of the
-# logical line (a `;`, a comment, or a newline no backslash continues).
+# logical line (a `;`, a comment, or a newline no backslash continues). A comment runs to
+# the end of its line (the lookahead), so a list that never closes fails in linear time.
 _IMPORT_TAIL = re.compile(
     r"[ \t\f]*(?:\\(?:\r\n|\r|\n)[ \t\f]*)*"
-    r"(?:\([^)#]*(?:#[^\r\n]*[^)#]*)*\)|[^\r\n;#\\]*(?:\\(?:\r\n|\r|\n)[^\r\n;#\\]*)*)"
+    r"(?:\([^)#]*(?:#[^\r\n]*(?![^\r\n])[^)#]*)*\)|[^\r\n;#\\]*(?:\\(?:\r\n|\r|\n)[^\r\n;#\\]*)*)"
 )
 _BRACKET_OR_SKIP = re.compile("|".join((_COMMENT, _TRIPLE, _SINGLE, r"[()\[\]{}]")))
 _NEWLINE = re.compile(r"\r\n|\r|\n")

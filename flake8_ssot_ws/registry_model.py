@@ -279,10 +279,22 @@ def _needles(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> t
 
 
 def _attribute_pattern(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> re.Pattern[str] | None:
-    """A regex any ASCII source holding ``x.<tracked name>`` matches (whitespace, comments
-    and line continuations may sit between the dot and the name). None: cannot tell."""
+    """A regex any ASCII source holding ``x.<tracked name>`` matches. None: cannot tell.
+
+    Between the dot and the name Python allows blanks, line continuations and, inside
+    brackets, comments and line breaks. The pattern accepts a superset and stays linear in
+    the text: the name on the dot's own line after blanks, or at the start of a later line
+    (after blanks) when every line between is blank or only a comment, and the dot's line has
+    no later dot. Such lines hold no dot, so no two dots scan the same lines: a run of
+    comments, each with a dot (``# Done.``), costs one pass (issue 11, bug 1: the previous
+    pattern let a comment of many '#' split in exponentially many ways, and let every dot
+    rescan the comments after it). When a later comment between the dot and the name holds a
+    dot, that dot is the one the match starts from.
+    """
     fragments = name_fragments(groups, literal_names)
     if fragments is None:
         return None
     alternatives = "|".join(re.escape(fragment) for fragment in sorted(fragments))
-    return re.compile(rf"\.(?:\s|\\|#[^\n]*)*\w*(?:{alternatives})")
+    newline = r"(?:\r\n|\r|\n)"
+    later_line = rf"[^\r\n.]*{newline}(?:[ \t\f\\]*(?:#[^\r\n.]*)?{newline})*[ \t\f]*"
+    return re.compile(rf"\.(?:[ \t\f]*|{later_line})\w*(?:{alternatives})")

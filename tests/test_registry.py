@@ -466,6 +466,13 @@ def test_needles(make_registry: MakeRegistry, group: str, needles: tuple[str, ..
         pytest.param("wsc . \\\n  # why\n  get_websocket_manager", True, id="spaces-continuation-comment"),
         pytest.param("WebSocketManager()", False, id="bare-name"),
         pytest.param("wsc.websocketmanager", False, id="case-matters"),
+        pytest.param("(wsc.  # see a.b\n  # more\n\n  WebSocketManager)", True, id="comment-lines-with-dots-between"),
+        pytest.param("(wsc.  # see\n  # e.f\n  WebSocketManager)", True, id="a-later-comment-holds-a-dot"),
+        pytest.param("(wsc  # see\n  WebSocketManager)", False, id="no-dot-before-the-comment"),
+        pytest.param("wsc.\r  WebSocketManager", True, id="lone-carriage-return"),
+        pytest.param("x = wsc.foo()  # WebSocketManager", False, id="name-inside-a-comment-after-code"),
+        pytest.param("x = 1.  # " + "#" * 50 + "\nWebSocketManager()", True, id="superset-dot-then-line-start"),
+        pytest.param("x = 1.  # " + "#" * 50, False, id="dot-then-a-comment-of-many-hashes"),
     ],
 )
 def test_attribute_pattern(make_registry: MakeRegistry, text: str, matches: bool) -> None:
