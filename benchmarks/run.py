@@ -136,9 +136,9 @@ def validation_cost() -> None:
     import datetime
     import symtable
 
-    from flake8_ssot_ws import fastpath
+    from flake8_ssot_ws.fast import shortcut as fastpath
     from flake8_ssot_ws.registry import load_registry
-    from flake8_ssot_ws.scan import scan
+    from flake8_ssot_ws.scan.runner import scan
 
     registry = load_registry(Path("pyproject.toml").resolve())
     costs = {}

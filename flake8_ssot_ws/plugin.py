@@ -13,18 +13,18 @@ from typing import Sequence
 
 from flake8.options.manager import OptionManager
 
-from flake8_ssot_ws.baseline import Baseline
-from flake8_ssot_ws.baseline import entry_path
-from flake8_ssot_ws.baseline import read_baseline
+from flake8_ssot_ws.baseline.store import Baseline
+from flake8_ssot_ws.baseline.store import entry_path
+from flake8_ssot_ws.baseline.store import read_baseline
 from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import check_tree
-from flake8_ssot_ws.rules import file_context
-from flake8_ssot_ws.rules import may_have_findings
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import check_tree
+from flake8_ssot_ws.core.rules import file_context
+from flake8_ssot_ws.core.rules import may_have_findings
 
 SWS900 = "SWS900 internal error in flake8-ssot-ws: {error} - please report this bug"
 

@@ -6,20 +6,20 @@ import datetime
 
 import pytest
 
-from flake8_ssot_ws.baseline import EMPTY
-from flake8_ssot_ws.baseline import Baseline
-from flake8_ssot_ws.baseline import Entry
-from flake8_ssot_ws.baseline import dumps
-from flake8_ssot_ws.baseline import in_scope_stale
-from flake8_ssot_ws.baseline import key_reported
-from flake8_ssot_ws.baseline import keyed
-from flake8_ssot_ws.baseline import loads
-from flake8_ssot_ws.baseline import update
-from flake8_ssot_ws.baseline import what
+from flake8_ssot_ws.baseline.store import EMPTY
+from flake8_ssot_ws.baseline.store import Baseline
+from flake8_ssot_ws.baseline.store import Entry
+from flake8_ssot_ws.baseline.store import dumps
+from flake8_ssot_ws.baseline.store import in_scope_stale
+from flake8_ssot_ws.baseline.store import key_reported
+from flake8_ssot_ws.baseline.store import keyed
+from flake8_ssot_ws.baseline.store import loads
+from flake8_ssot_ws.baseline.store import update
+from flake8_ssot_ws.baseline.store import what
 from flake8_ssot_ws.errors import BaselineError
-from flake8_ssot_ws.rules import NO_CONTEXT
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import check_source
+from flake8_ssot_ws.core.rules import NO_CONTEXT
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import check_source
 
 TODAY = datetime.date(2026, 1, 1)
 W = "app.websocket_core"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.commands.cli import main
 from tests.test_report import FIXTURE
 
 CHECK = ["check", "--no-cache", "--today", "2026-06-01"]

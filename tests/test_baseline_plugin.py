@@ -11,13 +11,13 @@ import textwrap
 
 import pytest
 
-from flake8_ssot_ws.baseline import dumps
-from flake8_ssot_ws.baseline import keyed
-from flake8_ssot_ws.baseline import loads
+from flake8_ssot_ws.baseline.store import dumps
+from flake8_ssot_ws.baseline.store import keyed
+from flake8_ssot_ws.baseline.store import loads
 from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import check_source
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.core.rules import check_source
+from flake8_ssot_ws.core.rules import file_context
 from tests.conftest import EXAMPLE_REGISTRY
 
 TODAY = datetime.date(2026, 1, 1)

@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws import cache as cache_module
-from flake8_ssot_ws import registry as registry_module
-from flake8_ssot_ws import scan as scan_module
-from flake8_ssot_ws.cache import Cache
-from flake8_ssot_ws.checker import FileChecker
-from flake8_ssot_ws.checker import Outcome
+from flake8_ssot_ws.scan import cache as cache_module
+from flake8_ssot_ws.registry import load as registry_module
+from flake8_ssot_ws.scan import runner as scan_module
+from flake8_ssot_ws.scan.cache import Cache
+from flake8_ssot_ws.scan.checker import FileChecker
+from flake8_ssot_ws.scan.checker import Outcome
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import CanonicalImport
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import Fix
-from flake8_ssot_ws.scan import scan
+from flake8_ssot_ws.core.rules import CanonicalImport
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import Fix
+from flake8_ssot_ws.scan.runner import scan
 from tests.conftest import EXAMPLE_REGISTRY
 
 TODAY = datetime.date(2026, 1, 1)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.commands.cli import main
 from tests.conftest import EXAMPLE_EXEMPT_FILES
 from tests.conftest import EXAMPLE_REGISTRY
 from tests.conftest import write_tree
@@ -182,7 +182,7 @@ def readme_section() -> str:
 
 
 def test_readme_documents_every_option() -> None:
-    from flake8_ssot_ws.cli import build_parser
+    from flake8_ssot_ws.commands.cli import build_parser
 
     parser = build_parser()
     (subparsers,) = [action for action in parser._actions if action.dest == "command"]

@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.commands.cli import main
 
 LAZY_PROBE = """
 import sys
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.commands.cli import main
 code = main(["check", "--registry", "ssot-registry.toml", "app/routes/clean.py"])
-lazy = ("flake8_ssot_ws.fix", "flake8_ssot_ws.report", "tokenize_rt", "difflib")
+lazy = ("flake8_ssot_ws.fix.rewrite", "flake8_ssot_ws.report.compliance", "tokenize_rt", "difflib")
 loaded = sorted(m for m in lazy if m in sys.modules)
 print(code, loaded)
 """

@@ -27,14 +27,14 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from flake8_ssot_ws import fastpath
-from flake8_ssot_ws.checker import FileChecker
-from flake8_ssot_ws.checker import Outcome
-from flake8_ssot_ws.imports import source_lines
-from flake8_ssot_ws.lexer import fields_are_plain
+from flake8_ssot_ws.fast import shortcut as fastpath
+from flake8_ssot_ws.scan.checker import FileChecker
+from flake8_ssot_ws.scan.checker import Outcome
+from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.fast.lexer import fields_are_plain
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.rules import analyze_tree
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.core.rules import analyze_tree
+from flake8_ssot_ws.core.rules import file_context
 from tests.conftest import MakeRegistry
 from tests.conftest import write_tree
 from tests.test_rules import FORMS
@@ -555,8 +555,8 @@ FRAGMENTS = [
 def test_byte_prefilter_is_the_text_prefilter(registry, data: bytes, path: str) -> None:
     """Where the bytes say "no tracked name", so does ``may_have_findings`` on the decoded
     text; for ASCII bytes without a cookie outside named packages the two always agree."""
-    from flake8_ssot_ws.checker import decode_source
-    from flake8_ssot_ws.rules import may_have_findings
+    from flake8_ssot_ws.scan.checker import decode_source
+    from flake8_ssot_ws.core.rules import may_have_findings
 
     checker = FileChecker(registry, TODAY)
     filename = str(registry.root / path)

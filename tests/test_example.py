@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.commands.cli import main
 
 
 def test_example_project_findings(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

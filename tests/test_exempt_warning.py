@@ -1,5 +1,5 @@
 """An exempt glob that matches no file: one warning line on stderr per glob, the exit code of
-the run unchanged, and only from runs that saw the whole project (see exempt_globs.py)."""
+the run unchanged, and only from runs that saw the whole project (see scan/exempt_globs.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws import exempt_globs
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.scan import exempt_globs
+from flake8_ssot_ws.commands.cli import main
 from tests.conftest import write_tree
 
 GROUP = '[[group]]\nname = "g"\ncanonical = ["from m import X"]\n'

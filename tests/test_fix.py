@@ -1,4 +1,4 @@
-"""fix.py, the pure core of ``ssot-ws fix``: one table per form, a no-op table, refusals.
+"""fix/rewrite.py, the pure core of ``ssot-ws fix``: one table per form, a no-op table, refusals.
 
 FIX_CASES and NOOP_CASES are reused by tests/test_fix_cli.py on real files.
 """
@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws import fix
-from flake8_ssot_ws.fix import MISMATCH
-from flake8_ssot_ws.fix import Checked
-from flake8_ssot_ws.fix import core_analyzer
-from flake8_ssot_ws.fix import fix_source
-from flake8_ssot_ws.fix import fix_text
-from flake8_ssot_ws.fix import safety_problem
-from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.fix import rewrite as fix
+from flake8_ssot_ws.fix.rewrite import MISMATCH
+from flake8_ssot_ws.fix.rewrite import Checked
+from flake8_ssot_ws.fix.rewrite import core_analyzer
+from flake8_ssot_ws.fix.rewrite import fix_source
+from flake8_ssot_ws.fix.rewrite import fix_text
+from flake8_ssot_ws.fix.rewrite import safety_problem
+from flake8_ssot_ws.core.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import check_source
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import check_source
+from flake8_ssot_ws.core.rules import file_context
 
 # The module every case lives in: app/svc/mod.py (so `..ws` is app.ws).
 MODULE_PATH = "app/svc/mod.py"

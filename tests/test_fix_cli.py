@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws import fix
-from flake8_ssot_ws import fix_command
-from flake8_ssot_ws.cli import main
-from flake8_ssot_ws.fix import fix_text
+from flake8_ssot_ws.fix import rewrite as fix
+from flake8_ssot_ws.commands import fix as fix_command
+from flake8_ssot_ws.commands.cli import main
+from flake8_ssot_ws.fix.rewrite import fix_text
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.core.rules import file_context
 from tests.test_fix import FIX_CASES
 from tests.test_fix import MODULE_PATH
 from tests.test_fix import NOOP_CASES

@@ -22,17 +22,17 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from flake8_ssot_ws.checker import FileChecker
-from flake8_ssot_ws.fix import Checked
-from flake8_ssot_ws.fix import fix_source
-from flake8_ssot_ws.fix import fix_text
-from flake8_ssot_ws.imports import source_lines
-from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.scan.checker import FileChecker
+from flake8_ssot_ws.fix.rewrite import Checked
+from flake8_ssot_ws.fix.rewrite import fix_source
+from flake8_ssot_ws.fix.rewrite import fix_text
+from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.core.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import FileContext
-from flake8_ssot_ws.rules import check_source
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.core.rules import FileContext
+from flake8_ssot_ws.core.rules import check_source
+from flake8_ssot_ws.core.rules import file_context
 from tests.test_fix import MODULE_PATH
 from tests.test_fix import REGISTRY
 from tests.test_fix import TODAY

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from flake8_ssot_ws import formats
-from flake8_ssot_ws.checker import Outcome
+from flake8_ssot_ws.commands import formats
+from flake8_ssot_ws.scan.checker import Outcome
 from flake8_ssot_ws.registry import ImportSpec
-from flake8_ssot_ws.rules import CanonicalImport
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import Fix
-from flake8_ssot_ws.scan import FileResult
-from flake8_ssot_ws.scan import ScanResult
+from flake8_ssot_ws.core.rules import CanonicalImport
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import Fix
+from flake8_ssot_ws.scan.runner import FileResult
+from flake8_ssot_ws.scan.runner import ScanResult
 
 FIX = Fix(1, 0, 1, 40, 0, ImportSpec("app.new", "Manager", None))
 SWS001 = Finding(1, 24, "SWS001", "SWS001 'Manager' imported from non-canonical path 'app.old' - use it", "ws", FIX)

@@ -45,20 +45,20 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from flake8_ssot_ws import cli
-from flake8_ssot_ws import fastpath
-from flake8_ssot_ws.checker import EMPTY
-from flake8_ssot_ws.checker import FileChecker
-from flake8_ssot_ws.checker import Outcome
-from flake8_ssot_ws.checker import decode_source
+from flake8_ssot_ws.commands import cli
+from flake8_ssot_ws.fast import shortcut as fastpath
+from flake8_ssot_ws.scan.checker import EMPTY
+from flake8_ssot_ws.scan.checker import FileChecker
+from flake8_ssot_ws.scan.checker import Outcome
+from flake8_ssot_ws.scan.checker import decode_source
 from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import Analysis
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import analyze_source
-from flake8_ssot_ws.rules import check_source
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.core.rules import Analysis
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import analyze_source
+from flake8_ssot_ws.core.rules import check_source
+from flake8_ssot_ws.core.rules import file_context
 from tests.test_fix_property import programs_with_spots
 from tests.test_fix_property import parses
 from tests.test_rules import RULES_REGISTRY
@@ -244,7 +244,7 @@ class Tools:
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.fast = FileChecker(registry, TODAY)  # check's default path: fastpath.py's shortcut where it applies
+        self.fast = FileChecker(registry, TODAY)  # check's default path: fast/shortcut.py's shortcut where it applies
         self.full = FileChecker(registry, TODAY, fast=False)  # check's reference path: a full parse
         self.flake8 = _flake8()
         self.flake8_without_noqa = _flake8(disable_noqa=True)
@@ -373,7 +373,7 @@ def _unless_flake8_crashes(flake8: Callable[[str], list[Violation]], path: str) 
 
 def _fast_path_agrees(fast: Outcome, full: Outcome) -> None:
     """check's fast path gives what its full parse gives, but for one documented difference:
-    it validates a file only when it finds something in it (fastpath.py), so it does not
+    it validates a file only when it finds something in it (fast/shortcut.py), so it does not
     see that a file without a tracked import statement does not parse."""
     if fast != full:
         assert (fast, full.reported, full.noqa, full.canonical) == (EMPTY, (), (), ())

@@ -17,8 +17,8 @@ import pytest
 from flake8.options.parse_args import parse_args
 from flake8.processor import FileProcessor
 
-import flake8_ssot_ws.scan
-from flake8_ssot_ws.cli import main
+import flake8_ssot_ws.scan.runner
+from flake8_ssot_ws.commands.cli import main
 from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import load_registry
 from tests.conftest import EXAMPLE_EXEMPT_FILES
@@ -188,14 +188,14 @@ def test_directory_without_python_files(project: Path, capsys: pytest.CaptureFix
 
 
 def _failing_read(monkeypatch: pytest.MonkeyPatch, action: Callable[[str], None]) -> None:
-    original = flake8_ssot_ws.scan._read
+    original = flake8_ssot_ws.scan.runner._read
 
     def read(path: str) -> bytes:
         if os.path.basename(path) == "bad.py":
             action(path)
         return original(path)
 
-    monkeypatch.setattr(flake8_ssot_ws.scan, "_read", read)
+    monkeypatch.setattr(flake8_ssot_ws.scan.runner, "_read", read)
 
 
 def _permission_denied(path: str) -> None:

@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
-from flake8_ssot_ws.imports import ImportedName
-from flake8_ssot_ws.imports import alias_positions_from_tokens
-from flake8_ssot_ws.imports import imported_names
-from flake8_ssot_ws.imports import iter_import_statements
-from flake8_ssot_ws.imports import resolve_relative
-from flake8_ssot_ws.imports import source_lines
+from flake8_ssot_ws.core.imports import ImportedName
+from flake8_ssot_ws.core.imports import alias_positions_from_tokens
+from flake8_ssot_ws.core.imports import imported_names
+from flake8_ssot_ws.core.imports import iter_import_statements
+from flake8_ssot_ws.core.imports import resolve_relative
+from flake8_ssot_ws.core.imports import source_lines
 
 # One import statement each; expected (line, UTF-8 byte column) of every alias. On Python
 # 3.10+ the AST's own alias positions must agree, which proves the token path right.

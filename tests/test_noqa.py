@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.core.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import check_source
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import check_source
+from flake8_ssot_ws.core.rules import file_context
 from tests.conftest import EXAMPLE_REGISTRY
 
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from flake8_ssot_ws.context import FileContext
-from flake8_ssot_ws.fastpath import _plan
-from flake8_ssot_ws.findings import Analysis
-from flake8_ssot_ws.findings import CanonicalImport
-from flake8_ssot_ws.findings import Finding
-from flake8_ssot_ws.findings import Fix
-from flake8_ssot_ws.outcome import EMPTY
-from flake8_ssot_ws.outcome import Outcome
+from flake8_ssot_ws.core.context import FileContext
+from flake8_ssot_ws.fast.shortcut import _plan
+from flake8_ssot_ws.core.findings import Analysis
+from flake8_ssot_ws.core.findings import CanonicalImport
+from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.core.findings import Fix
+from flake8_ssot_ws.core.outcome import EMPTY
+from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.registry import Group
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import LegacyEntry
@@ -203,8 +203,8 @@ def test_replace_on_registry_keeps_the_other_arguments() -> None:
 def test_the_warm_path_records_do_not_import_dataclasses() -> None:
     """``dataclasses`` imports ``inspect`` and more: milliseconds of every warm run."""
     code = (
-        "import sys, flake8_ssot_ws.registry, flake8_ssot_ws.findings, flake8_ssot_ws.outcome,"
-        " flake8_ssot_ws.context; print(sorted({'dataclasses', 'inspect'} & set(sys.modules)))"
+        "import sys, flake8_ssot_ws.registry, flake8_ssot_ws.core.findings, flake8_ssot_ws.core.outcome,"
+        " flake8_ssot_ws.core.context; print(sorted({'dataclasses', 'inspect'} & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.commands.cli import main
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.registry_command import render_markdown
+from flake8_ssot_ws.commands.registry import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example"

@@ -18,18 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws.baseline import Baseline
-from flake8_ssot_ws.baseline import Entry
-from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.baseline.store import Baseline
+from flake8_ssot_ws.baseline.store import Entry
+from flake8_ssot_ws.core.noqa import split_noqa
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.report import Counts
-from flake8_ssot_ws.report import FileFacts
-from flake8_ssot_ws.report import build_report
-from flake8_ssot_ws.report_render import report_json
-from flake8_ssot_ws.rules import CanonicalImport
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import analyze_source
-from flake8_ssot_ws.rules import file_context
+from flake8_ssot_ws.report.compliance import Counts
+from flake8_ssot_ws.report.compliance import FileFacts
+from flake8_ssot_ws.report.compliance import build_report
+from flake8_ssot_ws.report.render import report_json
+from flake8_ssot_ws.core.rules import CanonicalImport
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import analyze_source
+from flake8_ssot_ws.core.rules import file_context
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "report"
 TODAY = datetime.date(2026, 6, 1)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws.badge import badge_svg
-from flake8_ssot_ws.baseline import dumps
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.report.badge import badge_svg
+from flake8_ssot_ws.baseline.store import dumps
+from flake8_ssot_ws.commands.cli import main
 from tests.test_report import BASELINE
 from tests.test_report import BASELINE_NUMBERS
 from tests.test_report import FIXTURE

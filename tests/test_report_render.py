@@ -9,14 +9,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from flake8_ssot_ws.badge import badge_svg
-from flake8_ssot_ws.badge import colour
+from flake8_ssot_ws.report.badge import badge_svg
+from flake8_ssot_ws.report.badge import colour
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.report import build_report
-from flake8_ssot_ws.report_render import render_json
-from flake8_ssot_ws.report_render import render_markdown
-from flake8_ssot_ws.report_render import render_text
-from flake8_ssot_ws.report_render import report_json
+from flake8_ssot_ws.report.compliance import build_report
+from flake8_ssot_ws.report.render import render_json
+from flake8_ssot_ws.report.render import render_markdown
+from flake8_ssot_ws.report.render import render_text
+from flake8_ssot_ws.report.render import report_json
 from tests.test_report import BASELINE
 from tests.test_report import FIXTURE
 from tests.test_report import TODAY

@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws import scan as scan_module
-from flake8_ssot_ws.checker import FileChecker
-from flake8_ssot_ws.checker import Outcome
-from flake8_ssot_ws.checker import describe
-from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
-from flake8_ssot_ws.discovery import Excluder
-from flake8_ssot_ws.discovery import discover
-from flake8_ssot_ws.discovery import iter_python_files
+from flake8_ssot_ws.scan import runner as scan_module
+from flake8_ssot_ws.scan.checker import FileChecker
+from flake8_ssot_ws.scan.checker import Outcome
+from flake8_ssot_ws.scan.checker import describe
+from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.scan.discovery import Excluder
+from flake8_ssot_ws.scan.discovery import discover
+from flake8_ssot_ws.scan.discovery import iter_python_files
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.scan import scan
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.scan.runner import scan
 from tests.conftest import EXAMPLE_REGISTRY
 from tests.conftest import write_tree
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot_ws.cli import main
+from flake8_ssot_ws.commands.cli import main
 from tests.conftest import EXAMPLE_REGISTRY
 
 LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager\n"

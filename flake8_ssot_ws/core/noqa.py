@@ -11,8 +11,8 @@ import re
 import tokenize
 from typing import Sequence
 
-from flake8_ssot_ws.imports import source_lines
-from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.core.rules import Finding
 
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)

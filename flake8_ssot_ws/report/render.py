@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from flake8_ssot_ws.report import CODES
-from flake8_ssot_ws.report import OVERALL
-from flake8_ssot_ws.report import Counts
-from flake8_ssot_ws.report import LegacyStatus
-from flake8_ssot_ws.report import Report
+from flake8_ssot_ws.report.compliance import CODES
+from flake8_ssot_ws.report.compliance import OVERALL
+from flake8_ssot_ws.report.compliance import Counts
+from flake8_ssot_ws.report.compliance import LegacyStatus
+from flake8_ssot_ws.report.compliance import Report
 
 JSON_SCHEMA_VERSION = 1
 _COUNT_HEADERS = ("compliance", "tracked", "canonical", "non-canonical", "noqa", "baseline", "files", "with findings")

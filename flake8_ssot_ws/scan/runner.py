@@ -1,8 +1,8 @@
 """Files -> findings at scale: discovery, the cache, and worker processes for large inputs.
 
-A run discovers the files (discovery.py), stats each one and takes the outcome of every
-unchanged file from the cache (cache.py) without reading it, then checks the rest
-(checker.py): in this process when they are few -- pre-commit's usual case, where starting
+A run discovers the files (scan/discovery.py), stats each one and takes the outcome of every
+unchanged file from the cache (scan/cache.py) without reading it, then checks the rest
+(scan/checker.py): in this process when they are few -- pre-commit's usual case, where starting
 processes costs more than it saves -- else in chunks over a pool of worker processes
 (forked where the platform allows: they inherit the loaded registry).
 """
@@ -19,24 +19,24 @@ from typing import Iterator
 from typing import NamedTuple
 from typing import Sequence
 
-from flake8_ssot_ws.cache import Cache
-from flake8_ssot_ws.cache import Signature
-from flake8_ssot_ws.cache import digest
-from flake8_ssot_ws.cache import signature
-from flake8_ssot_ws.context import file_context
-from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
-from flake8_ssot_ws.discovery import Excluder
-from flake8_ssot_ws.discovery import PendingDiscovery
-from flake8_ssot_ws.discovery import iter_python_files
-from flake8_ssot_ws.findings import Finding
-from flake8_ssot_ws.outcome import EMPTY
-from flake8_ssot_ws.outcome import Outcome
-from flake8_ssot_ws.outcome import describe
+from flake8_ssot_ws.scan.cache import Cache
+from flake8_ssot_ws.scan.cache import Signature
+from flake8_ssot_ws.scan.cache import digest
+from flake8_ssot_ws.scan.cache import signature
+from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.scan.discovery import Excluder
+from flake8_ssot_ws.scan.discovery import PendingDiscovery
+from flake8_ssot_ws.scan.discovery import iter_python_files
+from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.core.outcome import EMPTY
+from flake8_ssot_ws.core.outcome import Outcome
+from flake8_ssot_ws.core.outcome import describe
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
 
 if TYPE_CHECKING:  # imported when a file must be checked: a warm run parses nothing
-    from flake8_ssot_ws.checker import FileChecker
+    from flake8_ssot_ws.scan.checker import FileChecker
 
 __all__ = ["FileResult", "Outcome", "ScanResult", "iter_python_files", "scan"]
 
@@ -131,7 +131,7 @@ def scan(
                 continue
         tasks.append(_Task(index, path, known, signature(stat, started)))
     if tasks:  # else (a warm run) nothing is parsed, and the parsing modules are not even imported
-        from flake8_ssot_ws.checker import FileChecker
+        from flake8_ssot_ws.scan.checker import FileChecker
 
         checker = FileChecker(registry, today, fast=fast)
         pending = {task.number: task for task in tasks}
@@ -229,7 +229,7 @@ _WORKER_CHECKER: FileChecker | None = None
 
 def _start_worker(registry_path: Path, today: datetime.date, fast: bool) -> None:
     global _WORKER_CHECKER
-    from flake8_ssot_ws.checker import FileChecker
+    from flake8_ssot_ws.scan.checker import FileChecker
 
     # Forked workers find the registry in load_registry's cache; spawned ones load it.
     _WORKER_CHECKER = FileChecker(load_registry(registry_path), today, fast=fast)

@@ -16,21 +16,21 @@ from typing import Callable
 from typing import Mapping
 from typing import NamedTuple
 
-from flake8_ssot_ws.baseline import Baseline
-from flake8_ssot_ws.baseline import Entry
-from flake8_ssot_ws.baseline import Update
-from flake8_ssot_ws.baseline import dumps
-from flake8_ssot_ws.baseline import entry_path
-from flake8_ssot_ws.baseline import in_scope_stale
-from flake8_ssot_ws.baseline import key_reported
-from flake8_ssot_ws.baseline import read_baseline
-from flake8_ssot_ws.baseline import update
-from flake8_ssot_ws.context import file_context
+from flake8_ssot_ws.baseline.store import Baseline
+from flake8_ssot_ws.baseline.store import Entry
+from flake8_ssot_ws.baseline.store import Update
+from flake8_ssot_ws.baseline.store import dumps
+from flake8_ssot_ws.baseline.store import entry_path
+from flake8_ssot_ws.baseline.store import in_scope_stale
+from flake8_ssot_ws.baseline.store import key_reported
+from flake8_ssot_ws.baseline.store import read_baseline
+from flake8_ssot_ws.baseline.store import update
+from flake8_ssot_ws.core.context import file_context
 from flake8_ssot_ws.errors import BaselineError
-from flake8_ssot_ws.findings import Finding
+from flake8_ssot_ws.core.findings import Finding
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.scan import FileResult
-from flake8_ssot_ws.scan import ScanResult
+from flake8_ssot_ws.scan.runner import FileResult
+from flake8_ssot_ws.scan.runner import ScanResult
 
 
 class Split(NamedTuple):

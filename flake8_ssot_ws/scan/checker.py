@@ -1,9 +1,9 @@
-"""One file's content -> what the checks find in it (scan.py runs this over many files).
+"""One file's content -> what the checks find in it (scan/runner.py runs this over many files).
 
 Per file: skip the file when its bytes cannot hold a tracked name (the
 byte twin of ``rules.may_have_findings``, so most files are never decoded); else decode as
-flake8 does (as Python does, else latin-1), take the exact shortcut of fastpath.py when it
-applies, else parse fully (``rules.analyze_source``); then ``# noqa`` (noqa.py).
+flake8 does (as Python does, else latin-1), take the exact shortcut of fast/shortcut.py when it
+applies, else parse fully (``rules.analyze_source``); then ``# noqa`` (core/noqa.py).
 ``fast=False`` parses every file fully and is the reference the differential tests compare
 the fast path against.
 """
@@ -17,21 +17,21 @@ import os
 import tokenize
 import warnings
 
-from flake8_ssot_ws import fastnoqa
-from flake8_ssot_ws import fastpath
-from flake8_ssot_ws.imports import source_lines
-from flake8_ssot_ws.lexer import Lexed
-from flake8_ssot_ws.noqa import split_noqa
-from flake8_ssot_ws.outcome import EMPTY
-from flake8_ssot_ws.outcome import Outcome
-from flake8_ssot_ws.outcome import describe
+from flake8_ssot_ws.fast import noqa as fastnoqa
+from flake8_ssot_ws.fast import shortcut as fastpath
+from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.fast.lexer import Lexed
+from flake8_ssot_ws.core.noqa import split_noqa
+from flake8_ssot_ws.core.outcome import EMPTY
+from flake8_ssot_ws.core.outcome import Outcome
+from flake8_ssot_ws.core.outcome import describe
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.rules import Analysis
-from flake8_ssot_ws.rules import FileContext
-from flake8_ssot_ws.rules import analyze_source
-from flake8_ssot_ws.rules import analyze_tree
-from flake8_ssot_ws.rules import file_context
-from flake8_ssot_ws.rules import may_have_findings
+from flake8_ssot_ws.core.rules import Analysis
+from flake8_ssot_ws.core.rules import FileContext
+from flake8_ssot_ws.core.rules import analyze_source
+from flake8_ssot_ws.core.rules import analyze_tree
+from flake8_ssot_ws.core.rules import file_context
+from flake8_ssot_ws.core.rules import may_have_findings
 
 __all__ = ["EMPTY", "FileChecker", "Outcome", "decode_like_flake8", "decode_source", "describe"]
 

@@ -43,11 +43,11 @@ from typing import Any
 from typing import Optional
 from typing import Tuple
 
-from flake8_ssot_ws.findings import CanonicalImport
-from flake8_ssot_ws.findings import Finding
-from flake8_ssot_ws.findings import Fix
-from flake8_ssot_ws.outcome import EMPTY
-from flake8_ssot_ws.outcome import Outcome
+from flake8_ssot_ws.core.findings import CanonicalImport
+from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.core.findings import Fix
+from flake8_ssot_ws.core.outcome import EMPTY
+from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 
@@ -56,7 +56,7 @@ DIRECTORY = ".ssot-ws-cache"
 RACY_NS = 2_000_000_000
 STALE_SECONDS = 7 * 24 * 3600
 Signature = Tuple[int, int, int]
-_PACKAGE = Path(__file__).parent
+_PACKAGE = Path(__file__).parent.parent  # flake8_ssot_ws/, whose code every result depends on
 _NONE = -1  # an optional string's index when it is None
 
 
@@ -232,11 +232,7 @@ class Cache:
 def namespace(registry: Registry, today: datetime.date, *, fast: bool) -> str:
     """Everything results depend on besides the file, as text: equal texts, reusable
     results. The registry's bytes are in it whole (a registry is a few kilobytes)."""
-    code = ",".join(
-        f"{entry.name}:{entry.stat().st_size}:{entry.stat().st_mtime_ns}"
-        for entry in sorted(os.scandir(_PACKAGE), key=lambda entry: entry.name)
-        if entry.name.endswith(".py")
-    )
+    code = ",".join(_code_files(_PACKAGE, ""))
     parts = (
         FORMAT,
         sys.version,
@@ -248,6 +244,19 @@ def namespace(registry: Registry, today: datetime.date, *, fast: bool) -> str:
         _read(registry.path).decode("utf-8", "surrogateescape"),
     )
     return "\n".join(parts)
+
+
+def _code_files(directory: Path | str, prefix: str) -> list[str]:
+    """``name:size:mtime`` of every module of the package, its subpackages included (an
+    edited module anywhere must invalidate the cache), sorted by path."""
+    described: list[str] = []
+    for entry in sorted(os.scandir(directory), key=lambda entry: entry.name):
+        if entry.name.endswith(".py"):
+            stat = entry.stat()
+            described.append(f"{prefix}{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        elif entry.is_dir() and entry.name.isidentifier():  # a subpackage, not __pycache__'s kin
+            described.extend(_code_files(entry.path, f"{prefix}{entry.name}/"))
+    return described
 
 
 def _checksum(text: str) -> str:

@@ -2,7 +2,7 @@
 
 flake8 searches for ``# noqa`` in the physical line of a finding, widened to every line
 that a token spans (a multi-line string) or that a backslash continuation joins
-(noqa.py, after flake8's ``FileProcessor._noqa_line_mapping``). The lexer already knows the
+(core/noqa.py, after flake8's ``FileProcessor._noqa_line_mapping``). The lexer already knows the
 multi-line strings and comments, so those line groups follow without tokenizing the file.
 
 Each group becomes one line ``#x <its lines, line breaks as spaces>`` of a small stand-in
@@ -19,11 +19,11 @@ import bisect
 import re
 from typing import Sequence
 
-from flake8_ssot_ws import noqa
-from flake8_ssot_ws.lexer import Lexed
-from flake8_ssot_ws.lexer import Lines
-from flake8_ssot_ws.lexer import Span
-from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.core import noqa
+from flake8_ssot_ws.fast.lexer import Lexed
+from flake8_ssot_ws.fast.lexer import Lines
+from flake8_ssot_ws.fast.lexer import Span
+from flake8_ssot_ws.core.rules import Finding
 
 _EXTRA_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
 _FILE_NOQA_HINT = re.compile(r"flake8[:=]", re.IGNORECASE)

@@ -1,6 +1,6 @@
 """``ssot-ws check``: the findings of the flake8 plugin, fast, in four output formats.
 
-Exit codes: 0 clean, 1 findings (0 with ``--exit-zero``), 2 usage or registry error (cli.py).
+Exit codes: 0 clean, 1 findings (0 with ``--exit-zero``), 2 usage or registry error (commands/cli.py).
 Files that cannot be read or parsed are listed on stderr and counted; they do not change
 the exit code (flake8 with ``--select SWS`` does not fail on them either).
 """
@@ -14,13 +14,13 @@ import re
 import sys
 from pathlib import Path
 
-from flake8_ssot_ws import exempt_globs
-from flake8_ssot_ws import formats
-from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.scan import exempt_globs
+from flake8_ssot_ws.commands import formats
+from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.scan import ScanResult
-from flake8_ssot_ws.scan import scan
+from flake8_ssot_ws.scan.runner import ScanResult
+from flake8_ssot_ws.scan.runner import scan
 
 NAME = "check"
 HELP = "report imports the registry does not allow"
@@ -67,8 +67,8 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         raise UsageError("--force only applies to --write-baseline")
     if args.baseline or args.write_baseline:
         # Imported only here: most runs (pre-commit, editors, a warm CI run) use no baseline.
-        from flake8_ssot_ws import ratchet
-        from flake8_ssot_ws.baseline import read_baseline
+        from flake8_ssot_ws.baseline import ratchet
+        from flake8_ssot_ws.baseline.store import read_baseline
     known = read_baseline(Path(args.baseline)) if args.baseline else None  # a bad file fails before the scan
     result = run_scan(args, registry)
     report_problems(result)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
 
 def run_scan(args: argparse.Namespace, registry: Registry) -> ScanResult:
     """The scan the ``add_scan_arguments`` options ask for, then a warning for each exempt glob
-    that matches no file, when the scan covered the whole project (see exempt_globs.py)."""
+    that matches no file, when the scan covered the whole project (see scan/exempt_globs.py)."""
     result = scan(
         args.paths,
         registry,

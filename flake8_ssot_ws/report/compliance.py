@@ -1,7 +1,7 @@
 """The compliance report: per-file facts from the scan + registry + today -> a ``Report``.
 
 Pure: every number is computed here, once, from the same findings ``check`` reports
-(the renderers in report_render.py only format them). What is counted:
+(the renderers in report/render.py only format them). What is counted:
 
 - *canonical*: tracked imports that are exactly canonical (``Analysis.canonical``);
 - *non-canonical*: every finding, whatever its code. That includes SWS005 (a dynamic
@@ -27,8 +27,8 @@ from typing import Mapping
 from typing import Sequence
 
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.rules import CanonicalImport
-from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.core.rules import CanonicalImport
+from flake8_ssot_ws.core.rules import Finding
 
 CODES = ("SWS001", "SWS002", "SWS003", "SWS004", "SWS005", "SWS006", "SWS007", "SWS101")
 OVERALL = "overall"

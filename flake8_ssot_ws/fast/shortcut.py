@@ -4,7 +4,7 @@ Such files mostly mention tracked names only in strings and comments, or use the
 import statements; building the whole file's AST is most of the cost and none of it is
 needed. So, for an ASCII source:
 
-1. lexer.py finds the import statements and the tracked or dynamic-import names in code;
+1. fast/lexer.py finds the import statements and the tracked or dynamic-import names in code;
 2. only those import statements are parsed, at their real positions, plus each
    ``root.x.Tracked`` attribute chain whose root an import may bind (SWS007) and each
    ``import_module(...)``/``__import__(...)`` call (SWS005);
@@ -13,7 +13,7 @@ needed. So, for an ASCII source:
    and symbol table, without building Python AST objects: cheaper than ``ast.parse``), as a
    file that does not parse must give no findings (flake8 reports E999 instead).
 
-``# noqa`` then needs only the lines of the findings (fastnoqa.py). Whatever the shortcut
+``# noqa`` then needs only the lines of the findings (fast/noqa.py). Whatever the shortcut
 does not fully understand -- an attribute written across lines, a call on a parenthesised
 callee -- returns None and the caller parses the file. tests/test_differential.py proves
 the results equal the full parse's.
@@ -31,21 +31,21 @@ from typing import NamedTuple
 from typing import Sequence
 from typing import Union
 
-from flake8_ssot_ws.expressions import DYNAMIC_IMPORTERS
-from flake8_ssot_ws.imports import source_lines
-from flake8_ssot_ws.lexer import WORD
-from flake8_ssot_ws.lexer import Lexed
-from flake8_ssot_ws.lexer import Lexer
-from flake8_ssot_ws.lexer import Lines
-from flake8_ssot_ws.lexer import Span
-from flake8_ssot_ws.lexer import closing_bracket
-from flake8_ssot_ws.lexer import count_lines
+from flake8_ssot_ws.core.expressions import DYNAMIC_IMPORTERS
+from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.fast.lexer import WORD
+from flake8_ssot_ws.fast.lexer import Lexed
+from flake8_ssot_ws.fast.lexer import Lexer
+from flake8_ssot_ws.fast.lexer import Lines
+from flake8_ssot_ws.fast.lexer import Span
+from flake8_ssot_ws.fast.lexer import closing_bracket
+from flake8_ssot_ws.fast.lexer import count_lines
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.registry_model import name_fragments
-from flake8_ssot_ws.rules import Analysis
-from flake8_ssot_ws.rules import FileContext
-from flake8_ssot_ws.rules import analyze_tree
-from flake8_ssot_ws.rules import may_have_findings
+from flake8_ssot_ws.registry.model import name_fragments
+from flake8_ssot_ws.core.rules import Analysis
+from flake8_ssot_ws.core.rules import FileContext
+from flake8_ssot_ws.core.rules import analyze_tree
+from flake8_ssot_ws.core.rules import may_have_findings
 
 _DYNAMIC_IMPORTERS = tuple(sorted(DYNAMIC_IMPORTERS))
 _BLANK = frozenset(" \t\f\r\n\\")

@@ -20,10 +20,10 @@ PROG = "ssot-ws"
 # `check` should not pay for importing fix, report and their dependencies.
 __all__ = ["COMMANDS", "UsageError", "build_parser", "load_cli_registry", "main"]
 COMMANDS = {
-    "check": "flake8_ssot_ws.check_command",
-    "fix": "flake8_ssot_ws.fix_command",
-    "report": "flake8_ssot_ws.report_command",
-    "registry": "flake8_ssot_ws.registry_command",
+    "check": "flake8_ssot_ws.commands.check",
+    "fix": "flake8_ssot_ws.commands.fix",
+    "report": "flake8_ssot_ws.commands.report",
+    "registry": "flake8_ssot_ws.commands.registry",
 }
 
 

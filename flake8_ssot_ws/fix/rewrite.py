@@ -26,15 +26,15 @@ from typing import Callable
 from typing import Iterable
 from typing import Sequence
 
-from flake8_ssot_ws.fix_tokens import Unsure
-from flake8_ssot_ws.fix_tokens import edit_statement
-from flake8_ssot_ws.imports import source_lines
-from flake8_ssot_ws.noqa import split_noqa
+from flake8_ssot_ws.fix.tokens import Unsure
+from flake8_ssot_ws.fix.tokens import edit_statement
+from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.core.noqa import split_noqa
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.rules import FileContext
-from flake8_ssot_ws.rules import Finding
-from flake8_ssot_ws.rules import Fix
-from flake8_ssot_ws.rules import analyze_tree
+from flake8_ssot_ws.core.rules import FileContext
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.core.rules import Fix
+from flake8_ssot_ws.core.rules import analyze_tree
 
 MISMATCH = "the finding does not match the source (changed since it was checked?)"
 _STATEMENT_ENDS = ("", ";", "#", "\\", "\r", "\n")

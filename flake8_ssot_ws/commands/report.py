@@ -1,7 +1,7 @@
 """``ssot-ws report``: the compliance report, from the same scan as ``check``.
 
-The scan (scan.py) and the baseline split (ratchet.py) are exactly those of ``check``;
-report.py turns their per-file outcomes into numbers, report_render.py prints them.
+The scan (scan/runner.py) and the baseline split (baseline/ratchet.py) are exactly those of ``check``;
+report/compliance.py turns their per-file outcomes into numbers, report/render.py prints them.
 Exit code 0, or 1 when ``--fail-under`` is given and the overall compliance is below it.
 """
 
@@ -14,19 +14,19 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
-from flake8_ssot_ws import check_command
-from flake8_ssot_ws.badge import badge_svg
-from flake8_ssot_ws.baseline import entry_path
-from flake8_ssot_ws.baseline import read_baseline
+from flake8_ssot_ws.commands import check as check_command
+from flake8_ssot_ws.report.badge import badge_svg
+from flake8_ssot_ws.baseline.store import entry_path
+from flake8_ssot_ws.baseline.store import read_baseline
 from flake8_ssot_ws.errors import UsageError
-from flake8_ssot_ws.ratchet import split
+from flake8_ssot_ws.baseline.ratchet import split
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.report import FileFacts
-from flake8_ssot_ws.report import build_report
-from flake8_ssot_ws.report_render import render_json
-from flake8_ssot_ws.report_render import render_markdown
-from flake8_ssot_ws.report_render import render_text
-from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.report.compliance import FileFacts
+from flake8_ssot_ws.report.compliance import build_report
+from flake8_ssot_ws.report.render import render_json
+from flake8_ssot_ws.report.render import render_markdown
+from flake8_ssot_ws.report.render import render_text
+from flake8_ssot_ws.core.rules import Finding
 
 NAME = "report"
 HELP = "report SSOT compliance: canonical vs non-canonical imports, per group, with legacy deadlines"

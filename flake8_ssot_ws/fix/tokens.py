@@ -1,4 +1,4 @@
-"""The token edits of one ``from`` import statement, for fix.py.
+"""The token edits of one ``from`` import statement, for fix/rewrite.py.
 
 The statement's exact text goes through tokenize-rt, which keeps every character
 (whitespace, comments, backslash continuations) as a token, so an edit touches only

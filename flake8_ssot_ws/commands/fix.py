@@ -1,4 +1,4 @@
-"""``ssot-ws fix``: ``check``'s scan finds the files with fixable findings; fix.py's pure core
+"""``ssot-ws fix``: ``check``'s scan finds the files with fixable findings; fix/rewrite.py's pure core
 rewrites each of them (in worker processes when there are many).
 
 stdout: the findings left in the files as written (``path:line:col: CODE message``);
@@ -23,18 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from flake8_ssot_ws.check_command import add_scan_arguments
-from flake8_ssot_ws.check_command import report_problems
-from flake8_ssot_ws.check_command import run_scan
-from flake8_ssot_ws.checker import FileChecker
-from flake8_ssot_ws.checker import decode_source
-from flake8_ssot_ws.checker import describe
-from flake8_ssot_ws.fix import Checked
-from flake8_ssot_ws.fix import fix_source
-from flake8_ssot_ws.imports import source_lines
+from flake8_ssot_ws.commands.check import add_scan_arguments
+from flake8_ssot_ws.commands.check import report_problems
+from flake8_ssot_ws.commands.check import run_scan
+from flake8_ssot_ws.scan.checker import FileChecker
+from flake8_ssot_ws.scan.checker import decode_source
+from flake8_ssot_ws.scan.checker import describe
+from flake8_ssot_ws.fix.rewrite import Checked
+from flake8_ssot_ws.fix.rewrite import fix_source
+from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
-from flake8_ssot_ws.rules import Finding
+from flake8_ssot_ws.core.rules import Finding
 
 NAME = "fix"
 HELP = "rewrite legacy imports to their canonical imports, keeping every local name"

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flake8_ssot_ws.registry_model import Group
-from flake8_ssot_ws.registry_model import ImportSpec
-from flake8_ssot_ws.registry_model import LegacyEntry
-from flake8_ssot_ws.registry_model import Registry
-from flake8_ssot_ws.registry_model import with_lookup_tables
+from flake8_ssot_ws.registry.model import Group
+from flake8_ssot_ws.registry.model import ImportSpec
+from flake8_ssot_ws.registry.model import LegacyEntry
+from flake8_ssot_ws.registry.model import Registry
+from flake8_ssot_ws.registry.model import with_lookup_tables
 
 if sys.version_info >= (3, 11):  # pragma: >=3.11 cover
     import tomllib

@@ -8,9 +8,9 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-from flake8_ssot_ws.context import FileContext
-from flake8_ssot_ws.findings import Finding
-from flake8_ssot_ws.imports import resolve_relative
+from flake8_ssot_ws.core.context import FileContext
+from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.core.imports import resolve_relative
 from flake8_ssot_ws.registry import Registry
 
 SWS005 = "SWS005 dynamic import of watched module {module!r} - use a static canonical import"

@@ -1,15 +1,15 @@
 """What a scan reports for one file, and the one-line reason for a file it could not check.
 
 Its own small module: a warm run (every result from the cache) needs these and nothing of
-the parsing machinery in checker.py.
+the parsing machinery in scan/checker.py.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from flake8_ssot_ws.findings import CanonicalImport
-from flake8_ssot_ws.findings import Finding
+from flake8_ssot_ws.core.findings import CanonicalImport
+from flake8_ssot_ws.core.findings import Finding
 
 
 class Outcome(NamedTuple):

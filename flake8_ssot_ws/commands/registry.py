@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from flake8_ssot_ws import exempt_globs
+from flake8_ssot_ws.scan import exempt_globs
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Group
 from flake8_ssot_ws.registry import PYPROJECT

@@ -26,7 +26,7 @@ from typing import Iterable
 from typing import Sequence
 
 from flake8_ssot_ws.errors import BaselineError
-from flake8_ssot_ws.findings import Finding
+from flake8_ssot_ws.core.findings import Finding
 
 FORMAT_VERSION = 1
 _COMMENT = (

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from typing import Callable
 
-from flake8_ssot_ws.findings import Finding
-from flake8_ssot_ws.scan import ScanResult
+from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.scan.runner import ScanResult
 
 TOOL = "ssot-ws"
 INFORMATION_URI = "https://github.com/flake8-ssot-ws/flake8-ssot-ws"

@@ -27,7 +27,7 @@ from typing import Iterable
 from typing import Mapping
 from typing import Sequence
 
-from flake8_ssot_ws.discovery import iter_python_files
+from flake8_ssot_ws.scan.discovery import iter_python_files
 from flake8_ssot_ws.registry import Registry
 
 
@@ -87,7 +87,7 @@ def display_prefix(registry: Registry, arguments: Sequence[str]) -> str | None:
         relative = os.path.relpath(root, os.path.realpath(argument))
         # (Not `if below: continue`: Python 3.9's optimiser hides such a line from coverage.)
         if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
-            # discovery.py: a path found under argument A is A/relative, normalised ('.' leaves it out)
+            # scan/discovery.py: a path found under argument A is A/relative, normalised ('.' leaves it out)
             spelled = relative if argument in (".", "") else os.path.normpath(os.path.join(argument, relative))
             return _folder_prefix(spelled)
     return None

@@ -11,19 +11,19 @@ import ast
 import datetime
 from typing import Sequence
 
-from flake8_ssot_ws.context import NO_CONTEXT
-from flake8_ssot_ws.context import FileContext
-from flake8_ssot_ws.context import file_context
-from flake8_ssot_ws.context import may_have_findings
-from flake8_ssot_ws.expressions import DYNAMIC_IMPORTERS
-from flake8_ssot_ws.expressions import expression_findings
-from flake8_ssot_ws.findings import Analysis
-from flake8_ssot_ws.findings import CanonicalImport
-from flake8_ssot_ws.findings import Finding
-from flake8_ssot_ws.findings import Fix
-from flake8_ssot_ws.imports import ImportedName
-from flake8_ssot_ws.imports import imported_names
-from flake8_ssot_ws.imports import source_lines
+from flake8_ssot_ws.core.context import NO_CONTEXT
+from flake8_ssot_ws.core.context import FileContext
+from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.core.context import may_have_findings
+from flake8_ssot_ws.core.expressions import DYNAMIC_IMPORTERS
+from flake8_ssot_ws.core.expressions import expression_findings
+from flake8_ssot_ws.core.findings import Analysis
+from flake8_ssot_ws.core.findings import CanonicalImport
+from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.core.findings import Fix
+from flake8_ssot_ws.core.imports import ImportedName
+from flake8_ssot_ws.core.imports import imported_names
+from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 

@@ -1,0 +1,2 @@
+"""Baselines of known findings: the file format (``store``) and the ratchet that applies and
+shrinks it (``ratchet``)."""

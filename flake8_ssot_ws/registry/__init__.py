@@ -1,0 +1,27 @@
+"""The registry: TOML in (``load``), one frozen ``Registry`` with its lookup tables out
+(``model``). Everything else imports the registry's API from this package."""
+from __future__ import annotations
+
+from flake8_ssot_ws.registry.load import PYPROJECT
+from flake8_ssot_ws.registry.load import REGISTRY_FILE
+from flake8_ssot_ws.registry.load import TOOL_TABLE
+from flake8_ssot_ws.registry.load import RegistryError
+from flake8_ssot_ws.registry.load import find_registry
+from flake8_ssot_ws.registry.load import load_registry
+from flake8_ssot_ws.registry.model import Group
+from flake8_ssot_ws.registry.model import ImportSpec
+from flake8_ssot_ws.registry.model import LegacyEntry
+from flake8_ssot_ws.registry.model import Registry
+
+__all__ = [
+    "PYPROJECT",
+    "REGISTRY_FILE",
+    "TOOL_TABLE",
+    "Group",
+    "ImportSpec",
+    "LegacyEntry",
+    "Registry",
+    "RegistryError",
+    "find_registry",
+    "load_registry",
+]
