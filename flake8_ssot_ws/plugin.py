@@ -17,6 +17,7 @@ from flake8_ssot_ws.baseline.store import Baseline
 from flake8_ssot_ws.baseline.store import entry_path
 from flake8_ssot_ws.baseline.store import read_baseline
 from flake8_ssot_ws.errors import BaselineError
+from flake8_ssot_ws.core.codes import SWS900
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry
@@ -26,7 +27,6 @@ from flake8_ssot_ws.core.rules import check_tree
 from flake8_ssot_ws.core.rules import file_context
 from flake8_ssot_ws.core.rules import may_have_findings
 
-SWS900 = "SWS900 internal error in flake8-ssot-ws: {error} - please report this bug"
 
 
 class Plugin:
@@ -87,7 +87,7 @@ class Plugin:
             # run with a traceback. Report it on the file (one line) and let the run go on.
             detail = " ".join(str(error).split())
             described = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
-            results = [(1, 0, SWS900.format(error=described))]
+            results = [(1, 0, SWS900.message(error=described))]
         for line, col, message in results:
             yield line, col, message, type(self)
 
