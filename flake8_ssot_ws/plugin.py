@@ -130,7 +130,7 @@ def _discovered_registry(options: argparse.Namespace) -> Registry | None:
     A registry that parses but is invalid is this plugin's own configuration: an error.
     """
     require = bool(getattr(options, "ssot_require_registry", False))
-    discovery = discover_registry(discovery_start(_checked_paths(options)))
+    discovery = discover_registry(discovery_start(_checked_paths(options)), then=Path.cwd())
     for skipped in discovery.skipped:
         _warn(skipped)
     if discovery.path is None:

@@ -30,6 +30,9 @@ FLAKE8 = str(Path(sys.executable).with_name("flake8"))
 LEGACY = "from app.old import Manager\n"
 FINDING = f"app/x.py:1:21: {SWS001} (fixable with 'ssot-ws fix')\n"
 BROKEN_REGISTRY = "{tmp}/ssot-registry.toml:1:7: invalid TOML: Expected ']' at the end of a table declaration"
+BROKEN_PYPROJECT = "{tmp}/pyproject.toml:1:9: invalid TOML: Expected ']' at the end of a table declaration"
+NOTHING_CHECKED = "(nothing checked; --ssot-require-registry makes this an error)"
+NEAR_MISS = "ssot-registry.toml (found {tmp}/ssot_registry.toml)"
 REQUIRE = "--ssot-require-registry"
 
 
@@ -49,13 +52,12 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
         ),
         pytest.param(
             {"ssot_registry.toml": GROUP}, ["--select", "SWS", REQUIRE],
-            ("", "flake8-ssot-ws: " + NO_REGISTRY + "; did you mean ssot-registry.toml (found {tmp}/ssot_registry.toml)?\n", 2),
+            ("", f"flake8-ssot-ws: {NO_REGISTRY}; did you mean {NEAR_MISS}?\n", 2),
             id="required: the near miss is named",
         ),
         pytest.param(
             {"ssot-registry.toml": "[group\n"}, ["--select", "E,SWS"],
-            ("", f"flake8-ssot-ws: warning: {BROKEN_REGISTRY} "
-             "(nothing checked; --ssot-require-registry makes this an error)\n", 0),
+            ("", f"flake8-ssot-ws: warning: {BROKEN_REGISTRY} {NOTHING_CHECKED}\n", 0),
             id="a discovered registry that does not parse: one warning, flake8 runs",
         ),
         pytest.param(
@@ -75,18 +77,17 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
         ),
         pytest.param(
             {"pyproject.toml": "[project\n"}, ["--select", "E"],
-            ("", "flake8-ssot-ws: warning: {tmp}/pyproject.toml:1:9: invalid TOML: "
-             f"Expected ']' at the end of a table declaration {PASSED_OVER}\n", 0),
+            ("", f"flake8-ssot-ws: warning: {BROKEN_PYPROJECT} {PASSED_OVER}\n", 0),
             id="a broken pyproject.toml of a project that does not use the plugin: a warning, flake8 runs",
         ),
         pytest.param(
             {"pyproject.toml": "[project\n"}, ["--select", "SWS", REQUIRE],
-            ("", "flake8-ssot-ws: warning: {tmp}/pyproject.toml:1:9: invalid TOML: "
-             f"Expected ']' at the end of a table declaration {PASSED_OVER}\n"
-             "flake8-ssot-ws: " + NO_REGISTRY + "\n", 2),
+            ("", f"flake8-ssot-ws: warning: {BROKEN_PYPROJECT} {PASSED_OVER}\nflake8-ssot-ws: {NO_REGISTRY}\n", 2),
             id="... required: the warning, then no registry found",
         ),
-        pytest.param({"ssot-registry.toml": GROUP}, ["--select", "SWS", REQUIRE], (FINDING, "", 1), id="found: checked"),
+        pytest.param(
+            {"ssot-registry.toml": GROUP}, ["--select", "SWS", REQUIRE], (FINDING, "", 1), id="found: checked"
+        ),
     ],
 )  # fmt: skip
 def test_registry_not_found_or_broken(
@@ -125,10 +126,7 @@ def test_warned_once_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         Plugin.parse_options(options)
         assert Plugin.registry is None
         assert list(Plugin(ast.parse(LEGACY), "x.py", [LEGACY]).run()) == []
-    warning = (
-        f"flake8-ssot-ws: warning: {BROKEN_REGISTRY.format(tmp=tmp_path)} "
-        "(nothing checked; --ssot-require-registry makes this an error)\n"
-    )
+    warning = f"flake8-ssot-ws: warning: {BROKEN_REGISTRY.format(tmp=tmp_path)} {NOTHING_CHECKED}\n"
     assert capsys.readouterr() == ("", warning)
 
 

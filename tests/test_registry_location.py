@@ -49,8 +49,12 @@ PROJECT = {
 @pytest.mark.parametrize(
     ("registry", "root", "file", "expected"),
     [
-        pytest.param("ssot-registry.toml", "", "app/x.py", ("app/x.py", "app.x", False), id="default: the registry's folder"),
-        pytest.param("cfg/rules.toml", "", "app/x.py", (None, None, False), id="default in cfg/: the project is outside"),
+        pytest.param(
+            "ssot-registry.toml", "", "app/x.py", ("app/x.py", "app.x", False), id="default: the registry's folder"
+        ),
+        pytest.param(
+            "cfg/rules.toml", "", "app/x.py", (None, None, False), id="default in cfg/: the project is outside"
+        ),
         pytest.param("cfg/rules.toml", 'root = ".."\n', "app/x.py", ("app/x.py", "app.x", False), id="root = '..'"),
         pytest.param(
             "cfg/rules.toml", 'root = ".."\nexempt = ["app/x.py"]\n', "app/x.py", ("app/x.py", "app.x", True),
@@ -187,6 +191,26 @@ def test_registry_found_from_the_paths(
         assert (out, err) == ("", f"Would rewrite {shown}\nwould fix 1 findings in 1 files; 0 left (not fixable)\n")
 
 
+def test_nothing_above_the_paths_then_the_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As ruff falls back to the configuration found from the current directory."""
+    write_tree(tmp_path, {"proj/ssot-registry.toml": GROUP, "other/y.py": "from app.old import Manager\n"})
+    monkeypatch.chdir(tmp_path / "proj")
+    assert main(["check", "--no-cache", "../other/y.py"]) == 1
+    assert capsys.readouterr() == (f"../other/y.py:1:21: {SWS001}{FIXABLE}\n", "")
+
+
+def test_searched_from_the_paths_then_from_the_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"proj/app/x.py": "", "other/y.py": ""})
+    monkeypatch.chdir(tmp_path / "proj/app")
+    assert main(["check", "../../other/y.py"]) == 2
+    where = f"{searched(tmp_path / 'other')}, then {tmp_path / 'proj/app'} and its parent folder"
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {NO_REGISTRY.format(searched=where, option='--registry')}\n")
+
+
 def test_registry_command_discovers_from_the_cwd(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -210,12 +234,27 @@ NO_REGISTRY = (
     ("files", "hint"),
     [
         pytest.param({}, "", id="nothing near"),
-        pytest.param({"a/b/ssot_registry.toml": GROUP}, "ssot-registry.toml (found {tmp}/a/b/ssot_registry.toml)", id="ssot_registry.toml"),
-        pytest.param({"a/.ssot-registry.toml": GROUP}, "ssot-registry.toml (found {tmp}/a/.ssot-registry.toml)", id=".ssot-registry.toml, in a parent folder"),
-        pytest.param({"a/b/ssot-registry.yaml": ""}, "ssot-registry.toml (found {tmp}/a/b/ssot-registry.yaml)", id="ssot-registry.yaml"),
-        pytest.param({"a/b/SSOT-Registry.yml": ""}, "ssot-registry.toml (found {tmp}/a/b/SSOT-Registry.yml)", id="another case, .yml"),
+        pytest.param(
+            {"a/b/ssot_registry.toml": GROUP}, "ssot-registry.toml (found {tmp}/a/b/ssot_registry.toml)",
+            id="ssot_registry.toml",
+        ),
+        pytest.param(
+            {"a/.ssot-registry.toml": GROUP}, "ssot-registry.toml (found {tmp}/a/.ssot-registry.toml)",
+            id=".ssot-registry.toml, in a parent folder",
+        ),
+        pytest.param(
+            {"a/b/ssot-registry.yaml": ""}, "ssot-registry.toml (found {tmp}/a/b/ssot-registry.yaml)",
+            id="ssot-registry.yaml",
+        ),
+        pytest.param(
+            {"a/b/SSOT-Registry.yml": ""}, "ssot-registry.toml (found {tmp}/a/b/SSOT-Registry.yml)",
+            id="another case, .yml",
+        ),
         pytest.param({"a/b/ssot-ws.toml": ""}, "ssot-registry.toml (found {tmp}/a/b/ssot-ws.toml)", id="ssot-ws.toml"),
-        pytest.param({"a/b/ssot-registry.md": "", "a/b/ssot-registry.json": ""}, "", id="the generated documents are no near miss"),
+        pytest.param(
+            {"a/b/ssot-registry.md": "", "a/b/ssot-registry.json": ""}, "",
+            id="the generated documents are no near miss",
+        ),
         pytest.param(
             {"a/pyproject.toml": TABLE.replace("flake8-ssot-ws", "flake8_ssot_ws")},
             "[tool.flake8-ssot-ws] (found [tool.flake8_ssot_ws] in {tmp}/a/pyproject.toml)", id="[tool.flake8_ssot_ws]",
@@ -335,7 +374,8 @@ PASSED_OVER = "(passed over while looking for the registry: it names no [tool.fl
             id="a dotted key of our table",
         ),
         pytest.param(
-            {"a/pyproject.toml": '[project]\ndependencies = ["flake8-ssot-ws"]\n[broken\n', "ssot-registry.toml": GROUP},
+            {"a/pyproject.toml": '[project]\ndependencies = ["flake8-ssot-ws"]\n[broken\n',
+             "ssot-registry.toml": GROUP},
             "ssot-registry.toml",
             ["{tmp}/a/pyproject.toml:3:8: invalid TOML: Expected ']' at the end of a table declaration " + PASSED_OVER],
             id="naming the package is not naming the table",
@@ -383,10 +423,8 @@ def test_cli_stops_at_a_broken_registry(
     write_tree(tmp_path, {"ssot-registry.toml": GROUP, "sub/pyproject.toml": TABLE + "[broken\n"})
     monkeypatch.chdir(tmp_path / "sub")
     assert main(["check", "--no-cache"]) == 2
-    assert capsys.readouterr() == (
-        "",
-        f"ssot-ws: error: {tmp_path}/sub/pyproject.toml:8:8: invalid TOML: Expected ']' at the end of a table declaration\n",
-    )
+    error = f"{tmp_path}/sub/pyproject.toml:8:8: invalid TOML: Expected ']' at the end of a table declaration"
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {error}\n")
 
 
 # --- encodings and values as the user wrote them -------------------------------------------
@@ -420,4 +458,5 @@ def test_deadline_shown_as_written(tmp_path: Path, deadline: str, shown: str) ->
     path.write_text(GROUP + f"deadline = {deadline}\n", encoding="utf-8")
     with pytest.raises(RegistryError) as caught:
         load_registry(path)
-    assert str(caught.value) == f"{path}: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31, got {shown}"
+    expected = f"{path}: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31, got {shown}"
+    assert str(caught.value) == expected

@@ -161,7 +161,8 @@ def test_fix_follows_no_symlink_out_of_the_tree(
     assert (project / "app" / "link.py").is_symlink()
     assert (project / "app" / "views.py").read_text() == CANONICAL
     refused = (
-        f"app/link.py: not written: symlink to {os.path.realpath(target)} points outside the registry's root {project}\n"
+        f"app/link.py: not written: symlink to {os.path.realpath(target)} "
+        f"points outside the registry's root {project}\n"
     )
     assert refused in err
     assert "Traceback" not in err

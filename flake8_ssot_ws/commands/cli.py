@@ -37,13 +37,14 @@ class _Parser(argparse.ArgumentParser):
 
 def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry:
     """``--registry PATH``, else discovery upward from the folder holding the path arguments
-    (the current directory without any); none found is an error."""
+    (the current directory without any), then from the current directory; none found is an
+    error."""
     if option:
         path = Path(option)
         if not path.is_file():
             raise UsageError(f"--registry {option}: no such file")
         return load_registry(path.absolute())
-    discovery = discover_registry(discovery_start(paths))
+    discovery = discover_registry(discovery_start(paths), then=Path.cwd())
     for skipped in discovery.skipped:
         print(f"{PROG}: warning: {skipped}", file=sys.stderr)
     if discovery.path is None:

@@ -70,7 +70,7 @@ class Discovery(NamedTuple):
     """What ``discover_registry`` found, and what it saw on the way (for the messages)."""
 
     path: Path | None  # the registry file; None: none found
-    searched: tuple[Path, ...]  # the folders looked in, nearest first
+    searched: tuple[Path, ...]  # the folders looked in, in order
     # One line each: a broken pyproject.toml that does not hold our table, passed over.
     skipped: tuple[str, ...] = ()
     # pyproject.toml tables that look like a registry in the wrong place (see near_misses).
@@ -93,10 +93,12 @@ def discovery_start(paths: Sequence[str | os.PathLike[str]], cwd: Path | None = 
         return cwd
 
 
-def discover_registry(start: Path) -> Discovery:
-    """Walk up from ``start``; in each folder ``ssot-registry.toml``, else a ``pyproject.toml``
-    with our table. The dedicated file wins over pyproject.toml in one folder, as ruff.toml
-    wins over pyproject.toml for ruff: it says only this, so it is what the user meant.
+def discover_registry(start: Path, then: Path | None = None) -> Discovery:
+    """Walk up from ``start``, then from ``then`` (the current directory, as ruff falls back to
+    the configuration found from there) through the folders not walked yet; in each folder
+    ``ssot-registry.toml``, else a ``pyproject.toml`` with our table. The dedicated file wins
+    over pyproject.toml in one folder, as ruff.toml wins over pyproject.toml for ruff: it says
+    only this, so it is what the user meant.
 
     A pyproject.toml that cannot be read or parsed is the registry when its text names our
     table (loading it then reports the fault); any other is not this tool's to judge: it is
@@ -105,32 +107,45 @@ def discover_registry(start: Path) -> Discovery:
     searched: list[Path] = []
     skipped: list[str] = []
     misplaced: list[str] = []
-    for directory in (start, *start.parents):
-        searched.append(directory)
-        standalone = directory / REGISTRY_FILE
-        if standalone.is_file():
-            return Discovery(standalone, tuple(searched), tuple(skipped), tuple(misplaced))
-        pyproject = directory / PYPROJECT
-        if not pyproject.is_file():
-            continue
-        try:
-            document = _read_toml(pyproject)
-        except RegistryError as error:
-            if _names_our_table(pyproject):
-                return Discovery(pyproject, tuple(searched), tuple(skipped), tuple(misplaced))
-            reason = f"passed over while looking for the registry: it names no [tool.{TOOL_TABLE}] table"
-            skipped.append(f"{error} ({reason})")
-            continue
-        tool = document.get("tool")
-        if isinstance(tool, dict) and TOOL_TABLE in tool:
-            return Discovery(pyproject, tuple(searched), tuple(skipped), tuple(misplaced))
-        misplaced.extend(_misplaced_tables(pyproject, document))
-    return Discovery(None, tuple(searched), tuple(skipped), tuple(misplaced))
+
+    def found(path: Path | None) -> Discovery:
+        return Discovery(path, tuple(searched), tuple(skipped), tuple(misplaced))
+
+    for first in (start, then) if then is not None else (start,):
+        for directory in (first, *first.parents):
+            if directory in searched:
+                break  # the rest of this walk was walked already
+            searched.append(directory)
+            standalone = directory / REGISTRY_FILE
+            if standalone.is_file():
+                return found(standalone)
+            pyproject = directory / PYPROJECT
+            if not pyproject.is_file():
+                continue
+            try:
+                document = _read_toml(pyproject)
+            except RegistryError as error:
+                if _names_our_table(pyproject):
+                    return found(pyproject)
+                reason = f"passed over while looking for the registry: it names no [tool.{TOOL_TABLE}] table"
+                skipped.append(f"{error} ({reason})")
+                continue
+            tool = document.get("tool")
+            if isinstance(tool, dict) and TOOL_TABLE in tool:
+                return found(pyproject)
+            misplaced.extend(_misplaced_tables(pyproject, document))
+    return found(None)
 
 
 def find_registry(start: Path) -> Path | None:
     """The registry ``discover_registry`` finds from ``start``, if any."""
     return discover_registry(start).path
+
+
+def _folder_and_parents(folder: Path, parents: int) -> str:
+    if parents == 0:
+        return str(folder)
+    return f"{folder} and its parent folder" if parents == 1 else f"{folder} and its {parents} parent folders"
 
 
 def _names_our_table(path: Path) -> bool:
@@ -194,10 +209,13 @@ def _flake8_named_registry(path: Path) -> list[str]:
 def no_registry_message(discovery: Discovery, option: str) -> str:
     """The one line for "no registry found": where it looked, what to do, what it saw.
     ``option``: how this adapter names the registry option (``--registry``, ``--ssot-registry``)."""
-    start, parents = discovery.searched[0], len(discovery.searched) - 1
-    where = {0: f"{start}", 1: f"{start} and its parent folder"}.get(
-        parents, f"{start} and its {parents} parent folders"
-    )
+    walks: list[list[Path]] = []  # each walk up: a folder, then its parents
+    for directory in discovery.searched:
+        if walks and walks[-1][-1].parent == directory:
+            walks[-1].append(directory)
+        else:
+            walks.append([directory])
+    where = ", then ".join(_folder_and_parents(walk[0], len(walk) - 1) for walk in walks)
     message = (
         f"no registry found (searched {where}): add [tool.{TOOL_TABLE}] to {PYPROJECT}, "
         f"create {REGISTRY_FILE}, or pass {option} PATH"
