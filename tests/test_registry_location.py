@@ -21,6 +21,8 @@ from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
 from tests.conftest import write_tree
 
+ROOT = Path(__file__).resolve().parent.parent
+
 FLAKE8 = Path(sys.executable).parent / "flake8"
 GROUP = """\
 [[group]]
@@ -460,3 +462,14 @@ def test_deadline_shown_as_written(tmp_path: Path, deadline: str, shown: str) ->
         load_registry(path)
     expected = f"{path}: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31, got {shown}"
     assert str(caught.value) == expected
+
+
+def test_readme_sample_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """The README's "no registry found" line, run in /work/proj/app of a temporary folder."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## The registry\n", 1)[1]
+    (sample,) = [line for line in readme.splitlines() if line.startswith("ssot-ws: error: no registry found")]
+    write_tree(tmp_path, {"work/proj/ssot_registry.toml": GROUP, "work/proj/app/x.py": ""})
+    monkeypatch.chdir(tmp_path / "work/proj/app")
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err.replace(str(tmp_path), "")
+    assert err == sample.replace("its 3 parent", f"its {len(tmp_path.parents) + 3} parent") + "\n"
