@@ -31,7 +31,9 @@ LEGACY = "from app.old import Manager\n"
 FINDING = f"app/x.py:1:21: {SWS001} (fixable with 'ssot-ws fix')\n"
 BROKEN_REGISTRY = "{tmp}/ssot-registry.toml:1:7: invalid TOML: Expected ']' at the end of a table declaration"
 BROKEN_PYPROJECT = "{tmp}/pyproject.toml:1:9: invalid TOML: Expected ']' at the end of a table declaration"
+BROKEN_APP_PYPROJECT = BROKEN_PYPROJECT.replace("{tmp}", "{tmp}/app")
 NOTHING_CHECKED = "(nothing checked; --ssot-require-registry makes this an error)"
+NAMED_BY_SETUP_CFG = "--ssot-registry {tmp}/cfg/rules.toml (named by ssot-registry in {tmp}/setup.cfg)"
 NEAR_MISS = "ssot-registry.toml (found {tmp}/ssot_registry.toml)"
 REQUIRE = "--ssot-require-registry"
 
@@ -54,6 +56,11 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
             {"ssot_registry.toml": GROUP}, ["--select", "SWS", REQUIRE],
             ("", f"flake8-ssot-ws: {NO_REGISTRY}; did you mean {NEAR_MISS}?\n", 2),
             id="required: the near miss is named",
+        ),
+        pytest.param(
+            {"setup.cfg": "[flake8]\nssot-registry = cfg/rules.toml\n"}, ["--select", "SWS", REQUIRE],
+            ("", f"flake8-ssot-ws: {NO_REGISTRY}; did you mean {NAMED_BY_SETUP_CFG}?\n", 2),
+            id="required: a registry named by a flake8 configuration flake8 did not read, as the plugin's option",
         ),
         pytest.param(
             {"ssot-registry.toml": "[group\n"}, ["--select", "E,SWS"],
@@ -136,3 +143,56 @@ def test_require_registry_from_the_config_file(tmp_path: Path) -> None:
     result = subprocess.run([FLAKE8, "--select", "SWS", "app"], cwd=tmp_path, capture_output=True, text=True)
     message = NO_REGISTRY.format(searched=searched(tmp_path / "app"), option="--ssot-registry")
     assert (result.stdout, result.stderr, result.returncode) == ("", f"flake8-ssot-ws: {message}\n", 2)
+
+
+@pytest.mark.usefixtures("plugin_state")
+@pytest.mark.parametrize(
+    ("files", "filenames", "display", "require", "expected"),
+    [
+        pytest.param({}, ["app/x.py"], "stdin", False, (None, ""), id="nothing found: silent"),
+        pytest.param({}, ["app/x.py"], "stdin", True, (2, "flake8-ssot-ws: " + NO_REGISTRY + "\n"), id="required"),
+        pytest.param(
+            {"ssot-registry.toml": "[group\n"}, ["app/x.py"], "stdin", True,
+            (2, f"flake8-ssot-ws: {BROKEN_REGISTRY}\n"), id="unreadable, required",
+        ),
+        pytest.param(
+            {"app/pyproject.toml": "[project\n", "ssot-registry.toml": GROUP}, ["app/x.py"], "stdin", False,
+            ("ssot-registry.toml", f"flake8-ssot-ws: warning: {BROKEN_APP_PYPROJECT} {PASSED_OVER}\n"),
+            id="a broken pyproject.toml below the registry: passed over",
+        ),
+        pytest.param(
+            {"app/ssot-registry.toml": GROUP}, ["-"], "app/x.py", False, ("app/ssot-registry.toml", ""),
+            id="stdin: from the display name's folder",
+        ),
+        pytest.param(
+            {"ssot-registry.toml": GROUP, "app/ssot-registry.toml": "[group\n"}, ["-"], "stdin", False,
+            ("ssot-registry.toml", ""), id="stdin without a name: from the current directory",
+        ),
+    ],
+)  # fmt: skip
+def test_parse_options_in_process(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str],
+    filenames: list[str],
+    display: str,
+    require: bool,
+    expected: tuple[str | int | None, str],
+) -> None:
+    """The table above in this process (where coverage sees it), through parse_options."""
+    write_tree(tmp_path, {**files, "app/x.py": LEGACY})
+    monkeypatch.chdir(tmp_path)
+    options = argparse.Namespace(
+        ssot_registry=None, ssot_baseline=None, ssot_require_registry=require, filenames=filenames,
+        stdin_display_name=display,
+    )  # fmt: skip
+    found, err = expected
+    try:
+        Plugin.parse_options(options)
+        registry = Plugin.registry
+        outcome: str | int | None = None if registry is None else registry.path.relative_to(tmp_path).as_posix()
+    except SystemExit as stop:
+        outcome = int(str(stop.code))
+    message = err.format(tmp=tmp_path, searched=searched(tmp_path / "app"), option="--ssot-registry")
+    assert (outcome, capsys.readouterr().err) == (found, message)

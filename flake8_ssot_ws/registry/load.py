@@ -169,7 +169,7 @@ def _misplaced_tables(path: Path, document: dict[str, Any]) -> list[str]:
     return hints
 
 
-def near_misses(discovery: Discovery) -> list[str]:
+def near_misses(discovery: Discovery, option: str) -> list[str]:
     """"Did you mean" hints for a failed discovery: files in the searched folders whose name
     is a misspelling of ssot-registry.toml, then the misplaced pyproject.toml tables. Only
     computed for the error message: it lists each folder."""
@@ -184,11 +184,11 @@ def near_misses(discovery: Discovery) -> list[str]:
             if stem in _REGISTRY_STEMS and suffix in _CONFIG_SUFFIXES and name != REGISTRY_FILE:
                 hints.append(f"{REGISTRY_FILE} (found {directory / name})")
             elif name in _FLAKE8_CONFIGS:
-                hints.extend(_flake8_named_registry(directory / name))
+                hints.extend(_flake8_named_registry(directory / name, option))
     return [*hints, *discovery.misplaced]
 
 
-def _flake8_named_registry(path: Path) -> list[str]:
+def _flake8_named_registry(path: Path, option: str) -> list[str]:
     """The registry that a flake8 configuration file names (``ssot-registry = PATH`` in its
     ``[flake8]`` section): flake8 finds it there, ``ssot-ws`` does not read flake8's files."""
     import configparser  # only for this error message
@@ -203,7 +203,7 @@ def _flake8_named_registry(path: Path) -> list[str]:
         return []
     if not named:
         return []
-    return [f"--registry {os.path.normpath(path.parent / named.strip())} (named by ssot-registry in {path})"]
+    return [f"{option} {os.path.normpath(path.parent / named.strip())} (named by ssot-registry in {path})"]
 
 
 def no_registry_message(discovery: Discovery, option: str) -> str:
@@ -220,7 +220,7 @@ def no_registry_message(discovery: Discovery, option: str) -> str:
         f"no registry found (searched {where}): add [tool.{TOOL_TABLE}] to {PYPROJECT}, "
         f"create {REGISTRY_FILE}, or pass {option} PATH"
     )
-    hints = near_misses(discovery)
+    hints = near_misses(discovery, option)
     return f"{message}; did you mean {'; or '.join(hints)}?" if hints else message
 
 
