@@ -6,8 +6,11 @@ from flake8_ssot_ws.registry.load import PYPROJECT
 from flake8_ssot_ws.registry.load import REGISTRY_FILE
 from flake8_ssot_ws.registry.load import TOOL_TABLE
 from flake8_ssot_ws.registry.load import RegistryError
+from flake8_ssot_ws.registry.load import default_src
 from flake8_ssot_ws.registry.load import find_registry
 from flake8_ssot_ws.registry.load import load_registry
+from flake8_ssot_ws.registry.load import loads_registry
+from flake8_ssot_ws.registry.load import parse_import
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
 from flake8_ssot_ws.registry.model import LegacyEntry
@@ -22,6 +25,9 @@ __all__ = [
     "LegacyEntry",
     "Registry",
     "RegistryError",
+    "default_src",
     "find_registry",
     "load_registry",
+    "loads_registry",
+    "parse_import",
 ]

@@ -1,0 +1,252 @@
+"""``ssot-ws init``: build the registry from the code.
+
+1. Observe every import of a name matching ``--watch`` (scan/observe.py: the checker's own
+   import records, attribute paths and dynamic imports, through its fast path).
+2. Resolve each imported ``module.name`` statically (resolve/resolver.py) and propose the
+   registry (resolve/propose.py); when the chosen canonical imports bind names no glob
+   matches, observe the files that mention those names again, with them tracked.
+3. Load the proposed TOML as ``check`` will (a registry that does not load is never shown),
+   run the real scan with it, and count its findings and canonical imports per import form
+   (resolve/tally.py): the summary is what ``check`` then reports.
+
+Runs without a registry (cli.py: ``NEEDS_REGISTRY``); never overwrites one without ``--force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from flake8_ssot_ws.commands import check as check_command
+from flake8_ssot_ws.commands import init_summary
+from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.errors import UsageError
+from flake8_ssot_ws.registry import PYPROJECT
+from flake8_ssot_ws.registry import REGISTRY_FILE
+from flake8_ssot_ws.registry import TOOL_TABLE
+from flake8_ssot_ws.registry import Group
+from flake8_ssot_ws.registry import ImportSpec
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import default_src
+from flake8_ssot_ws.registry import loads_registry
+from flake8_ssot_ws.registry import parse_import
+from flake8_ssot_ws.registry.dump import append_table
+from flake8_ssot_ws.registry.dump import dump_registry
+from flake8_ssot_ws.registry.load import parse_toml
+from flake8_ssot_ws.registry.model import with_lookup_tables
+from flake8_ssot_ws.resolve.index import build_index
+from flake8_ssot_ws.resolve.propose import Occurrence
+from flake8_ssot_ws.resolve.propose import ProposalError
+from flake8_ssot_ws.resolve.propose import occurrences
+from flake8_ssot_ws.resolve.propose import propose
+from flake8_ssot_ws.resolve.resolver import Resolver
+from flake8_ssot_ws.resolve.tally import CANONICAL
+from flake8_ssot_ws.resolve.tally import Seen
+from flake8_ssot_ws.resolve.tally import tally
+from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.scan.discovery import Excluder
+from flake8_ssot_ws.scan.discovery import discover
+from flake8_ssot_ws.scan.observe import FileObservations
+from flake8_ssot_ws.scan.observe import observe_files
+from flake8_ssot_ws.scan.runner import ScanResult
+from flake8_ssot_ws.scan.runner import scan
+
+NAME = "init"
+HELP = "propose a registry from the code: every import of the watched names, resolved to its definition"
+NEEDS_REGISTRY = False
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", default=["."], type=check_command._existing_path, metavar="PATH",
+        help="files and directories to look at (default: .)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--watch", action="append", required=True, metavar="GLOB",
+        help="imported names to track, as an fnmatch glob (repeatable; each gets one canonical import)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--canonical", action="append", type=_import, default=[], metavar="IMPORT",
+        help="the canonical import of a glob's names, as 'from M import N [as L]' (repeatable)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--deadline", type=check_command._date, metavar="YYYY-MM-DD", help="deadline of every legacy entry"
+    )
+    parser.add_argument("--group", metavar="NAME", help="the group's name (default: the first --watch glob)")
+    parser.add_argument(
+        "--src", action="append", metavar="DIR", help="a source root (repeatable; default: src and ., or .)"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE",
+        help="write the registry to FILE (pyproject.toml: append the tool table) instead of stdout",
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="let --output replace an existing registry")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    parser.add_argument(
+        "--exclude", action="append", type=check_command._globs, metavar="GLOB",
+        help=f"skip files and directories matching GLOB (replaces the default: {','.join(DEFAULT_EXCLUDE)})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--extend-exclude", action="append", type=check_command._globs, default=[], metavar="GLOB",
+        help="skip these too, in addition to the --exclude list",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jobs", type=check_command._positive, metavar="N", help="worker processes (default: one per CPU)"
+    )
+
+
+def _import(value: str) -> ImportSpec:
+    try:
+        return parse_import(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.force and not args.output:
+        raise UsageError("--force only applies to --output")
+    output = Path(args.output).absolute() if args.output else None
+    root = output.parent if output is not None else Path.cwd()
+    registry_path = output if output is not None else root / REGISTRY_FILE
+    existing = _existing_text(output, force=args.force)
+    src = _src(args.src, root)
+    group_name = args.group or args.watch[0]
+    probe = _probe(registry_path, src, group_name, args.watch, args.canonical)
+    exclude = check_command._flatten(args.exclude) if args.exclude is not None else list(DEFAULT_EXCLUDE)
+    extend_exclude = check_command._flatten(args.extend_exclude)
+    excluder = Excluder([*exclude, *extend_exclude])
+    paths = [item.path for item in discover(args.paths, excluder) if item.explicit or os.path.lexists(item.path)]
+    index = build_index(paths, probe)
+    modules = frozenset(index.files) | index.namespaces
+    observed = {fo.path: fo for fo in observe_files(paths, probe, modules, args.jobs)}
+    resolver = Resolver(index)
+    try:
+        found = _occurrences(observed, probe)
+        proposal = propose(group_name, args.watch, found, resolver, given=args.canonical, deadline=args.deadline)
+        extra = sorted(proposal.extra_names)
+        if extra:
+            # The registry tracks the names its canonical imports bind: observe those files again.
+            wider = _probe(registry_path, src, group_name, [*args.watch, *extra], args.canonical)
+            observed.update((fo.path, fo) for fo in observe_files(paths, wider, modules, args.jobs, extra))
+            proposal = propose(
+                group_name, args.watch, _occurrences(observed, probe), resolver,
+                given=args.canonical, chosen=proposal.choices, deadline=args.deadline,
+            )  # fmt: skip
+    except ProposalError as error:
+        raise UsageError(str(error)) from None
+    table = f"tool.{TOOL_TABLE}" if registry_path.name == PYPROJECT else ""
+    text = dump_registry([proposal.group], exempt=proposal.exempt, src=src if args.src else None, table=table)
+    whole = text if existing is None else append_table(existing, text, registry_path, replace=args.force)
+    registry = loads_registry(whole, registry_path)
+    result = scan(
+        args.paths, registry, today=datetime.date.today(), exclude=exclude, extend_exclude=extend_exclude,
+        use_cache=False, jobs=args.jobs,
+    )  # fmt: skip
+    check_command.report_problems(result)
+    found = _occurrences(observed, probe)
+    counted = tally(found, _seen(result))
+    if counted.unmatched:  # files that mention only what the registry added (its modules): look at them too
+        again = sorted({seen.path for seen in counted.unmatched})
+        wider_modules = modules | set(registry.watched_modules)
+        observed.update((fo.path, fo) for fo in observe_files(again, registry, wider_modules, args.jobs))
+        found = _occurrences(observed, probe)
+        counted = tally(found, _seen(result))
+    summary = init_summary.Summary(proposal, counted, resolver, found, result.scanned, len(result.problems), text)
+    if output is not None:
+        _write(output, whole)
+    if args.format == "json":
+        sys.stdout.write(init_summary.render_json(summary))
+    else:
+        sys.stderr.write(init_summary.render_text(summary))
+        if output is None:
+            sys.stdout.write(text)
+    if output is not None:
+        print(f"ssot-ws init: wrote the registry to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _existing_text(output: Path | None, *, force: bool) -> str | None:
+    """The pyproject.toml to append to (None: write a file of its own); refuses to replace a
+    registry without ``force``."""
+    if output is not None and not output.parent.is_dir():
+        raise UsageError(f"--output {output}: no such folder")
+    if output is None or not output.exists():
+        return None if output is None or output.name != PYPROJECT else ""
+    if output.name != PYPROJECT:
+        if not force:
+            raise UsageError(f"--output {output.name}: the file exists; pass --force to overwrite it")
+        return None
+    try:
+        text = output.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise UsageError(f"--output {output.name}: cannot read: {reason}") from None
+    tool = parse_toml(output, text).get("tool")
+    if isinstance(tool, dict) and TOOL_TABLE in tool and not force:
+        raise UsageError(
+            f"--output {output.name}: it has a [tool.{TOOL_TABLE}] table already; pass --force to replace it"
+        )
+    return text
+
+
+def _src(given: Sequence[str] | None, root: Path) -> tuple[str, ...]:
+    if not given:
+        return default_src(root)
+    for directory in given:
+        if os.path.isabs(directory) or os.path.normpath(directory).split(os.sep)[0] == os.pardir:
+            raise UsageError(f"--src {directory}: expected a folder inside {root}")
+    return tuple(os.path.normpath(directory).replace(os.sep, "/") for directory in given)
+
+
+def _probe(path: Path, src: tuple[str, ...], name: str, watch: Sequence[str], given: Sequence[ImportSpec]) -> Registry:
+    """A registry that tracks what init looks for: the globs and the given canonical imports."""
+    group = Group(name, tuple(watch), (), tuple(given), ())
+    return with_lookup_tables(Registry(path, path.parent, (), src, (group,)))
+
+
+def _occurrences(observed: dict[str, FileObservations], probe: Registry) -> list[Occurrence]:
+    found: list[Occurrence] = []
+    for path in sorted(observed):
+        file = observed[path]
+        if file.problem is None:
+            found += occurrences(path, _relpath(probe, path), file.observations)
+    return found
+
+
+def _relpath(registry: Registry, path: str) -> str | None:
+    return file_context(registry, path).relpath
+
+
+def _seen(result: ScanResult) -> list[Seen]:
+    seen: list[Seen] = []
+    for file in result.files:
+        outcome = file.outcome
+        seen += [Seen(file.path, f.line, f.col, f.code) for f in outcome.reported]
+        seen += [Seen(file.path, f.line, f.col, f.code, hidden=True) for f in outcome.noqa]
+        seen += [Seen(file.path, c.line, c.col, CANONICAL) for c in outcome.canonical]
+    return seen
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomically: a temporary file beside it, then a rename (a crash leaves the old file)."""
+    temporary = None
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
+        raise UsageError(f"--output {path.name}: cannot write: {error.strerror or type(error).__name__}") from None
+
+
+__all__ = ["HELP", "NAME", "NEEDS_REGISTRY", "configure", "run"]

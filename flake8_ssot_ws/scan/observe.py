@@ -1,0 +1,139 @@
+"""Files -> what ``ssot-ws init`` observes in them (core/observe.py), over worker processes.
+
+The twin of scan/checker.py: the same byte prefilter (a file whose bytes hold no needle
+imports no tracked name), the same decoding, the same fast path (fast/shortcut.py: only the
+import statements and the relevant expressions are parsed, and the file is validated when
+it holds a tracked import), else a full parse. A file that cannot be read or parsed gives
+its problem and no observation, as it gives ``check`` no finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import symtable
+import warnings
+from typing import Iterator
+from typing import NamedTuple
+from typing import Sequence
+
+from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.core.observe import NOTHING
+from flake8_ssot_ws.core.observe import Observations
+from flake8_ssot_ws.core.observe import observe_tree
+from flake8_ssot_ws.core.outcome import describe
+from flake8_ssot_ws.fast.shortcut import relevant_module
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.scan.checker import decode_like_flake8
+from flake8_ssot_ws.scan.checker import may_declare_encoding
+
+# Below this many files, worker processes cost more than they save (as in scan/runner.py).
+PARALLEL_THRESHOLD = 200
+CHUNK_SIZE = 64
+_DYNAMIC = (b"import_module", b"__import__")
+
+
+class FileObservations(NamedTuple):
+    path: str  # as discovered
+    observations: Observations
+    problem: str | None = None
+
+
+class FileObserver:
+    """Observes files for one registry: its tracked names (``group_of``), and ``modules``,
+    the dotted names that are modules (``from P import m`` imports module ``P.m``). A file
+    (ASCII, no coding cookie) holding none of ``needles`` (default: the registry's) is skipped."""
+
+    def __init__(self, registry: Registry, modules: frozenset[str], needles: Sequence[str] | None = None) -> None:
+        self.registry = registry
+        self.modules = modules
+        self.given = needles
+        needles = registry.needles if needles is None else needles
+        # Every dynamic import is observed: it may name a module init proposes to watch.
+        self.needles = (*(n.encode("utf-8") for n in needles), *_DYNAMIC) if needles else ()
+
+    def observe(self, path: str) -> FileObservations | None:
+        """None when the file certainly has nothing to observe."""
+        try:
+            with open(path, "rb") as stream:
+                data = stream.read()
+        except OSError as error:
+            return FileObservations(path, NOTHING, describe(error))
+        if self.needles and data.isascii() and not may_declare_encoding(data):
+            if not any(needle in data for needle in self.needles):
+                return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
+                observations = self._observe(decode_like_flake8(data), path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, LookupError) as error:
+            return FileObservations(path, NOTHING, describe(error))
+        return None if observations is NOTHING else FileObservations(path, observations)
+
+    def _observe(self, source: str, path: str) -> Observations:
+        context = file_context(self.registry, path)
+        lines = source_lines(source)
+        tree = relevant_module(source, self.registry)
+        validated = tree is None
+        if tree is None:
+            tree = ast.parse(source)
+        observations = observe_tree(tree, lines, context, self.registry.group_of, self.modules.__contains__)
+        if observations.tracked and not validated:
+            try:
+                symtable.symtable(source, "<ssot-ws>", "exec")
+            except Exception:  # any doubt: the full parse says exactly why (or that it parses)
+                ast.parse(source)
+        return observations
+
+
+def observe_files(
+    paths: Sequence[str],
+    registry: Registry,
+    modules: frozenset[str],
+    jobs: int | None,
+    needles: Sequence[str] | None = None,
+) -> list[FileObservations]:
+    """The observations of ``paths`` with something to observe, in the order of ``paths``."""
+    observer = FileObserver(registry, modules, needles)
+    found = [result for result in _observe_all(paths, observer, jobs) if result is not None]
+    order = {path: index for index, path in enumerate(paths)}
+    return sorted(found, key=lambda result: order[result.path])
+
+
+def _observe_all(paths: Sequence[str], observer: FileObserver, jobs: int | None) -> Iterator[FileObservations | None]:
+    workers = min(jobs or _cpu_count(), -(-len(paths) // CHUNK_SIZE))
+    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        yield from map(observer.observe, paths)
+        return
+    import multiprocessing  # only here, as in scan/runner.py
+
+    chunks = [paths[start : start + CHUNK_SIZE] for start in range(0, len(paths), CHUNK_SIZE)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    initargs = (observer.registry, observer.modules, observer.given)
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
+        for done in pool.imap_unordered(_observe_chunk, chunks):
+            yield from done
+
+
+_WORKER: FileObserver | None = None
+
+
+def _start_worker(registry: Registry, modules: frozenset[str], needles: Sequence[str] | None) -> None:
+    global _WORKER
+    _WORKER = FileObserver(registry, modules, needles)
+
+
+def _observe_chunk(chunk: Sequence[str]) -> list[FileObservations | None]:
+    assert _WORKER is not None  # set by _start_worker
+    return [_WORKER.observe(path) for path in chunk]
+
+
+def _cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):  # pragma: no branch (Linux)
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover (not Linux)
+
+
+__all__ = ["FileObservations", "FileObserver", "observe_files"]
