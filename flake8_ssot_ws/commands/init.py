@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 from typing import Sequence
 
 from flake8_ssot_ws.commands import check as check_command
@@ -41,6 +42,7 @@ from flake8_ssot_ws.registry.load import parse_toml
 from flake8_ssot_ws.registry.model import with_lookup_tables
 from flake8_ssot_ws.resolve.index import build_index
 from flake8_ssot_ws.resolve.propose import Occurrence
+from flake8_ssot_ws.resolve.propose import Proposal
 from flake8_ssot_ws.resolve.propose import ProposalError
 from flake8_ssot_ws.resolve.propose import occurrences
 from flake8_ssot_ws.resolve.propose import propose
@@ -53,6 +55,7 @@ from flake8_ssot_ws.scan.discovery import Excluder
 from flake8_ssot_ws.scan.discovery import discover
 from flake8_ssot_ws.scan.observe import FileObservations
 from flake8_ssot_ws.scan.observe import observe_files
+from flake8_ssot_ws.scan.observe import problem_of
 from flake8_ssot_ws.scan.runner import ScanResult
 from flake8_ssot_ws.scan.runner import scan
 
@@ -112,62 +115,110 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--force only applies to --output")
     output = Path(args.output).absolute() if args.output else None
     root = output.parent if output is not None else Path.cwd()
-    registry_path = output if output is not None else root / REGISTRY_FILE
     existing = _existing_text(output, force=args.force)
-    src = _src(args.src, root)
-    group_name = args.group or args.watch[0]
-    probe = _probe(registry_path, src, group_name, args.watch, args.canonical)
-    exclude = check_command._flatten(args.exclude) if args.exclude is not None else list(DEFAULT_EXCLUDE)
-    extend_exclude = check_command._flatten(args.extend_exclude)
-    excluder = Excluder([*exclude, *extend_exclude])
-    paths = [item.path for item in discover(args.paths, excluder) if item.explicit or os.path.lexists(item.path)]
-    index = build_index(paths, probe)
-    modules = frozenset(index.files) | index.namespaces
-    observed = {fo.path: fo for fo in observe_files(paths, probe, modules, args.jobs)}
-    resolver = Resolver(index)
-    try:
-        found = _occurrences(observed, probe)
-        proposal = propose(group_name, args.watch, found, resolver, given=args.canonical, deadline=args.deadline)
-        extra = sorted(proposal.extra_names)
-        if extra:
-            # The registry tracks the names its canonical imports bind: observe those files again.
-            wider = _probe(registry_path, src, group_name, [*args.watch, *extra], args.canonical)
-            observed.update((fo.path, fo) for fo in observe_files(paths, wider, modules, args.jobs, extra))
-            proposal = propose(
-                group_name, args.watch, _occurrences(observed, probe), resolver,
-                given=args.canonical, chosen=proposal.choices, deadline=args.deadline,
-            )  # fmt: skip
-    except ProposalError as error:
-        raise UsageError(str(error)) from None
-    table = f"tool.{TOOL_TABLE}" if registry_path.name == PYPROJECT else ""
-    text = dump_registry([proposal.group], exempt=proposal.exempt, src=src if args.src else None, table=table)
-    whole = text if existing is None else append_table(existing, text, registry_path, replace=args.force)
-    registry = loads_registry(whole, registry_path)
-    result = scan(
-        args.paths, registry, today=datetime.date.today(), exclude=exclude, extend_exclude=extend_exclude,
-        use_cache=False, jobs=args.jobs,
-    )  # fmt: skip
+    init = _Init(args, output if output is not None else root / REGISTRY_FILE, _src(args.src, root), existing)
+    observed = init.observe()
+    built = init.build(observed)
+    result = init.scan(built.registry)
+    seen = _seen(result)
+    # Observations of a file that does not parse do not count. check validated the files it
+    # found something in, and reported those that fail; validate the others observed here.
+    looked_at = {item.path for item in seen} | {problem.path for problem in result.problems}
+    failed = {problem.path for problem in result.problems} & set(observed)
+    unchecked = [path for path, file in observed.items() if file.observations.tracked and path not in looked_at]
+    failed.update(path for path in unchecked if problem_of(path))
+    if failed:
+        observed = {path: file for path, file in observed.items() if path not in failed}
+        rebuilt = init.build(observed)
+        if rebuilt.text != built.text:
+            result = init.scan(rebuilt.registry)
+            seen = _seen(result)
+        built = rebuilt
     check_command.report_problems(result)
-    found = _occurrences(observed, probe)
-    counted = tally(found, _seen(result))
+    found = _occurrences(observed, init.probe)
+    counted = tally(found, seen)
     if counted.unmatched:  # files that mention only what the registry added (its modules): look at them too
-        again = sorted({seen.path for seen in counted.unmatched})
-        wider_modules = modules | set(registry.watched_modules)
-        observed.update((fo.path, fo) for fo in observe_files(again, registry, wider_modules, args.jobs))
-        found = _occurrences(observed, probe)
-        counted = tally(found, _seen(result))
-    summary = init_summary.Summary(proposal, counted, resolver, found, result.scanned, len(result.problems), text)
+        again = sorted({item.path for item in counted.unmatched})
+        modules = init.modules | set(built.registry.watched_modules)
+        observed.update((fo.path, fo) for fo in observe_files(again, built.registry, modules, args.jobs))
+        found = _occurrences(observed, init.probe)
+        counted = tally(found, seen)
+    summary = init_summary.Summary(
+        built.proposal, counted, init.resolver, found, result.scanned, len(result.problems), built.text
+    )
     if output is not None:
-        _write(output, whole)
+        _write(output, built.whole)
     if args.format == "json":
         sys.stdout.write(init_summary.render_json(summary))
     else:
         sys.stderr.write(init_summary.render_text(summary))
         if output is None:
-            sys.stdout.write(text)
+            sys.stdout.write(built.text)
     if output is not None:
         print(f"ssot-ws init: wrote the registry to {args.output}", file=sys.stderr)
     return 0
+
+
+class _Built(NamedTuple):
+    proposal: Proposal
+    text: str  # the registry's TOML
+    whole: str  # the file to write: the TOML, or the pyproject.toml holding it
+    registry: Registry
+
+
+class _Init:
+    """One run's settings, and what it derives from the paths once (index, resolver)."""
+
+    def __init__(self, args: argparse.Namespace, path: Path, src: tuple[str, ...], existing: str | None) -> None:
+        self.args = args
+        self.path = path
+        self.src = src
+        self.existing = existing
+        self.group = args.group or args.watch[0]
+        self.probe = _probe(path, src, self.group, args.watch, args.canonical)
+        exclude = check_command._flatten(args.exclude) if args.exclude is not None else list(DEFAULT_EXCLUDE)
+        self.exclude, self.extend_exclude = exclude, check_command._flatten(args.extend_exclude)
+        excluder = Excluder([*self.exclude, *self.extend_exclude])
+        discovered = discover(args.paths, excluder)
+        self.paths = [item.path for item in discovered if item.explicit or os.path.lexists(item.path)]
+        self.index = build_index(self.paths, self.probe)
+        self.modules = frozenset(self.index.files) | self.index.namespaces
+        self.resolver = Resolver(self.index)
+
+    def observe(self) -> dict[str, FileObservations]:
+        return {fo.path: fo for fo in observe_files(self.paths, self.probe, self.modules, self.args.jobs)}
+
+    def build(self, observed: dict[str, FileObservations]) -> _Built:
+        """Propose, render and load the registry (``observed`` grows by the files that mention
+        the names the canonical imports bind, when no glob matches them)."""
+        args = self.args
+        try:
+            found = _occurrences(observed, self.probe)
+            given, deadline = args.canonical, args.deadline
+            proposal = propose(self.group, args.watch, found, self.resolver, given=given, deadline=deadline)
+            extra = sorted(proposal.extra_names)
+            if extra:
+                wider = _probe(self.path, self.src, self.group, [*args.watch, *extra], args.canonical)
+                again = observe_files(self.paths, wider, self.modules, args.jobs, extra)
+                observed.update((fo.path, fo) for fo in again)
+                found = _occurrences(observed, self.probe)
+                chosen = proposal.choices
+                proposal = propose(
+                    self.group, args.watch, found, self.resolver, given=given, chosen=chosen, deadline=deadline
+                )
+        except ProposalError as error:
+            raise UsageError(str(error)) from None
+        table = f"tool.{TOOL_TABLE}" if self.path.name == PYPROJECT else ""
+        src = self.src if args.src else None
+        text = dump_registry([proposal.group], exempt=proposal.exempt, src=src, table=table)
+        whole = text if self.existing is None else append_table(self.existing, text, self.path, replace=args.force)
+        return _Built(proposal, text, whole, loads_registry(whole, self.path))
+
+    def scan(self, registry: Registry) -> ScanResult:
+        return scan(
+            self.args.paths, registry, today=datetime.date.today(), exclude=self.exclude,
+            extend_exclude=self.extend_exclude, use_cache=False, jobs=self.args.jobs,
+        )  # fmt: skip
 
 
 def _existing_text(output: Path | None, *, force: bool) -> str | None:

@@ -2,9 +2,11 @@
 
 The twin of scan/checker.py: the same byte prefilter (a file whose bytes hold no needle
 imports no tracked name), the same decoding, the same fast path (fast/shortcut.py: only the
-import statements and the relevant expressions are parsed, and the file is validated when
-it holds a tracked import), else a full parse. A file that cannot be read or parsed gives
-its problem and no observation, as it gives ``check`` no finding.
+import statements and the relevant expressions are parsed), else a full parse. The fast path
+does not validate the whole file: ``check`` validates every file in which it finds something,
+and ``init`` validates the others it observed with ``problem_of`` (the cost of validating each
+file twice would be most of init's time). A file that cannot be read or parsed gives its
+problem and no observation, as it gives ``check`` no finding.
 """
 
 from __future__ import annotations
@@ -75,16 +77,26 @@ class FileObserver:
         context = file_context(self.registry, path)
         lines = source_lines(source)
         tree = relevant_module(source, self.registry)
-        validated = tree is None
         if tree is None:
             tree = ast.parse(source)
-        observations = observe_tree(tree, lines, context, self.registry.group_of, self.modules.__contains__)
-        if observations.tracked and not validated:
+        return observe_tree(tree, lines, context, self.registry.group_of, self.modules.__contains__)
+
+
+def problem_of(path: str) -> str | None:
+    """Why the file cannot be read or parsed (as ``check`` says it), or None. The fast path
+    parses only a file's import statements: its observations hold only for a file that parses."""
+    try:
+        with open(path, "rb") as stream:
+            source = decode_like_flake8(stream.read())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             try:
-                symtable.symtable(source, "<ssot-ws>", "exec")
-            except Exception:  # any doubt: the full parse says exactly why (or that it parses)
+                symtable.symtable(source, "<ssot-ws>", "exec")  # CPython's parser, without the AST objects
+            except Exception:  # any doubt: the full parse says exactly why, or that it parses
                 ast.parse(source)
-        return observations
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, LookupError) as error:
+        return describe(error)
+    return None
 
 
 def observe_files(
@@ -136,4 +148,4 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1  # pragma: no cover (not Linux)
 
 
-__all__ = ["FileObservations", "FileObserver", "observe_files"]
+__all__ = ["FileObservations", "FileObserver", "observe_files", "problem_of"]
