@@ -33,6 +33,7 @@ from flake8_ssot_ws.registry import TOOL_TABLE
 from flake8_ssot_ws.registry import Group
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import default_src
 from flake8_ssot_ws.registry import loads_registry
 from flake8_ssot_ws.registry import parse_import
@@ -211,8 +212,17 @@ class _Init:
         table = f"tool.{TOOL_TABLE}" if self.path.name == PYPROJECT else ""
         src = self.src if args.src else None
         text = dump_registry([proposal.group], exempt=proposal.exempt, src=src, table=table)
-        whole = text if self.existing is None else append_table(self.existing, text, self.path, replace=args.force)
-        return _Built(proposal, text, whole, loads_registry(whole, self.path))
+        if self.existing is None:
+            return _Built(proposal, text, text, loads_registry(text, self.path))
+        whole = append_table(self.existing, text, self.path, replace=args.force)
+        try:
+            return _Built(proposal, text, whole, loads_registry(whole, self.path))
+        except RegistryError:  # the table itself loads (see above): the file cannot take it
+            loads_registry(text, self.path)
+            raise UsageError(
+                f"--output {PYPROJECT}: appending a [tool.{TOOL_TABLE}] table would make it invalid TOML "
+                "(its tool table is written inline or as dotted keys): add the table by hand"
+            ) from None
 
     def scan(self, registry: Registry) -> ScanResult:
         return scan(

@@ -138,7 +138,7 @@ def render_json(summary: Summary) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _import(row: _Row, tracked: int, locations: Sequence[str]) -> dict[str, Any]:
+def _import(row: _Row, tracked: int, locations: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> dict[str, Any]:
     form, count = row.form, row.counted
     definition = row.resolution.definition
     return {
@@ -154,7 +154,7 @@ def _import(row: _Row, tracked: int, locations: Sequence[str]) -> dict[str, Any]
         "non_canonical": count.non_canonical,
         "noqa": count.hidden,
         "resolves_to": definition.dotted if definition is not None else None,
-        "locations": list(locations),
+        "locations": {"canonical": list(locations[0]), "reported": list(locations[1]), "noqa": list(locations[2])},
     }
 
 

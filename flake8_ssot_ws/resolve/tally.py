@@ -56,7 +56,8 @@ class Count(NamedTuple):
 class Tally(NamedTuple):
     counts: dict[Form, Count]
     unmatched: tuple[Seen, ...]  # seen where no form was observed (observe those files too)
-    locations: dict[Form, tuple[str, ...]]  # "path:line:col" (1-based column, as check prints)
+    # Form -> canonical, reported, hidden -> "path:line:col" (1-based column, as check prints)
+    locations: dict[Form, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
 
 
 def tally(found: Iterable[Occurrence], seen: Sequence[Seen]) -> Tally:
@@ -64,8 +65,7 @@ def tally(found: Iterable[Occurrence], seen: Sequence[Seen]) -> Tally:
     for occurrence in found:
         at.setdefault((occurrence.path, occurrence.line, occurrence.col), []).append(occurrence.form)
     files: dict[Form, set[str]] = {}
-    numbers: dict[Form, list[int]] = {}  # canonical, reported, hidden
-    locations: dict[Form, list[tuple[str, int, int]]] = {}
+    places: dict[Form, tuple[list[tuple[str, int, int]], ...]] = {}
     unmatched: list[Seen] = []
     for item in seen:
         kinds = _KINDS.get(item.code, (IMPORT,))
@@ -74,11 +74,15 @@ def tally(found: Iterable[Occurrence], seen: Sequence[Seen]) -> Tally:
             unmatched.append(item)
             continue
         files.setdefault(form, set()).add(item.path)
-        row = numbers.setdefault(form, [0, 0, 0])
-        row[0 if item.code == CANONICAL else 2 if item.hidden else 1] += 1
-        locations.setdefault(form, []).append((item.path, item.line, item.col + 1))
+        status = 0 if item.code == CANONICAL else 2 if item.hidden else 1
+        places.setdefault(form, ([], [], []))[status].append((item.path, item.line, item.col + 1))
     counts = {
-        form: Count(frozenset(files[form]), sum(row), row[0], row[1], row[2]) for form, row in numbers.items()
+        form: Count(frozenset(files[form]), sum(map(len, lists)), len(lists[0]), len(lists[1]), len(lists[2]))
+        for form, lists in places.items()
     }
-    shown = {form: tuple(f"{p}:{line}:{col}" for p, line, col in sorted(places)) for form, places in locations.items()}
+    shown = {form: (_shown(lists[0]), _shown(lists[1]), _shown(lists[2])) for form, lists in places.items()}
     return Tally(counts, tuple(unmatched), shown)
+
+
+def _shown(places: list[tuple[str, int, int]]) -> tuple[str, ...]:
+    return tuple(f"{path}:{line}:{col}" for path, line, col in sorted(places))
