@@ -3,9 +3,11 @@ then reports), in-process and as subprocesses."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -281,25 +283,44 @@ def test_names_the_canonical_import_binds_are_counted_too(tmp_path: Path, monkey
     assert checked.stdout.split(": ")[0] == "c.py:1:21"
 
 
-def test_files_that_do_not_parse_do_not_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    write_tree(tmp_path, {
-        "pkg/__init__.py": "",
-        "pkg/impl.py": "class ImplManager:\n    pass\n",
-        "a.py": "from pkg.impl import ImplManager\n",
-        "broken.py": "from pkg.other import ImplManager\nx = $\n",
-        "unchecked.py": "import pkg.impl as i\ni.ImplManager\nx = $\n",
-    })  # fmt: skip
+BROKEN = {
+    "pkg/__init__.py": "",
+    "pkg/impl.py": "class ImplManager:\n    pass\n",
+    "a.py": "from pkg.impl import ImplManager\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "unreadable", "err"),
+    [
+        pytest.param(
+            {"broken.py": "from pkg.other import ImplManager\nx = $\n"}, 1,
+            ["broken.py: SyntaxError: invalid syntax (line 2)", "ssot-ws: 1 file could not be read or parsed"],
+            id="check reports it: the registry is proposed again without it",
+        ),  # fmt: skip
+        pytest.param(
+            {"unchecked.py": "import pkg.impl as i\ni.ImplManager\nx = $\n"}, 0, [],
+            id="check finds nothing in it: init validates it",
+        ),  # fmt: skip
+        pytest.param(
+            {"latin.py": "x = 'é'\nfrom pkg.other import ImplManager\nx = $\n"}, 1,
+            ["latin.py: SyntaxError: invalid syntax (line 3)", "ssot-ws: 1 file could not be read or parsed"],
+            id="the observation's full parse fails",
+        ),  # fmt: skip
+    ],
+)
+def test_files_that_do_not_parse_do_not_count(
+    files: dict[str, str], unreadable: int, err: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    write_tree(tmp_path, {**BROKEN, **files})
     monkeypatch.chdir(tmp_path)
-    document = json_of(capsys, "--watch", "Impl*")
+    assert main(["init", "--watch", "Impl*", "--format", "json"]) == 0
+    out, printed = capsys.readouterr()
+    document = json.loads(out)
     assert [row["import"] for row in document["imports"]] == ["from pkg.impl import ImplManager"]
     assert "pkg.other" not in document["registry"]
-    assert document["files"] == {"scanned": 5, "unreadable": 1}
-    assert capsys.readouterr().err == ""  # (json_of took it): see the next assertion
-    assert main(["init", "--watch", "Impl*"]) == 0
-    assert capsys.readouterr().err.splitlines()[:2] == [
-        "broken.py: SyntaxError: invalid syntax (line 2)",
-        "ssot-ws: 1 file could not be read or parsed",
-    ]
+    assert (document["files"]["unreadable"], printed.splitlines()) == (unreadable, err)
 
 
 def test_a_module_only_check_sees_is_observed_after_the_scan(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -412,3 +433,42 @@ def test_a_write_that_fails(project: Path, capsys: pytest.CaptureFixture[str], m
     assert main(["init", *WATCH, "--output", "ssot-registry.toml"]) == 2
     assert capsys.readouterr().err == "ssot-ws: error: --output ssot-registry.toml: cannot write: Permission denied\n"
     assert sorted(p.name for p in project.iterdir()) == ["app"]
+
+
+def test_a_temporary_file_that_cannot_be_made(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    assert main(["init", *WATCH, "--output", "ssot-registry.toml"]) == 2
+    assert capsys.readouterr().err == "ssot-ws: error: --output ssot-registry.toml: cannot write: No space left on device\n"
+
+
+# --- the README's section is true -------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _readme_section() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8").split("## ssot-ws init\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_sample_is_real_output(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    block = _readme_section().split("<!-- sample init:", 1)[1].split("```console\n", 1)[1].split("```\n", 1)[0]
+    command, _, shown = block.partition("\n")
+    prefix = "$ cd example && ssot-ws "
+    assert command.startswith(prefix)
+    monkeypatch.chdir(ROOT / "example")
+    assert main(shlex.split(command.removeprefix(prefix))) == 0
+    out, err = capsys.readouterr()
+    assert shown == err + out  # a terminal shows the summary (stderr) first, then the registry
+
+
+def test_readme_documents_every_option() -> None:
+    from flake8_ssot_ws.commands import init as init_command
+
+    parser = argparse.ArgumentParser()
+    init_command.configure(parser)
+    options = {string for action in parser._actions for string in action.option_strings} - {"-h", "--help"}
+    section = _readme_section()
+    assert sorted(option for option in options if f"`{option}" not in section) == []

@@ -176,3 +176,14 @@ def test_worker_functions_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyP
     observe_module._start_worker(probe(tmp_path), MODULES, None)
     (result,) = observe_module._observe_chunk(["a.py"])
     assert result is not None and result.observations.names[0].name == "WsManager"
+
+
+def test_a_glob_without_literal_text_parses_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path needs a literal fragment to look for: `*` has none, so the file is parsed."""
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, {"a.py": "from x import Anything\n"})
+    group = Group("g", ("*",), (), (), ())
+    registry = with_lookup_tables(Registry(tmp_path / "ssot-registry.toml", tmp_path, (), (".",), (group,)))
+    result = FileObserver(registry, MODULES).observe("a.py")
+    assert result is not None
+    assert shown(result.observations) == ["NameImport(module='x', name='Anything', asname=None, line=1, col=14)"]

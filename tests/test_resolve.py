@@ -93,6 +93,10 @@ CASES = [
         "a", "X", "c.X (class, c.py:1)", id="the later star import wins",
     ),  # fmt: skip
     pytest.param(
+        {"a.py": "from b import *\nfrom c import *\n", "b.py": CLASS_X, "c.py": CLASS_Y},
+        "a", "X", "b.X (class, b.py:1)", id="an earlier star import, when the later one does not bind the name",
+    ),  # fmt: skip
+    pytest.param(
         {"a.py": "from os import *\n"}, "a", "X", "unresolved: no 'X' in 'a' (a.py)", id="star import of a module not under the paths"
     ),
     pytest.param({"a.py": "from . import *\n"}, "a", "X", "unresolved: no 'X' in 'a' (a.py)", id="star import beyond the top"),

@@ -100,3 +100,15 @@ def test_usage(argv: list[str], expected: str, monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.chdir("example")
     assert main(argv) == 2
     assert capsys.readouterr().err == expected
+
+
+def test_readme_sample_is_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- sample verify:", 1)[1].split("```console\n", 1)[1].split("```\n", 1)[0]
+    command, _, shown = block.partition("\n")
+    assert command == "$ ssot-ws registry --verify"
+    write_tree(tmp_path, {**CODE, "ssot-registry.toml": registry("from app.other import Manager")})
+    monkeypatch.chdir(tmp_path)
+    assert main(["registry", "--verify"]) == 1
+    out, err = capsys.readouterr()
+    assert shown == out + err
