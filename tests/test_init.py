@@ -21,7 +21,9 @@ from tests.conftest import write_tree
 
 SSOT_WS = [sys.executable, "-m", "flake8_ssot_ws"]
 UNIFIED = "app/websocket_core/unified_manager.py"
-UNIFIED_SOURCE = "class UnifiedWebSocketManager:\n    pass\n\n\ndef get_websocket_manager():\n    return UnifiedWebSocketManager()\n"
+UNIFIED_SOURCE = (
+    "class UnifiedWebSocketManager:\n    pass\n\n\ndef get_websocket_manager():\n    return UnifiedWebSocketManager()\n"
+)
 CANONICAL = "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
 
 # A project in the state the seed describes: one manager imported through many paths, a
@@ -117,7 +119,7 @@ reason = "resolves to app.services.broadcast.BroadcastManager, not app.websocket
 
 [[group.legacy]]
 import = "from app.websocket_core.websocket_manager import WebSocketManager"
-"""
+"""  # noqa: E501 (a generated line)
 
 
 def test_the_proposed_registry(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,7 +209,6 @@ def test_canonical_given(argv: list[str], expected: str, project: Path, capsys: 
     document = json_of(capsys, "--watch", "*WebSocketManager", *argv)
     (choice,) = document["canonical"]
     assert f"{choice['import']}: {choice['reason']}" == expected
-    load_registry  # the registry loads: see test_the_registry_loads
 
 
 @pytest.mark.parametrize(
@@ -222,25 +223,35 @@ def test_canonical_given(argv: list[str], expected: str, project: Path, capsys: 
             id="canonical of no glob",
         ),
         pytest.param(
-            ["--watch", "*WebSocketManager", "--canonical", "from a import WebSocketManager",
-             "--canonical", "from b import UnifiedWebSocketManager"],
+            [
+                "--watch",
+                "*WebSocketManager",
+                "--canonical",
+                "from a import WebSocketManager",
+                "--canonical",
+                "from b import UnifiedWebSocketManager",
+            ],
             "--canonical 'from a import WebSocketManager' and 'from b import UnifiedWebSocketManager' both import "
             "names of --watch '*WebSocketManager': give one canonical import per glob",
             id="two canonical imports for one glob",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["--watch", "x", "--canonical", "from a import b c"],
             "argument --canonical: not a Python import statement: 'from a import b c'",
             id="not an import",
         ),
         pytest.param(["--watch", "x", "--force"], "--force only applies to --output", id="force without output"),
-        pytest.param(["--watch", "x", "--src", "../x"], "--src ../x: expected a folder inside {root}", id="src outside"),
+        pytest.param(
+            ["--watch", "x", "--src", "../x"], "--src ../x: expected a folder inside {root}", id="src outside"
+        ),
         pytest.param(
             ["--watch", "x", "--output", "nowhere/ssot-registry.toml"],
             "--output {root}/nowhere/ssot-registry.toml: no such folder",
             id="output folder missing",
         ),
-        pytest.param(["--watch", "x", "--registry=r.toml"], "unrecognized arguments: --registry=r.toml", id="no --registry"),
+        pytest.param(
+            ["--watch", "x", "--registry=r.toml"], "unrecognized arguments: --registry=r.toml", id="no --registry"
+        ),
     ],
 )
 def test_usage_errors(argv: list[str], expected: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -263,16 +274,21 @@ def test_deadline_group_and_src(project: Path, capsys: pytest.CaptureFixture[str
     assert text.count("deadline = 2026-03-31\n") == 3
 
 
-def test_names_the_canonical_import_binds_are_counted_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_names_the_canonical_import_binds_are_counted_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The registry tracks the canonical binding 'Manager', which the glob does not match:
     init looks for its imports as well (they are check's findings)."""
-    write_tree(tmp_path, {
-        "pkg/__init__.py": "",
-        "pkg/impl.py": "class ImplManager:\n    pass\n",
-        "a.py": "from pkg.impl import ImplManager as Manager\n",
-        "b.py": "from pkg.impl import ImplManager as Manager\n",
-        "c.py": "from pkg.old import Manager\n",
-    })  # fmt: skip
+    write_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/impl.py": "class ImplManager:\n    pass\n",
+            "a.py": "from pkg.impl import ImplManager as Manager\n",
+            "b.py": "from pkg.impl import ImplManager as Manager\n",
+            "c.py": "from pkg.old import Manager\n",
+        },
+    )
     monkeypatch.chdir(tmp_path)
     document = json_of(capsys, "--watch", "Impl*", "--output", "ssot-registry.toml")
     assert [row["import"] for row in document["imports"]] == [
@@ -294,25 +310,33 @@ BROKEN = {
     ("files", "unreadable", "err"),
     [
         pytest.param(
-            {"broken.py": "from pkg.other import ImplManager\nx = $\n"}, 1,
+            {"broken.py": "from pkg.other import ImplManager\nx = $\n"},
+            1,
             ["broken.py: SyntaxError: invalid syntax (line 2)", "ssot-ws: 1 file could not be read or parsed"],
             id="check reports it: the registry is proposed again without it",
-        ),  # fmt: skip
+        ),
         pytest.param(
-            {"unchecked.py": "import pkg.impl as i\ni.ImplManager\nx = $\n"}, 0, [],
+            {"unchecked.py": "import pkg.impl as i\ni.ImplManager\nx = $\n"},
+            0,
+            [],
             id="check finds nothing in it: init validates it",
-        ),  # fmt: skip
+        ),
         pytest.param(
-            {"latin.py": "x = 'é'\nfrom pkg.other import ImplManager\nx = $\n"}, 1,
+            {"latin.py": "x = 'é'\nfrom pkg.other import ImplManager\nx = $\n"},
+            1,
             ["latin.py: SyntaxError: invalid syntax (line 3)", "ssot-ws: 1 file could not be read or parsed"],
             id="the observation's full parse fails",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_files_that_do_not_parse_do_not_count(
-    files: dict[str, str], unreadable: int, err: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, str],
+    unreadable: int,
+    err: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     write_tree(tmp_path, {**BROKEN, **files})
     monkeypatch.chdir(tmp_path)
     assert main(["init", "--watch", "Impl*", "--format", "json"]) == 0
@@ -351,7 +375,11 @@ def test_output_pyproject_appends(existing: str, project: Path, capsys: pytest.C
     written = (project / "pyproject.toml").read_bytes()
     assert written.startswith(existing.encode())
     newline = "\r\n" if "\r\n" in existing else "\n"
-    assert written[len(existing) :].decode().startswith(newline if existing.endswith("\n") else newline * 2 if existing else "#")
+    assert (
+        written[len(existing) :]
+        .decode()
+        .startswith(newline if existing.endswith("\n") else newline * 2 if existing else "#")
+    )
     registry = load_registry(project / "pyproject.toml")
     assert [spec.text for spec in registry.groups[0].canonical][1] == (
         "from app.websocket_core.unified_manager import get_websocket_manager"
@@ -367,12 +395,15 @@ def test_output_creates_pyproject(project: Path, capsys: pytest.CaptureFixture[s
 
 def test_an_existing_registry_is_kept_without_force(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "ssot-registry.toml").write_text("keep me\n")
-    (project / "pyproject.toml").write_text('[tool.flake8-ssot-ws]\nexempt = []\n')
+    (project / "pyproject.toml").write_text("[tool.flake8-ssot-ws]\nexempt = []\n")
     assert main(["init", *WATCH, "--output", "ssot-registry.toml"]) == 2
     assert main(["init", *WATCH, "--output", "pyproject.toml"]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "ssot-ws: error: --output ssot-registry.toml: the file exists; pass --force to overwrite it",
-        "ssot-ws: error: --output pyproject.toml: it has a [tool.flake8-ssot-ws] table already; pass --force to replace it",
+        (
+            "ssot-ws: error: --output pyproject.toml: it has a [tool.flake8-ssot-ws] table already; "
+            "pass --force to replace it"
+        ),
     ]
     assert (project / "ssot-registry.toml").read_text() == "keep me\n"
 
@@ -386,7 +417,10 @@ def test_force_overwrites(project: Path) -> None:
 
 
 def test_force_replaces_the_pyproject_table(project: Path) -> None:
-    before = '[project]\nname = "x"\n\n[tool.flake8-ssot-ws]\nexempt = []\n\n[[tool.flake8-ssot-ws.group]]\nname = "g"\n\n[tool.black]\nx = 1\n'
+    before = (
+        '[project]\nname = "x"\n\n[tool.flake8-ssot-ws]\nexempt = []\n\n[[tool.flake8-ssot-ws.group]]\nname = "g"\n\n'
+        "[tool.black]\nx = 1\n"
+    )
     (project / "pyproject.toml").write_text(before)
     assert main(["init", *WATCH, "--output", "pyproject.toml", "--force"]) == 0
     text = (project / "pyproject.toml").read_text()
@@ -395,7 +429,7 @@ def test_force_replaces_the_pyproject_table(project: Path) -> None:
 
 
 def test_force_refuses_a_table_it_cannot_cut_out(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = '[tool]\nflake8-ssot-ws = {exempt = []}\n'
+    before = "[tool]\nflake8-ssot-ws = {exempt = []}\n"
     (project / "pyproject.toml").write_text(before)
     assert main(["init", *WATCH, "--output", "pyproject.toml", "--force"]) == 2
     assert capsys.readouterr().err == (
@@ -408,8 +442,17 @@ def test_force_refuses_a_table_it_cannot_cut_out(project: Path, capsys: pytest.C
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        pytest.param(b"\xff", "--output pyproject.toml: cannot read: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte", id="not UTF-8"),
-        pytest.param(b"[tool\n", "{root}/pyproject.toml:1:6: invalid TOML: Expected ']' at the end of a table declaration", id="invalid TOML"),
+        pytest.param(
+            b"\xff",
+            "--output pyproject.toml: cannot read: 'utf-8' codec can't decode byte 0xff in position 0: "
+            "invalid start byte",
+            id="not UTF-8",
+        ),
+        pytest.param(
+            b"[tool\n",
+            "{root}/pyproject.toml:1:6: invalid TOML: Expected ']' at the end of a table declaration",
+            id="invalid TOML",
+        ),
         pytest.param(
             b"tool = {black = {}}\n",
             "--output pyproject.toml: appending a [tool.flake8-ssot-ws] table would make it invalid TOML "
@@ -418,7 +461,9 @@ def test_force_refuses_a_table_it_cannot_cut_out(project: Path, capsys: pytest.C
         ),
     ],
 )
-def test_a_pyproject_that_cannot_take_the_table(content: bytes, expected: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_pyproject_that_cannot_take_the_table(
+    content: bytes, expected: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "pyproject.toml").write_bytes(content)
     assert main(["init", *WATCH, "--output", "pyproject.toml"]) == 2
     assert capsys.readouterr().err == f"ssot-ws: error: {expected.format(root=project)}\n"
@@ -435,13 +480,18 @@ def test_a_write_that_fails(project: Path, capsys: pytest.CaptureFixture[str], m
     assert sorted(p.name for p in project.iterdir()) == ["app"]
 
 
-def test_a_temporary_file_that_cannot_be_made(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_temporary_file_that_cannot_be_made(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("tempfile.mkstemp", refuse)
     assert main(["init", *WATCH, "--output", "ssot-registry.toml"]) == 2
-    assert capsys.readouterr().err == "ssot-ws: error: --output ssot-registry.toml: cannot write: No space left on device\n"
+    assert (
+        capsys.readouterr().err
+        == "ssot-ws: error: --output ssot-registry.toml: cannot write: No space left on device\n"
+    )
 
 
 # --- the README's section is true -------------------------------------------------------------

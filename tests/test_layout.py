@@ -1,9 +1,10 @@
 """The package layout is the architecture: which part of flake8_ssot_ws may import which.
 
 One pure core (``core``, over the frozen ``registry``); the fast path, the fixer, the report,
-the baseline and the static resolver (``resolve``) build on it; ``scan`` runs it over many files; ``commands`` and ``plugin``
-are the adapters users call. An arrow that is not in ALLOWED is a layering mistake: the
-core must never learn about the command line, and nothing but the adapters may import them.
+the baseline and the static resolver (``resolve``) build on it; ``scan`` runs it over many
+files; ``commands`` and ``plugin`` are the adapters users call. An arrow that is not in
+ALLOWED is a layering mistake: the core must never learn about the command line, and nothing
+but the adapters may import them.
 """
 
 from __future__ import annotations

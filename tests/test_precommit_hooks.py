@@ -70,10 +70,14 @@ VERIFY_FINDING = (
     [
         pytest.param({}, 1, id="the canonical module is missing"),
         pytest.param(
-            {"app/__init__.py": "", "app/websocket_core/__init__.py": "",
-             "app/websocket_core/unified_manager.py": "class UnifiedWebSocketManager:\n    pass\n"},
-            0, id="the canonical import resolves",
-        ),  # fmt: skip
+            {
+                "app/__init__.py": "",
+                "app/websocket_core/__init__.py": "",
+                "app/websocket_core/unified_manager.py": "class UnifiedWebSocketManager:\n    pass\n",
+            },
+            0,
+            id="the canonical import resolves",
+        ),
     ],
 )
 def test_registry_verify_hook(
@@ -86,7 +90,10 @@ def test_registry_verify_hook(
     env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)}
     completed = subprocess.run(
         [str(PRE_COMMIT), "try-repo", str(ROOT), "ssot-ws-registry-verify"],
-        cwd=staged, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=staged,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert completed.returncode == returncode, completed.stdout + completed.stderr
     assert (VERIFY_FINDING + "\n" in completed.stdout) == (returncode == 1)

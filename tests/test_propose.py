@@ -53,25 +53,36 @@ CODE = {"x.py": "class Alpha:\n    pass\n", "y.py": "class Beta:\n    pass\n", "
     ("globs", "found", "expected"),
     [
         pytest.param(
-            ["Nope*"], uses(Form(IMPORT, "gone", "Nope"), Form(IMPORT, "gone", "Nope")),
-            ["from gone import Nope: the most-used import (2 of 2); no import of a name matching 'Nope*' resolves "
-             "to a definition under the paths"],
+            ["Nope*"],
+            uses(Form(IMPORT, "gone", "Nope"), Form(IMPORT, "gone", "Nope")),
+            [
+                (
+                    "from gone import Nope: the most-used import (2 of 2); no import of a name matching 'Nope*' "
+                    "resolves to a definition under the paths"
+                )
+            ],
             id="nothing resolves",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["A*", "B*"],
             uses(Form(IMPORT, "x", "Alpha", "M"), Form(IMPORT, "y", "Beta", "M"), Form(IMPORT, "y", "Beta")),
             [
-                "from x import Alpha as M: the most-used import (1 of 1) of x.Alpha (class, x.py:1), which 1 of "
-                "the 1 imports of names matching 'A*' resolve to",
-                "from y import Beta: the most-used import (1 of 2) of y.Beta (class, y.py:1), which 2 of the 2 "
-                "imports of names matching 'B*' resolve to",
+                (
+                    "from x import Alpha as M: the most-used import (1 of 1) of x.Alpha (class, x.py:1), which 1 of "
+                    "the 1 imports of names matching 'A*' resolve to"
+                ),
+                (
+                    "from y import Beta: the most-used import (1 of 2) of y.Beta (class, y.py:1), which 2 of the 2 "
+                    "imports of names matching 'B*' resolve to"
+                ),
             ],
             id="a candidate binding what an earlier canonical binds is passed over",
         ),
     ],
 )
-def test_choice(globs: list[str], found: list[Occurrence], expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_choice(
+    globs: list[str], found: list[Occurrence], expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     proposal = propose("g", globs, found, resolver_for(tmp_path, CODE))
     assert [f"{c.spec.text}: {c.reason}" for c in proposal.choices] == expected
@@ -91,16 +102,35 @@ def test_no_candidate_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.parametrize(
     ("given", "legacy", "reason"),
     [
-        pytest.param("from gone import Alpha", Form(IMPORT, "x", "Alpha"), "resolves to x.Alpha", id="the canonical import resolves nowhere"),
-        pytest.param("from x import Alpha", Form(IMPORT, "z", "Alpha"), "resolves to z.Alpha, not x.Alpha", id="elsewhere"),
         pytest.param(
-            "from x import Alpha", Form(IMPORT, "both", "Alpha"), "ambiguous: resolves to x.Alpha or z.Alpha", id="ambiguous"
+            "from gone import Alpha",
+            Form(IMPORT, "x", "Alpha"),
+            "resolves to x.Alpha",
+            id="the canonical import resolves nowhere",
         ),
-        pytest.param("from x import Alpha", Form(IMPORT, "gone", "Alpha"), "does not resolve: no module 'gone' under the paths", id="nowhere"),
-        pytest.param("from x import Alpha", Form(ATTRIBUTE, "x", "Alpha"), None, id="the canonical path through an attribute"),
+        pytest.param(
+            "from x import Alpha", Form(IMPORT, "z", "Alpha"), "resolves to z.Alpha, not x.Alpha", id="elsewhere"
+        ),
+        pytest.param(
+            "from x import Alpha",
+            Form(IMPORT, "both", "Alpha"),
+            "ambiguous: resolves to x.Alpha or z.Alpha",
+            id="ambiguous",
+        ),
+        pytest.param(
+            "from x import Alpha",
+            Form(IMPORT, "gone", "Alpha"),
+            "does not resolve: no module 'gone' under the paths",
+            id="nowhere",
+        ),
+        pytest.param(
+            "from x import Alpha", Form(ATTRIBUTE, "x", "Alpha"), None, id="the canonical path through an attribute"
+        ),
     ],
 )
-def test_legacy_reasons(given: str, legacy: Form, reason: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_legacy_reasons(
+    given: str, legacy: Form, reason: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     files = {**CODE, "both.py": "import sys\nif sys.flags:\n    from x import Alpha\nelse:\n    from z import Alpha\n"}
     spec = ImportSpec(*given.removeprefix("from ").split(" import "), None)  # type: ignore[call-arg]
@@ -113,10 +143,16 @@ def test_legacy_reasons(given: str, legacy: Form, reason: str | None, tmp_path: 
 
 def test_dump_escapes_and_loads(tmp_path: Path) -> None:
     canonical = ImportSpec("a", "X", None)
-    group = Group('we"ird\\\tname\x7f\x01é', (), (), (canonical,), (
-        LegacyEntry("k", ImportSpec("b", "X", None), canonical, datetime.date(2026, 3, 31), "why\n"),
-        LegacyEntry("k", ImportSpec("c", "Other", None), canonical, None, None),
-    ))  # fmt: skip
+    group = Group(
+        'we"ird\\\tname\x7f\x01é',
+        (),
+        (),
+        (canonical,),
+        (
+            LegacyEntry("k", ImportSpec("b", "X", None), canonical, datetime.date(2026, 3, 31), "why\n"),
+            LegacyEntry("k", ImportSpec("c", "Other", None), canonical, None, None),
+        ),
+    )
     text = dump_registry([group])
     assert text == (
         "# SSOT import registry, generated by 'ssot-ws init': review it, then maintain it by hand.\n"

@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     init = _Init(args, output if output is not None else root / REGISTRY_FILE, _src(args.src, root), existing)
     observed = init.observe()
     built = init.build(observed)
-    result = init.scan(built.registry)
+    result = init.scan(built.registry, observed)
     seen = _seen(result)
     # Observations of a file that does not parse do not count. check validated the files it
     # found something in, and reported those that fail; validate the others observed here.
@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         observed = {path: file for path, file in observed.items() if path not in failed}
         rebuilt = init.build(observed)
         if rebuilt.text != built.text:
-            result = init.scan(rebuilt.registry)
+            result = init.scan(rebuilt.registry, observed)
             seen = _seen(result)
         built = rebuilt
     check_command.report_problems(result)
@@ -140,12 +140,11 @@ def run(args: argparse.Namespace) -> int:
     counted = tally(found, seen)
     if counted.unmatched:  # files that mention only what the registry added (its modules): look at them too
         again = sorted({item.path for item in counted.unmatched})
-        modules = init.modules | set(built.registry.watched_modules)
-        observed.update((fo.path, fo) for fo in observe_files(again, built.registry, modules, args.jobs))
+        observed.update((fo.path, fo) for fo in observe_files(again, built.registry, args.jobs))
         found = _occurrences(observed, init.probe)
         counted = tally(found, seen)
     summary = init_summary.Summary(
-        built.proposal, counted, init.resolver, found, result.scanned, len(result.problems), built.text
+        built.proposal, counted, init.resolver, found, len(init.paths), len(result.problems), built.text
     )
     if output is not None:
         _write(output, built.whole)
@@ -182,12 +181,10 @@ class _Init:
         excluder = Excluder([*self.exclude, *self.extend_exclude])
         discovered = discover(args.paths, excluder)
         self.paths = [item.path for item in discovered if item.explicit or os.path.lexists(item.path)]
-        self.index = build_index(self.paths, self.probe)
-        self.modules = frozenset(self.index.files) | self.index.namespaces
-        self.resolver = Resolver(self.index)
+        self.resolver = Resolver(build_index(self.paths, self.probe))
 
     def observe(self) -> dict[str, FileObservations]:
-        return {fo.path: fo for fo in observe_files(self.paths, self.probe, self.modules, self.args.jobs)}
+        return {fo.path: fo for fo in observe_files(self.paths, self.probe, self.args.jobs)}
 
     def build(self, observed: dict[str, FileObservations]) -> _Built:
         """Propose, render and load the registry (``observed`` grows by the files that mention
@@ -200,7 +197,7 @@ class _Init:
             extra = sorted(proposal.extra_names)
             if extra:
                 wider = _probe(self.path, self.src, self.group, [*args.watch, *extra], args.canonical)
-                again = observe_files(self.paths, wider, self.modules, args.jobs, extra)
+                again = observe_files(self.paths, wider, args.jobs, extra)
                 observed.update((fo.path, fo) for fo in again)
                 found = _occurrences(observed, self.probe)
                 chosen = proposal.choices
@@ -224,11 +221,25 @@ class _Init:
                 "(its tool table is written inline or as dotted keys): add the table by hand"
             ) from None
 
-    def scan(self, registry: Registry) -> ScanResult:
-        return scan(
-            self.args.paths, registry, today=datetime.date.today(), exclude=self.exclude,
-            extend_exclude=self.extend_exclude, use_cache=False, jobs=self.args.jobs,
-        )  # fmt: skip
+    def scan(self, registry: Registry, observed: dict[str, FileObservations]) -> ScanResult:
+        """``check``'s scan with ``registry``, of the files where it can find something: those
+        the observation's prefilter skipped (check's own prefilter looks at them again), and the
+        observed ones whose observations hold what the registry tracks. The others were lexed
+        once already, and the observations hold every position check could report."""
+        watched, named = registry.watched_modules, registry.star_modules
+
+        def relevant(file: FileObservations) -> bool:
+            found = file.observations
+            return (
+                file.problem is not None
+                or found.tracked
+                or any(module.module in watched for module in found.modules)
+                or any(star.module in named for star in found.stars)
+            )
+
+        paths = [path for path in self.paths if path not in observed or relevant(observed[path])]
+        today = datetime.date.today()
+        return scan(paths, registry, today=today, exclude=(), use_cache=False, jobs=self.args.jobs)
 
 
 def _existing_text(output: Path | None, *, force: bool) -> str | None:

@@ -99,9 +99,10 @@ def _verify(registry: Registry, paths: list[str]) -> int:
     if not verified.problems:
         return 0
     count = len(verified.problems)
+    outside = f" ({verified.outside} of modules outside the paths, not checked)" if verified.outside else ""
     print(
         f"ssot-ws: {count} {'problem' if count == 1 else 'problems'} in {verified.canonical} canonical and "
-        f"{verified.legacy} legacy imports, resolved in {len(index.files)} modules",
+        f"{verified.legacy} legacy imports{outside}, resolved in {len(index.files)} modules",
         file=sys.stderr,
     )
     return 1

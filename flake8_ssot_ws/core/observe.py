@@ -43,8 +43,9 @@ class AttributeImport(NamedTuple):
 
 
 class ModuleImport(NamedTuple):
-    """A module imported as a module. ``how``: "import" (``import M``), "from" (``from P
-    import m``, when ``is_module`` says ``P.m`` is one) or "dynamic" (a literal string)."""
+    """What may import a module as a module. ``how``: "import" (``import M``), "from" (``from P
+    import m``, recorded for every name: ``P.m`` may be a module the registry watches, whether or
+    not it is under the paths) or "dynamic" (a literal string)."""
 
     module: str
     how: str
@@ -74,15 +75,12 @@ NOTHING = Observations()
 
 
 def observe_tree(
-    tree: ast.Module,
-    lines: Sequence[str],
-    context: FileContext,
-    group_of: Callable[[str], object],
-    is_module: Callable[[str], bool],
+    tree: ast.Module, lines: Sequence[str], context: FileContext, group_of: Callable[[str], object]
 ) -> Observations:
     """The observations of one parsed module (or of the fast path's module of just its import
     statements and relevant expressions). ``group_of`` is truthy for tracked names (as
-    ``Registry.group_of``); ``is_module`` tells whether ``P.m`` of ``from P import m`` is a module."""
+    ``Registry.group_of``). They hold every position at which ``check`` could report something
+    with a registry tracking those names, whatever modules it names."""
     records = imported_names(tree, context.package, lines)
     names: list[NameImport] = []
     modules: list[ModuleImport] = []
@@ -95,9 +93,8 @@ def observe_tree(
         elif record.name == "*":
             stars.append(StarImport(record.module, record.line, record.col))
         else:
-            # Both can hold: the checker's SWS003 (a watched module) comes before its name rules.
-            if is_module(f"{record.module}.{record.name}"):
-                modules.append(ModuleImport(f"{record.module}.{record.name}", "from", record.line, record.col))
+            # Both: the checker's SWS003 (a watched module) comes before its name rules.
+            modules.append(ModuleImport(f"{record.module}.{record.name}", "from", record.line, record.col))
             if group_of(record.name) is not None:
                 names.append(NameImport(record.module, record.name, record.asname, record.line, record.col))
     bindings = module_bindings(records, group_of)

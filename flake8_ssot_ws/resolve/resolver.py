@@ -91,6 +91,18 @@ class Resolver:
             return _unresolved(f"no module {module!r} under the paths")
         return self._module(module)
 
+    def outside(self, module: str) -> bool:
+        """Whether ``module`` may live outside the paths (an installed package): no package of
+        it is under the paths, or the nearest is a namespace package, plain or pkgutil-style
+        (its ``__init__`` assigns ``__path__``), which other distributions extend."""
+        parts = module.split(".")
+        for size in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:size])
+            if self.index.exists(prefix):
+                file = self.index.file(prefix)
+                return size < len(parts) and (file is None or "__path__" in self.bindings(file).names)
+        return True
+
     def uses(self, module: str, name: str) -> bool:
         """Whether ``module`` reads ``name`` anywhere (beyond binding it)."""
         file = self.index.file(module)

@@ -43,20 +43,18 @@ class FileObservations(NamedTuple):
 
 
 class FileObserver:
-    """Observes files for one registry: its tracked names (``group_of``), and ``modules``,
-    the dotted names that are modules (``from P import m`` imports module ``P.m``). A file
-    (ASCII, no coding cookie) holding none of ``needles`` (default: the registry's) is skipped."""
+    """Observes files for the names one registry tracks (``group_of``). A file (ASCII, no coding
+    cookie) holding none of ``needles`` (default: the registry's) is skipped."""
 
-    def __init__(self, registry: Registry, modules: frozenset[str], needles: Sequence[str] | None = None) -> None:
+    def __init__(self, registry: Registry, needles: Sequence[str] | None = None) -> None:
         self.registry = registry
-        self.modules = modules
         self.given = needles
         needles = registry.needles if needles is None else needles
         # Every dynamic import is observed: it may name a module init proposes to watch.
         self.needles = (*(n.encode("utf-8") for n in needles), *_DYNAMIC) if needles else ()
 
     def observe(self, path: str) -> FileObservations | None:
-        """None when the file certainly has nothing to observe."""
+        """None when the prefilter proves the file has nothing to observe."""
         try:
             with open(path, "rb") as stream:
                 data = stream.read()
@@ -71,7 +69,7 @@ class FileObserver:
                 observations = self._observe(decode_like_flake8(data), path)
         except (SyntaxError, ValueError, RecursionError, MemoryError, LookupError) as error:
             return FileObservations(path, NOTHING, describe(error))
-        return None if observations is NOTHING else FileObservations(path, observations)
+        return FileObservations(path, observations)
 
     def _observe(self, source: str, path: str) -> Observations:
         context = file_context(self.registry, path)
@@ -79,7 +77,7 @@ class FileObserver:
         tree = relevant_module(source, self.registry)
         if tree is None:
             tree = ast.parse(source)
-        return observe_tree(tree, lines, context, self.registry.group_of, self.modules.__contains__)
+        return observe_tree(tree, lines, context, self.registry.group_of)
 
 
 def problem_of(path: str) -> str | None:
@@ -100,14 +98,10 @@ def problem_of(path: str) -> str | None:
 
 
 def observe_files(
-    paths: Sequence[str],
-    registry: Registry,
-    modules: frozenset[str],
-    jobs: int | None,
-    needles: Sequence[str] | None = None,
+    paths: Sequence[str], registry: Registry, jobs: int | None, needles: Sequence[str] | None = None
 ) -> list[FileObservations]:
-    """The observations of ``paths`` with something to observe, in the order of ``paths``."""
-    observer = FileObserver(registry, modules, needles)
+    """The observations of the ``paths`` the prefilter lets through, in the order of ``paths``."""
+    observer = FileObserver(registry, needles)
     found = [result for result in _observe_all(paths, observer, jobs) if result is not None]
     order = {path: index for index, path in enumerate(paths)}
     return sorted(found, key=lambda result: order[result.path])
@@ -123,7 +117,7 @@ def _observe_all(paths: Sequence[str], observer: FileObserver, jobs: int | None)
     chunks = [paths[start : start + CHUNK_SIZE] for start in range(0, len(paths), CHUNK_SIZE)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    initargs = (observer.registry, observer.modules, observer.given)
+    initargs = (observer.registry, observer.given)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         for done in pool.imap_unordered(_observe_chunk, chunks):
             yield from done
@@ -132,9 +126,9 @@ def _observe_all(paths: Sequence[str], observer: FileObserver, jobs: int | None)
 _WORKER: FileObserver | None = None
 
 
-def _start_worker(registry: Registry, modules: frozenset[str], needles: Sequence[str] | None) -> None:
+def _start_worker(registry: Registry, needles: Sequence[str] | None) -> None:
     global _WORKER
-    _WORKER = FileObserver(registry, modules, needles)
+    _WORKER = FileObserver(registry, needles)
 
 
 def _observe_chunk(chunk: Sequence[str]) -> list[FileObservations | None]:
