@@ -106,6 +106,14 @@ CASES = [
         id="import in a function",
     ),
     pytest.param("x = 'from pkg.ws import WsManager'\n", [], id="text in a string is no import"),
+    pytest.param(
+        'import pkg.ws as w\ny = f"{w.WsManager}"\n',
+        [
+            "AttributeImport(module='pkg.ws', name='WsManager', expression='w', line=2, col=7)",
+            "ModuleImport(module='pkg.ws', how='import', line=1, col=7)",
+        ],
+        id="code in an f-string: the fast path gives up, the full parse sees it",
+    ),
 ]
 
 

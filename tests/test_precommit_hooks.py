@@ -68,7 +68,7 @@ VERIFY_FINDING = (
 @pytest.mark.parametrize(
     ("files", "returncode"),
     [
-        pytest.param({}, 1, id="the canonical module is missing"),
+        pytest.param({"app/__init__.py": ""}, 1, id="the canonical module is missing"),
         pytest.param(
             {
                 "app/__init__.py": "",

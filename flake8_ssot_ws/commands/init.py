@@ -277,8 +277,8 @@ def _src(given: Sequence[str] | None, root: Path) -> tuple[str, ...]:
 
 def _probe(path: Path, src: tuple[str, ...], name: str, watch: Sequence[str], given: Sequence[ImportSpec]) -> Registry:
     """A registry that tracks what init looks for: the globs and the given canonical imports."""
-    group = Group(name, tuple(watch), (), tuple(given), ())
-    return with_lookup_tables(Registry(path, path.parent, (), src, (group,)))
+    group = Group(name=name, watch=tuple(watch), watch_modules=(), canonical=tuple(given), legacy=())
+    return with_lookup_tables(Registry(path=path, root=path.parent, exempt=(), src=src, groups=(group,)))
 
 
 def _occurrences(observed: dict[str, FileObservations], probe: Registry) -> list[Occurrence]:

@@ -163,7 +163,13 @@ def propose(
         - canonical_modules
         - {m for m in as_modules if resolver.index.is_package(m)}
     )
-    group = Group(group_name, tuple(globs), tuple(watch_modules), tuple(c.spec for c in chosen), entries)
+    group = Group(
+        name=group_name,
+        watch=tuple(globs),
+        watch_modules=tuple(watch_modules),
+        canonical=tuple(c.spec for c in chosen),
+        legacy=entries,
+    )
     matched = {glob_of(o.form.name) for o in names}
     unmatched = tuple(g for g in globs if g not in matched and g not in by_glob)
     return Proposal(group, tuple(sorted(exempt)), tuple(chosen), resolutions, unmatched)

@@ -93,14 +93,15 @@ class Resolver:
 
     def outside(self, module: str) -> bool:
         """Whether ``module`` may live outside the paths (an installed package): no package of
-        it is under the paths, or the nearest is a namespace package, plain or pkgutil-style
-        (its ``__init__`` assigns ``__path__``), which other distributions extend."""
+        it is under the paths, or the nearest is declared extendable by other distributions
+        (pkgutil-style: its ``__init__`` assigns ``__path__``). A plain namespace package (no
+        ``__init__``) under the paths is taken to be the project's own."""
         parts = module.split(".")
         for size in range(len(parts), 0, -1):
             prefix = ".".join(parts[:size])
             if self.index.exists(prefix):
                 file = self.index.file(prefix)
-                return size < len(parts) and (file is None or "__path__" in self.bindings(file).names)
+                return size < len(parts) and file is not None and "__path__" in self.bindings(file).names
         return True
 
     def uses(self, module: str, name: str) -> bool:
