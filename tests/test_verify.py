@@ -142,6 +142,11 @@ def test_the_example_registry_verifies(monkeypatch: pytest.MonkeyPatch, capsys: 
             ["registry", "app"], "ssot-ws: error: PATH arguments only apply to --verify\n", id="paths without --verify"
         ),
         pytest.param(
+            ["registry", "--verify", "nope"],
+            "ssot-ws: error: argument PATH: no such file or directory: 'nope' (see 'ssot-ws registry --help')\n",
+            id="a path that does not exist",
+        ),
+        pytest.param(
             ["registry", "--verify", "--check", "doc.md"],
             "ssot-ws: error: argument --check: not allowed with argument --verify (see 'ssot-ws registry --help')\n",
             id="--verify and --check",

@@ -18,7 +18,6 @@ import os
 import sys
 from pathlib import Path
 
-from flake8_ssot_ws.commands import check as check_command
 from flake8_ssot_ws.scan import exempt_globs
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Group
@@ -44,9 +43,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="resolve every canonical and legacy import in the code under PATH; exit 1 with one line per problem",
     )
     parser.add_argument(
-        "paths", nargs="*", type=check_command._existing_path, metavar="PATH",
+        "paths", nargs="*", type=_existing_path, metavar="PATH",
         help="with --verify: the files and directories whose modules the imports resolve in (default: .)",
     )  # fmt: skip
+
+
+def _existing_path(value: str) -> str:
+    # check's validator, without importing check (and the scan) for the document hook.
+    if not os.path.lexists(value):
+        raise argparse.ArgumentTypeError(f"no such file or directory: {value!r}")
+    return value
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
