@@ -1,7 +1,7 @@
-"""The ``ssot-ws`` and ``ssot-ws-flake8`` pre-commit hooks, run for real with
-``pre-commit try-repo`` on a staged violating file in a temporary git repository.
+"""The ``ssot-ws``, ``ssot-ws-flake8`` and ``ssot-ws-registry-verify`` pre-commit hooks, run
+for real with ``pre-commit try-repo`` on a staged violating file in a temporary git repository.
 
-Slow (pre-commit builds the hook's virtualenv once; both hooks share it): one run per hook.
+Slow (pre-commit builds the hook's virtualenv once; the hooks share it): one run per hook.
 """
 
 from __future__ import annotations
@@ -86,3 +86,44 @@ def test_hook_fails_without_a_registry(
         f"did you mean ssot-registry.toml (found {staged.resolve()}/ssot_registry.toml)?\n"
     )
     assert message in completed.stdout
+
+
+VERIFY_FINDING = (
+    "ssot-registry.toml: group[0].canonical[0]: 'from app.websocket_core.unified_manager import "
+    "UnifiedWebSocketManager as WebSocketManager' resolves to nothing: no module "
+    "'app.websocket_core.unified_manager' under the paths"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "returncode"),
+    [
+        pytest.param({"app/__init__.py": ""}, 1, id="the canonical module is missing"),
+        pytest.param(
+            {
+                "app/__init__.py": "",
+                "app/websocket_core/__init__.py": "",
+                "app/websocket_core/unified_manager.py": "class UnifiedWebSocketManager:\n    pass\n",
+            },
+            0,
+            id="the canonical import resolves",
+        ),
+    ],
+)
+def test_registry_verify_hook(
+    staged: Path, pre_commit_home: Path, files: dict[str, str], returncode: int
+) -> None:
+    for name, content in files.items():
+        (staged / name).parent.mkdir(parents=True, exist_ok=True)
+        (staged / name).write_text(content, encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=staged, check=True, capture_output=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)}
+    completed = subprocess.run(
+        [str(PRE_COMMIT), "try-repo", str(ROOT), "ssot-ws-registry-verify"],
+        cwd=staged,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == returncode, completed.stdout + completed.stderr
+    assert (VERIFY_FINDING + "\n" in completed.stdout) == (returncode == 1)

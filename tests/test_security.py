@@ -49,6 +49,8 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         pytest.param(["report", "--no-cache", "--today", "2026-01-01"], 0, id="report"),
         pytest.param(["fix", "--no-cache", "--today", "2026-01-01"], 1, id="fix (1: files were rewritten)"),
         pytest.param(["registry"], 0, id="registry"),
+        pytest.param(["registry", "--verify"], 1, id="registry --verify (1: the hostile code splits the manager)"),
+        pytest.param(["init", "--watch", "*WebSocketManager"], 0, id="init"),
     ],
 )
 def test_commands_never_import_checked_code(

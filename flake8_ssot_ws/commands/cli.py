@@ -26,6 +26,7 @@ COMMANDS = {
     "fix": "flake8_ssot_ws.commands.fix",
     "report": "flake8_ssot_ws.commands.report",
     "registry": "flake8_ssot_ws.commands.registry",
+    "init": "flake8_ssot_ws.commands.init",
 }
 
 
@@ -64,11 +65,14 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
             continue
         command = importlib.import_module(module_name)
         sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
-        sub.add_argument(
-            "--registry", metavar="PATH", help="registry file (default: found upward from the folder of the paths)"
-        )
+        # A command that builds the registry (init) declares NEEDS_REGISTRY = False: it gets none.
+        needs_registry = getattr(command, "NEEDS_REGISTRY", True)
+        if needs_registry:
+            sub.add_argument(
+                "--registry", metavar="PATH", help="registry file (default: found upward from the folder of the paths)"
+            )
         command.configure(sub)
-        sub.set_defaults(handler=command.run)
+        sub.set_defaults(handler=command.run, needs_registry=needs_registry)
     return parser
 
 
@@ -77,8 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv is None:
             argv = sys.argv[1:]
         args = build_parser(argv).parse_args(argv)
-        registry = load_cli_registry(args.registry, getattr(args, "paths", ()))
-        result: int = args.handler(args, registry)
+        result: int
+        if args.needs_registry:
+            result = args.handler(args, load_cli_registry(args.registry, getattr(args, "paths", ())))
+        else:
+            result = args.handler(args)
         return result
     except (UsageError, RegistryError, BaselineError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

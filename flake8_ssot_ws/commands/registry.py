@@ -4,6 +4,9 @@ The document is generated, never written by hand, and ``--check FILE`` (the
 ``ssot-ws-registry-doc`` pre-commit hook) fails when the committed copy differs, so it
 cannot drift from the registry the checks enforce. It holds nothing that changes by
 itself (no date, no absolute path): the same registry always gives the same bytes.
+
+``--verify [PATH ...]`` (the ``ssot-ws-registry-verify`` hook) holds the registry against the
+code instead: every canonical and legacy import resolved statically (resolve/verify.py).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -25,19 +29,40 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import TOOL_TABLE
 
 NAME = "registry"
-HELP = "print the registry as the SSOT import registry document, or --check a committed copy"
+HELP = "print the registry as the SSOT import registry document, --check a committed copy, or --verify it"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="default: markdown")
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
         "--check",
         metavar="FILE",
         help="exit 1 (with a diff) when FILE differs from the generated document, instead of printing it",
     )
+    mode.add_argument(
+        "--verify",
+        action="store_true",
+        help="resolve every canonical and legacy import in the code under PATH; exit 1 with one line per problem",
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=_existing_path, metavar="PATH",
+        help="with --verify: the files and directories whose modules the imports resolve in (default: .)",
+    )  # fmt: skip
+
+
+def _existing_path(value: str) -> str:
+    # check's validator, without importing check (and the scan) for the document hook.
+    if not os.path.lexists(value):
+        raise argparse.ArgumentTypeError(f"no such file or directory: {value!r}")
+    return value
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
+    if args.verify:
+        return _verify(registry, args.paths or ["."])
+    if args.paths:
+        raise UsageError("PATH arguments only apply to --verify")
     document = render_json(registry) if args.format == "json" else render_markdown(registry)
     if args.check is None:
         sys.stdout.write(document)
@@ -66,6 +91,38 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         )
     )
     return 1
+
+
+def _verify(registry: Registry, paths: list[str]) -> int:
+    """Every canonical and legacy import resolved statically (resolve/verify.py)."""
+    from flake8_ssot_ws.resolve.index import build_index
+    from flake8_ssot_ws.resolve.resolver import Resolver
+    from flake8_ssot_ws.resolve.verify import verify
+    from flake8_ssot_ws.scan.discovery import iter_python_files
+
+    index = build_index([os.fspath(path) for path in iter_python_files(paths)], registry)
+    verified = verify(registry, Resolver(index))
+    name = _display(registry.path)
+    for problem in verified.problems:
+        print(f"{name}: {problem}")
+    if not verified.problems:
+        return 0
+    count = len(verified.problems)
+    outside = f" ({verified.outside} of modules outside the paths, not checked)" if verified.outside else ""
+    print(
+        f"ssot-ws: {count} {'problem' if count == 1 else 'problems'} in {verified.canonical} canonical and "
+        f"{verified.legacy} legacy imports{outside}, resolved in {len(index.files)} modules",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _display(path: Path) -> str:
+    """The registry file as messages name it: relative to the current directory."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # pragma: no cover (Windows: another drive)
+        return path.as_posix()
 
 
 def _source(registry: Registry) -> str:

@@ -110,7 +110,7 @@ class FileChecker:
         needle occurs in one exactly when it occurs in the other. Anything else (non-ASCII
         bytes, a cookie, a file in a package the registry names) is left to the text test.
         """
-        if not self.needles or not data.isascii() or _may_declare_encoding(data):
+        if not self.needles or not data.isascii() or may_declare_encoding(data):
             return False
         if self._in_named_package(path):
             return False
@@ -128,7 +128,7 @@ class FileChecker:
         return verdict
 
 
-def _may_declare_encoding(data: bytes) -> bool:
+def may_declare_encoding(data: bytes) -> bool:
     """Whether a coding cookie may sit in the first two lines (as detect_encoding reads them)."""
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1

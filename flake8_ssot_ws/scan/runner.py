@@ -35,7 +35,6 @@ from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.core.outcome import describe
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import discovery_start
-from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.scan.project import project_root
 
 if TYPE_CHECKING:  # imported when a file must be checked: a warm run parses nothing
@@ -229,7 +228,9 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    initargs = (checker.registry.path, checker.today, checker.fast, os.getpid())
+    # The registry itself, not its path: ``ssot-ws init`` scans with one that has no file yet.
+    # Forked workers inherit it; spawned ones unpickle it (Registry.__reduce__).
+    initargs = (checker.registry, checker.today, checker.fast, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         for done in pool.imap_unordered(_check_chunk, chunks):
             yield from done
@@ -238,7 +239,7 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
 _WORKER_CHECKER: FileChecker | None = None
 
 
-def _start_worker(registry_path: Path, today: datetime.date, fast: bool, parent: int | None = None) -> None:
+def _start_worker(registry: Registry, today: datetime.date, fast: bool, parent: int | None = None) -> None:
     """A pool worker's initializer; ``parent``: the pid of the scan, whose death ends the worker."""
     global _WORKER_CHECKER
     from flake8_ssot_ws.scan.checker import FileChecker
@@ -247,9 +248,7 @@ def _start_worker(registry_path: Path, today: datetime.date, fast: bool, parent:
         from flake8_ssot_ws.scan import workers
 
         workers.die_with_parent(parent)
-
-    # Forked workers find the registry in load_registry's cache; spawned ones load it.
-    _WORKER_CHECKER = FileChecker(load_registry(registry_path), today, fast=fast)
+    _WORKER_CHECKER = FileChecker(registry, today, fast=fast)
 
 
 def _check_chunk(chunk: Sequence[_Task]) -> list[_Done]:
