@@ -22,7 +22,8 @@ SWS101 = (
 )
 SWS001 = SWS101.replace("SWS101", "SWS001").replace("legacy path", "non-canonical path")
 SWS001 = SWS001.replace(", allowed until 2026-03-31", "")
-CHECK = ["check", "--no-cache", "--today", "2026-01-01"]
+CHECK = ["check", "--no-cache", "--today", "2026-04-01"]  # past the deadline: SWS001, an error
+GRACE = ["check", "--no-cache", "--today", "2026-01-01"]  # before it: SWS101, a warning
 
 
 @pytest.fixture
@@ -40,6 +41,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_findings_exit_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(CHECK) == 1
+    assert capsys.readouterr() == (f"app/migrations/m1.py:1:50: {SWS001}\napp/views.py:2:50: {SWS001}\n", "")
+
+
+def test_warnings_are_shown_and_exit_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A legacy import before its deadline: the same line as any finding, and no failure."""
+    assert main(GRACE) == 0
     assert capsys.readouterr() == (f"app/migrations/m1.py:1:50: {SWS101}\napp/views.py:2:50: {SWS101}\n", "")
 
 
@@ -50,7 +57,7 @@ def test_clean_exit_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_exit_zero(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*CHECK, "--exit-zero", "app/views.py"]) == 0
-    assert capsys.readouterr().out == f"app/views.py:2:50: {SWS101}\n"
+    assert capsys.readouterr().out == f"app/views.py:2:50: {SWS001}\n"
 
 
 def test_today_moves_past_the_deadline(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,7 +100,7 @@ def test_excludes(project: Path, capsys: pytest.CaptureFixture[str], options: li
         pytest.param(["--jobs", "0"], "argument --jobs: expected a positive integer, got '0'", id="jobs"),
         pytest.param(
             ["--output-format", "xml"],
-            "argument --output-format: invalid choice: 'xml' (choose from 'github', 'json', 'sarif', 'text')",
+            "argument --output-format/--format: invalid choice: 'xml' (choose from 'github', 'json', 'sarif', 'text')",
             id="format",
         ),
     ],
@@ -122,7 +129,7 @@ def test_problems_are_listed_and_counted_without_changing_the_exit_code(
     )
     assert main([*CHECK, "app/broken.py", "app/views.py"]) == 1
     assert capsys.readouterr() == (
-        f"app/views.py:2:50: {SWS101}\n",
+        f"app/views.py:2:50: {SWS001}\n",
         "app/broken.py: SyntaxError: invalid syntax (line 2)\nssot-ws: 1 file could not be read or parsed\n",
     )
 
@@ -130,8 +137,8 @@ def test_problems_are_listed_and_counted_without_changing_the_exit_code(
 @pytest.mark.parametrize(
     ("output_format", "starts"),
     [
-        pytest.param("text", "app/views.py:2:50: SWS101", id="text"),
-        pytest.param("github", "::error file=app/views.py,line=2,col=50,title=SWS101::SWS101", id="github"),
+        pytest.param("text", "app/views.py:2:50: SWS001", id="text"),
+        pytest.param("github", "::error file=app/views.py,line=2,col=50,title=SWS001::SWS001", id="github"),
         pytest.param("json", "{", id="json"),
         pytest.param("sarif", "{", id="sarif"),
     ],
@@ -141,10 +148,10 @@ def test_output_formats_and_statistics(
 ) -> None:
     assert main([*CHECK, "--output-format", output_format, "--statistics", "app/views.py"]) == 1
     out, err = capsys.readouterr()
-    statistics = f"1     SWS101 {SWS101.partition(' ')[2]}\n"
+    statistics = f"1     SWS001 {SWS001.partition(' ')[2]}\n"
     assert out.startswith(starts)
     if output_format == "text":
-        assert (out, err) == (f"app/views.py:2:50: {SWS101}\n{statistics}", "")
+        assert (out, err) == (f"app/views.py:2:50: {SWS001}\n{statistics}", "")
     else:  # statistics would corrupt a machine-readable stdout
         assert err == statistics
         assert statistics not in out
@@ -153,10 +160,10 @@ def test_output_formats_and_statistics(
 
 
 def test_cache_is_used_by_default(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--today", "2026-01-01"]) == 1
+    assert main(["check", "--today", "2026-04-01"]) == 1
     cold = capsys.readouterr()
-    assert len(list((project / ".ssot-ws-cache").glob("v2-*.json"))) == 1
-    assert main(["check", "--today", "2026-01-01"]) == 1
+    assert len(list((project / ".ssot-ws-cache").glob("v3-*.json"))) == 1
+    assert main(["check", "--today", "2026-04-01"]) == 1
     assert capsys.readouterr() == cold
 
 
@@ -169,7 +176,7 @@ def test_python_dash_m(project: Path) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "flake8_ssot_ws", *CHECK, "app/views.py"], capture_output=True, text=True, check=False
     )
-    assert (completed.returncode, completed.stdout, completed.stderr) == (1, f"app/views.py:2:50: {SWS101}\n", "")
+    assert (completed.returncode, completed.stdout, completed.stderr) == (1, f"app/views.py:2:50: {SWS001}\n", "")
 
 
 # --- the README's section is true -------------------------------------------------------------

@@ -90,7 +90,10 @@ def test_force_without_write_baseline_is_a_usage_error(
     """Not silently ignored: the user meant to record a baseline."""
     monkeypatch.chdir("example")
     assert main(["check", "--force", "app/routes/clean.py"]) == 2
-    assert capsys.readouterr() == ("", "ssot-ws: error: --force only applies to --write-baseline\n")
+    assert capsys.readouterr() == (
+        "",
+        "ssot-ws: error: --force only applies to --write-baseline (see 'ssot-ws check --help')\n",
+    )
 
 
 def test_main_reads_sys_argv_by_default(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,7 +39,7 @@ def test_pre_commit_fix_hook(tmp_path: Path) -> None:
     assert first.returncode == 1, first.stdout + first.stderr
     assert module.read_text(encoding="utf-8") == f"{WSM}\nfrom app.ws import other\n"
     assert "- files were modified by this hook" in first.stdout
-    assert f"Rewriting {MODULE_PATH}\nfixed 1 findings in 1 files; 0 left (not fixable)\n" in first.stdout
+    assert f"Rewriting {MODULE_PATH}\nfixed 1 finding in 1 file; 0 left (not fixable)\n" in first.stdout
 
     _git(project, "add", ".")
     second = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)

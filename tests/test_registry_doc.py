@@ -223,7 +223,7 @@ def test_check_fails_on_drift_with_diff(example, tmp_path, capsys) -> None:
     out, err = capsys.readouterr()
     assert err == (
         f"{doc} differs from the registry (ssot-registry.toml): "
-        f"regenerate it with 'ssot-ws registry --format markdown > {doc}'\n"
+        f"regenerate it with 'ssot-ws registry --output-format markdown > {doc}'\n"
     )
     changed = [line for line in out.splitlines() if line.startswith(("-", "+"))]
     assert changed == [
@@ -239,7 +239,7 @@ def test_check_fails_when_missing(example, tmp_path, capsys) -> None:
     assert main(["registry", "--format", "json", "--check", str(doc)]) == 1
     out, err = capsys.readouterr()
     assert err == (
-        f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --format json > {doc}'\n"
+        f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --output-format json > {doc}'\n"
     )
     assert out.splitlines()[:3] == [f"--- {doc}", "+++ generated", "@@ -0,0 +1,53 @@"]
 
@@ -318,7 +318,7 @@ def test_pre_commit_hook_registry_doc(tmp_path) -> None:
     assert drifted.returncode == 1
     assert (
         "docs/ssot-imports.md differs from the registry (ssot-registry.toml): "
-        "regenerate it with 'ssot-ws registry --format markdown > docs/ssot-imports.md'"
+        "regenerate it with 'ssot-ws registry --output-format markdown > docs/ssot-imports.md'"
     ) in drifted.stdout
 
 

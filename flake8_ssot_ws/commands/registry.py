@@ -28,8 +28,14 @@ NAME = "registry"
 HELP = "print the registry as the SSOT import registry document, or --check a committed copy"
 
 
+FORMATS = ("markdown", "json")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="default: markdown")
+    parser.add_argument(
+        "--output-format", "--format", dest="output_format", choices=FORMATS,
+        help="default: json for a --check FILE named *.json, else markdown",
+    )  # fmt: skip
     parser.add_argument(
         "--check",
         metavar="FILE",
@@ -38,7 +44,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
-    document = render_json(registry) if args.format == "json" else render_markdown(registry)
+    output_format = args.output_format or _format_of(args.check)
+    document = render_json(registry) if output_format == "json" else render_markdown(registry)
     if args.check is None:
         sys.stdout.write(document)
         return 0
@@ -54,7 +61,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         raise UsageError(f"--check {path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     if committed == document:
         return 0
-    command = f"ssot-ws registry --format {args.format} > {path}"
+    command = f"ssot-ws registry --output-format {output_format} > {path}"
     state = "is missing" if not path.exists() else "differs from the registry"
     print(f"{path} {state} ({_source(registry)}): regenerate it with '{command}'", file=sys.stderr)
     sys.stdout.writelines(
@@ -66,6 +73,12 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         )
     )
     return 1
+
+
+def _format_of(document: str | None) -> str:
+    """The format of the document to ``--check``, from its suffix (a JSON document compared
+    with markdown would always differ, and the fix offered would overwrite it with markdown)."""
+    return "json" if document is not None and document.lower().endswith(".json") else "markdown"
 
 
 def _source(registry: Registry) -> str:
