@@ -402,6 +402,93 @@ def test_fixed_source_not_encodable_in_the_file_encoding(tmp_path, monkeypatch, 
     )
 
 
+# --- the exit code: 1 exactly when a file was (or would be) rewritten -----------------------------
+
+SWS003 = "SWS003 module 'app.ws.legacy' imported as a module - import names from their canonical path instead"
+ALIASED = "from app.ws.legacy import WebSocketManager as Foo\n"
+ALIASED_FIXED = "from app.ws.unified import UnifiedWebSocketManager as Foo\n"
+SWS002 = f"SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {WSM!r}"
+
+
+@pytest.mark.parametrize(
+    ("source", "argv", "code", "out", "err", "after"),
+    [
+        pytest.param("import app.ws.legacy\n", [], 0, f"{MODULE_PATH}:1:8: {SWS003}\n",
+                     "fixed 0 findings in 0 files; 1 left (not fixable)\n", None,
+                     id="only findings without a fix: 0 (the check hook fails on them, not the fixer)"),
+        pytest.param(ALIASED, [], 1, f"{MODULE_PATH}:1:28: {SWS002}\n",
+                     f"Rewriting {MODULE_PATH}\nfixed 1 finding in 1 file; 1 left (not fixable)\n", ALIASED_FIXED,
+                     id="rewritten, leaving an SWS002: 1"),
+        pytest.param(ALIASED_FIXED, [], 0, f"{MODULE_PATH}:1:28: {SWS002}\n",
+                     "fixed 0 findings in 0 files; 1 left (not fixable)\n", None,
+                     id="the SWS002 a fix left does not fail the fixer again"),
+        pytest.param(ALIASED, ["--check"], 1, "", f"Would rewrite {MODULE_PATH}\nwould fix 1 finding in 1 file; "
+                     "1 left (not fixable)\n", None, id="--check: would rewrite"),
+        pytest.param("import app.ws.legacy\n", ["--check"], 0, "", "would fix 0 findings in 0 files; 1 left "
+                     "(not fixable)\n", None, id="--check: nothing to rewrite"),
+        pytest.param("import app.ws.legacy\n", ["--diff"], 0, "", "would fix 0 findings in 0 files; 1 left "
+                     "(not fixable)\n", None, id="--diff: nothing to rewrite"),
+    ],
+)  # fmt: skip
+def test_exit_code(project, capsys, source, argv, code, out, err, after) -> None:
+    module = project / MODULE_PATH
+    module.write_text(source, encoding="utf-8")
+    assert main([*FIX, *argv, MODULE_PATH]) == code
+    assert capsys.readouterr() == (out, err)
+    assert module.read_text(encoding="utf-8") == (source if after is None else after)
+
+
+# --- --baseline and --select ----------------------------------------------------------------------
+
+LEGACY_IN_F = "def f():\n    from app.ws.legacy import WebSocketManager\n"  # SWS101 (fixable)
+NON_CANONICAL_IN_G = "def g():\n    from app.ws import WebSocketManager\n"  # SWS001 (fixable)
+
+
+def test_baseline_findings_are_neither_fixed_nor_listed(project, capsys) -> None:
+    """The baseline holds what the team accepts for now: fix leaves it, as check hides it."""
+    module = project / MODULE_PATH
+    module.write_text(LEGACY_IN_F, encoding="utf-8")
+    assert main(["check", "--today", TODAY.isoformat(), "--write-baseline", "b.json"]) == 0
+    capsys.readouterr()
+    assert main([*FIX, "--baseline", "b.json", MODULE_PATH]) == 0  # nothing but baselined findings: nothing to do
+    assert capsys.readouterr() == ("", "fixed 0 findings in 0 files; 0 left (not fixable)\n")
+    module.write_text(LEGACY_IN_F + NON_CANONICAL_IN_G, encoding="utf-8")
+    assert main([*FIX, "--baseline", "b.json", MODULE_PATH]) == 1
+    assert capsys.readouterr() == ("", f"Rewriting {MODULE_PATH}\nfixed 1 finding in 1 file; 0 left (not fixable)\n")
+    assert module.read_text(encoding="utf-8") == LEGACY_IN_F + f"def g():\n    {WSM}\n"
+    assert main(["check", "--today", TODAY.isoformat(), "--baseline", "b.json", MODULE_PATH]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_baseline_new_occurrence_of_a_known_finding(project, capsys) -> None:
+    """The baseline holds one occurrence; a second, identical one is new: fix rewrites that
+    one (the later: occurrences count in source order), and the baseline still matches."""
+    module = project / MODULE_PATH
+    module.write_text(LEGACY_IN_F, encoding="utf-8")
+    assert main(["check", "--today", TODAY.isoformat(), "--write-baseline", "b.json"]) == 0
+    module.write_text(LEGACY_IN_F + LEGACY_IN_F.replace("f()", "h()"), encoding="utf-8")
+    capsys.readouterr()
+    assert main([*FIX, "--baseline", "b.json"]) == 1
+    assert module.read_text(encoding="utf-8") == LEGACY_IN_F + f"def h():\n    {WSM}\n"
+    assert main(["check", "--today", TODAY.isoformat(), "--baseline", "b.json"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "after"),
+    [
+        pytest.param(["--extend-ignore", "SWS101"], f"{LEGACY_IN_F}def g():\n    {WSM}\n", id="grace codes left"),
+        pytest.param(["--select", "SWS101"], f"def f():\n    {WSM}\n" + NON_CANONICAL_IN_G, id="only the selected"),
+    ],
+)
+def test_selection_decides_what_is_fixed(project, capsys, argv, after) -> None:
+    module = project / MODULE_PATH
+    module.write_text(LEGACY_IN_F + NON_CANONICAL_IN_G, encoding="utf-8")
+    assert main([*FIX, *argv, MODULE_PATH]) == 1
+    assert module.read_text(encoding="utf-8") == after
+    assert capsys.readouterr() == ("", f"Rewriting {MODULE_PATH}\nfixed 1 finding in 1 file; 0 left (not fixable)\n")
+
+
 # --- usage errors ---------------------------------------------------------------------------------
 
 

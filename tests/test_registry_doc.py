@@ -234,6 +234,28 @@ def test_check_fails_on_drift_with_diff(example, tmp_path, capsys) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "argv", "document"),
+    [
+        pytest.param("r.json", [], "json", id="a .json document is compared as JSON"),
+        pytest.param("R.JSON", [], "json", id="whatever the case of its suffix"),
+        pytest.param("r.md", [], "markdown", id="anything else as markdown"),
+        pytest.param("r.json", ["--output-format", "markdown"], "markdown", id="an explicit format wins"),
+    ],
+)
+def test_check_takes_the_format_from_the_suffix(example, tmp_path, capsys, name, argv, document) -> None:
+    doc = tmp_path / name
+    doc.write_text(json.dumps(EXAMPLE_JSON, indent=2) + "\n" if document == "json" else EXAMPLE_MARKDOWN)
+    assert main(["registry", *argv, "--check", str(doc)]) == 0
+    assert capsys.readouterr() == ("", "")
+    doc.unlink()
+    assert main(["registry", *argv, "--check", str(doc)]) == 1
+    assert capsys.readouterr().err == (
+        f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --output-format {document} > "
+        f"{doc}'\n"
+    )
+
+
 def test_check_fails_when_missing(example, tmp_path, capsys) -> None:
     doc = tmp_path / "ssot-imports.json"
     assert main(["registry", "--format", "json", "--check", str(doc)]) == 1
