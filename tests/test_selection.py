@@ -119,10 +119,6 @@ def test_verdict(selection: Selection, verdicts: tuple[str | None, ...]) -> None
     assert selection.verdicts()["SWS101"] == verdicts[2]
 
 
-def test_given() -> None:
-    assert (DEFAULT.given, options(extend_ignore="SWS1").given) == (False, True)
-
-
 # --- check and a real flake8 on the same options --------------------------------------------------
 
 # Each row: flake8's and check's options. (Not --select SWS9: flake8 would check nothing else.)

@@ -62,10 +62,6 @@ class Selection(NamedTuple):
         """``verdict`` of every catalogued code (a run looks each finding's code up here)."""
         return {code: self.verdict(code) for code in CATALOGUE}
 
-    @property
-    def given(self) -> bool:
-        return self != DEFAULT
-
 
 DEFAULT = Selection()
 
