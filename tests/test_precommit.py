@@ -256,3 +256,24 @@ def test_autoupdate_pins_a_commit(tmp_path, repos) -> None:
     subprocess.run([sys.executable, "-m", "pre_commit", "autoupdate"], cwd=project, env=env, capture_output=True)
     config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert config["repos"][0]["rev"] == git(repos["ours"], "rev-parse", "HEAD").strip()
+
+
+@pytest.mark.parametrize(
+    ("hook", "prefix", "option"),
+    [
+        pytest.param("ssot-ws", "ssot-ws: error: ", "--registry", id="ssot-ws"),
+        pytest.param("ssot-ws-flake8", "flake8-ssot-ws: ", "--ssot-registry", id="ssot-ws-flake8: not silent"),
+    ],
+)
+def test_hooks_fail_without_a_registry(tmp_path, repos, hook: str, prefix: str, option: str) -> None:
+    """A hook is a request to check: no registry is the same one-line error from both, naming
+    the near miss (a misspelt file name)."""
+    project = _project(tmp_path, repos, HOOKS[hook, ()], {"app/views.py": ERROR})
+    git(project, "mv", "ssot-registry.toml", "ssot_registry.toml")
+    start = project.resolve() / "app"
+    message = (
+        f"{prefix}no registry found (searched {start} and its {len(start.parents)} parent folders): "
+        f"add [tool.flake8-ssot-ws] to pyproject.toml, create ssot-registry.toml, or pass {option} PATH; "
+        f"did you mean ssot-registry.toml (found {project.resolve()}/ssot_registry.toml)?"
+    )
+    assert _run(project, repos, hook) == (1, "Failed", [message])
