@@ -250,7 +250,7 @@ def test_canonical_given(argv: list[str], expected: str, project: Path, capsys: 
             id="output folder missing",
         ),
         pytest.param(
-            ["--watch", "x", "--registry=r.toml"], "unrecognized arguments: --registry=r.toml", id="no --registry"
+            ["--watch", "x", "--registry=r.toml"], "unknown option --registry", id="no --registry"
         ),
     ],
 )

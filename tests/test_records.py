@@ -39,7 +39,7 @@ from flake8_ssot_ws.registry import Registry
         ),
         pytest.param(
             Finding,
-            ("line", "col", "code", "message", "group", "fix", "legacy"),
+            ("line", "col", "code", "message", "group", "fix", "legacy", "utf16_col"),
             id="Finding: the cache decodes it positionally",
         ),
         pytest.param(CanonicalImport, ("line", "col", "group"), id="CanonicalImport"),

@@ -67,7 +67,7 @@ NEEDS_REGISTRY = False
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="*", default=["."], type=check_command._existing_path, metavar="PATH",
+        "paths", nargs="*", default=["."], metavar="PATH",  # checked after parsing (commands/cli.py)
         help="files and directories to look at (default: .)",
     )  # fmt: skip
     parser.add_argument(

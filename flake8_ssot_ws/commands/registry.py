@@ -32,8 +32,14 @@ NAME = "registry"
 HELP = "print the registry as the SSOT import registry document, --check a committed copy, or --verify it"
 
 
+FORMATS = ("markdown", "json")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="default: markdown")
+    parser.add_argument(
+        "--output-format", "--format", dest="output_format", choices=FORMATS,
+        help="default: json for a --check FILE named *.json, else markdown",
+    )  # fmt: skip
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--check",
@@ -46,16 +52,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="resolve every canonical and legacy import in the code under PATH; exit 1 with one line per problem",
     )
     parser.add_argument(
-        "paths", nargs="*", type=_existing_path, metavar="PATH",
+        "paths", nargs="*", metavar="PATH",  # checked after parsing (commands/cli.py)
         help="with --verify: the files and directories whose modules the imports resolve in (default: .)",
     )  # fmt: skip
-
-
-def _existing_path(value: str) -> str:
-    # check's validator, without importing check (and the scan) for the document hook.
-    if not os.path.lexists(value):
-        raise argparse.ArgumentTypeError(f"no such file or directory: {value!r}")
-    return value
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
@@ -63,7 +62,8 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         return _verify(registry, args.paths or ["."])
     if args.paths:
         raise UsageError("PATH arguments only apply to --verify")
-    document = render_json(registry) if args.format == "json" else render_markdown(registry)
+    output_format = args.output_format or _format_of(args.check)
+    document = render_json(registry) if output_format == "json" else render_markdown(registry)
     if args.check is None:
         sys.stdout.write(document)
         return 0
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         raise UsageError(f"--check {path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     if committed == document:
         return 0
-    command = f"ssot-ws registry --format {args.format} > {path}"
+    command = f"ssot-ws registry --output-format {output_format} > {path}"
     state = "is missing" if not path.exists() else "differs from the registry"
     print(f"{path} {state} ({_source(registry)}): regenerate it with '{command}'", file=sys.stderr)
     sys.stdout.writelines(
@@ -111,7 +111,8 @@ def _verify(registry: Registry, paths: list[str]) -> int:
     outside = f" ({verified.outside} of modules outside the paths, not checked)" if verified.outside else ""
     print(
         f"ssot-ws: {count} {'problem' if count == 1 else 'problems'} in {verified.canonical} canonical and "
-        f"{verified.legacy} legacy imports{outside}, resolved in {len(index.files)} modules",
+        f"{verified.legacy} legacy imports{outside}, resolved in {len(index.files)} "
+        f"{'module' if len(index.files) == 1 else 'modules'}",
         file=sys.stderr,
     )
     return 1
@@ -123,6 +124,12 @@ def _display(path: Path) -> str:
         return Path(os.path.relpath(path)).as_posix()
     except ValueError:  # pragma: no cover (Windows: another drive)
         return path.as_posix()
+
+
+def _format_of(document: str | None) -> str:
+    """The format of the document to ``--check``, from its suffix (a JSON document compared
+    with markdown would always differ, and the fix offered would overwrite it with markdown)."""
+    return "json" if document is not None and document.lower().endswith(".json") else "markdown"
 
 
 def _source(registry: Registry) -> str:

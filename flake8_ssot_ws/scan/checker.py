@@ -27,6 +27,7 @@ from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.core.outcome import describe
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.core.rules import Analysis
+from flake8_ssot_ws.core.rules import Finding
 from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import analyze_source
 from flake8_ssot_ws.core.rules import analyze_tree
@@ -87,6 +88,9 @@ class FileChecker:
             reported, noqa = split_noqa(analysis.findings, source)
         else:
             reported, noqa = fastnoqa.split_noqa(analysis.findings, source, lexed)
+        if not source.isascii():  # (the fast path takes ASCII files only: lexed is None here)
+            lines = source_lines(source)
+            reported, noqa = _with_utf16_columns(reported, lines), _with_utf16_columns(noqa, lines)
         return Outcome(tuple(reported), tuple(noqa), tuple(analysis.canonical))
 
     def _analyze(self, source: str, context: FileContext) -> tuple[Analysis, Lexed | None]:
@@ -126,6 +130,21 @@ class FileChecker:
             context = file_context(self.registry, os.path.join(directory, "__init__.py"))
             verdict = self._parsed_dirs[directory] = may_have_findings(self.registry, "", context)
         return verdict
+
+
+def _with_utf16_columns(findings: list[Finding], lines: list[str]) -> list[Finding]:
+    """``utf16_col`` for the findings whose line has non-ASCII text before them: SARIF counts
+    columns in UTF-16 code units, the AST (and flake8) in UTF-8 bytes."""
+    result = []
+    for finding in findings:
+        line = lines[finding.line - 1]
+        if not line.isascii():
+            before = line.encode("utf-8")[: finding.col].decode("utf-8", "replace")
+            units = len(before.encode("utf-16-le")) // 2
+            if units != finding.col:
+                finding = finding._replace(utf16_col=units)
+        result.append(finding)
+    return result
 
 
 def may_declare_encoding(data: bytes) -> bool:

@@ -66,6 +66,7 @@ class ScanResult(NamedTuple):
     # Every file looked at, as displayed (the baseline needs the clean ones too: their
     # entries are fixed, while entries of files this run did not look at are not).
     paths: Sequence[str] = ()
+    skipped: Sequence[str] = ()  # files named on the command line that are not Python
 
     @property
     def findings(self) -> Iterator[tuple[str, Finding]]:
@@ -163,7 +164,8 @@ def scan(
         if outcome is not EMPTY and outcome != EMPTY
     ]
     files.sort(key=lambda result: result.path)
-    return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in sorted(outcomes)])
+    looked_at = [items[index].path for index in sorted(outcomes)]
+    return ScanResult(files, scanned=len(outcomes), paths=looked_at, skipped=discovery.skipped)
 
 
 def _cache_key(path: str, cwd: str, root: str) -> str:
