@@ -1,0 +1,151 @@
+"""Pure comparisons the soak test (realworld.py) runs on files before and after ``ssot-ws fix``.
+
+No I/O and no network here, so that tests/test_soak_checks.py can check each one on a few
+lines of source. Each helper answers one question about a rewritten file:
+
+- ``non_import_changes``: did any line change that is not part of an import statement?
+- ``import_bindings``: which names do import statements bind, per scope?
+- ``comments``: which comments does the file hold (a split must move them, never drop them)?
+- ``canonical_positions``: where does the file import a registry's canonical entry, so that
+  a finding reported there (a canonical import flagged) can be recognised?
+- ``rewritten_import``: which module and name does a fixable finding's message name?
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import re
+import tokenize
+from collections import Counter
+from typing import Iterable
+from typing import NamedTuple
+
+
+class Change(NamedTuple):
+    """One changed line outside every import statement: ``old``/``new`` line numbers
+    (1-based; 0 when the line exists on one side only) and its text."""
+
+    old_line: int
+    new_line: int
+    text: str
+
+
+class Spec(NamedTuple):
+    """``from module import name as bound``, the shape of every canonical entry."""
+
+    module: str
+    name: str
+    bound: str
+
+
+def import_lines(tree: ast.AST) -> set[int]:
+    """1-based numbers of the lines that an import statement occupies, in whole or in part."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+
+def non_import_changes(old: str, new: str) -> list[Change]:
+    """Lines that differ between ``old`` and ``new`` and lie outside the import statements
+    of their own side. Line granularity: a line shared by an import and other code
+    (``if TYPE_CHECKING: from m import X``) counts as an import line."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    old_imports, new_imports = import_lines(ast.parse(old)), import_lines(ast.parse(new))
+    changes: list[Change] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changes.extend(Change(i + 1, 0, old_lines[i]) for i in range(i1, i2) if i + 1 not in old_imports)
+        changes.extend(Change(0, j + 1, new_lines[j]) for j in range(j1, j2) if j + 1 not in new_imports)
+    return changes
+
+
+def import_bindings(tree: ast.AST) -> Counter[tuple[str, str]]:
+    """(scope, name) -> how many import statements bind ``name`` there. The scope is the
+    dotted chain of enclosing functions and classes ('' for the module); a star import
+    binds ``*module``. Counted, not just collected: a fix must neither add nor drop one."""
+    bindings: Counter[tuple[str, str]] = Counter()
+    _collect(tree, "", bindings)
+    return bindings
+
+
+def _collect(node: ast.AST, scope: str, bindings: Counter[tuple[str, str]]) -> None:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Import):
+            for alias in child.names:
+                bindings[scope, alias.asname or alias.name.partition(".")[0]] += 1
+        elif isinstance(child, ast.ImportFrom):
+            for alias in child.names:
+                star = f"*{'.' * child.level}{child.module or ''}"
+                bindings[scope, star if alias.name == "*" else alias.asname or alias.name] += 1
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            _collect(child, f"{scope}.{child.name}" if scope else child.name, bindings)
+        else:
+            _collect(child, scope, bindings)
+
+
+def binding_differences(old: ast.AST, new: ast.AST) -> list[str]:
+    """Human-readable differences between the import bindings of two trees ('' if none)."""
+    before, after = import_bindings(old), import_bindings(new)
+    lines = []
+    for key in sorted(set(before) | set(after)):
+        if before[key] != after[key]:
+            scope, name = key
+            lines.append(f"{scope or '<module>'}: {name!r} bound {before[key]}x before, {after[key]}x after")
+    return lines
+
+
+def comments(source: str) -> Counter[str]:
+    """Every comment of ``source``, stripped of trailing blanks, with its count."""
+    found: Counter[str] = Counter()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            found[token.string.rstrip()] += 1
+    return found
+
+
+def lost_comments(old: str, new: str) -> list[str]:
+    """Comments ``old`` holds more often than ``new`` (a fix moves comments, never drops them)."""
+    return sorted((comments(old) - comments(new)).elements())
+
+
+def parse_spec(text: str) -> Spec:
+    """A registry import string (``from M import N [as L]``, as the registry validates it)."""
+    statement = ast.parse(text).body[0]
+    assert isinstance(statement, ast.ImportFrom) and statement.module is not None, text
+    (alias,) = statement.names
+    return Spec(statement.module, alias.name, alias.asname or alias.name)
+
+
+def canonical_positions(tree: ast.AST, canonical: Iterable[Spec]) -> set[tuple[int, int]]:
+    """(line, 1-based column) of every imported name in ``tree`` that is exactly a canonical
+    entry (absolute imports only), where check reports a finding on that name."""
+    wanted = set(canonical)
+    positions: set[tuple[int, int]] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or node.level or node.module is None:
+            continue
+        for alias in node.names:
+            if Spec(node.module, alias.name, alias.asname or alias.name) in wanted:
+                # Python 3.10+ gives the name's own position; before that, the statement's.
+                line, col = getattr(alias, "lineno", node.lineno), getattr(alias, "col_offset", node.col_offset)
+                positions.add((line, col + 1))
+    return positions
+
+
+# SWS001 and SWS101 name the imported name and the module it came from (check's JSON gives
+# the message without its code, flake8 and the text format with it).
+_FIXABLE = re.compile(
+    r"^(?:SWS(?:001|101) )?'(?P<name>[^']+)' imported from (?:non-canonical|legacy) path '(?P<module>[^']+)'"
+)
+
+
+def rewritten_import(message: str) -> tuple[str, str] | None:
+    """(module, name) that a fixable finding's message says is imported, if it says."""
+    match = _FIXABLE.match(message)
+    return (match["module"], match["name"]) if match else None
