@@ -6,6 +6,7 @@ lines of source. Each helper answers one question about a rewritten file:
 - ``non_import_changes``: did any line change that is not part of an import statement?
 - ``import_bindings``: which names do import statements bind, per scope?
 - ``comments``: which comments does the file hold (a split must move them, never drop them)?
+- ``noqa_coverage``: which ``# noqa`` covers each imported name (a split must keep covering it)?
 - ``canonical_positions``: where does the file import a registry's canonical entry, so that
   a finding reported there (a canonical import flagged) can be recognised?
 - ``rewritten_import``: which module and name does a fixable finding's message name?
@@ -20,6 +21,7 @@ import re
 import tokenize
 from collections import Counter
 from typing import Iterable
+from typing import Iterator
 from typing import NamedTuple
 
 
@@ -65,28 +67,40 @@ def non_import_changes(old: str, new: str) -> list[Change]:
     return changes
 
 
-def import_bindings(tree: ast.AST) -> Counter[tuple[str, str]]:
-    """(scope, name) -> how many import statements bind ``name`` there. The scope is the
-    dotted chain of enclosing functions and classes ('' for the module); a star import
-    binds ``*module``. Counted, not just collected: a fix must neither add nor drop one."""
-    bindings: Counter[tuple[str, str]] = Counter()
-    _collect(tree, "", bindings)
-    return bindings
+class Bound(NamedTuple):
+    """One name an import statement binds: where, and the lines that can carry its noqa."""
+
+    scope: str  # dotted chain of enclosing functions and classes, '' for the module
+    name: str  # the local name; ``*module`` for a star import
+    statement_line: int  # where flake8's pyflakes reports an import (F401 and the like)
+    name_line: int  # where ssot-ws reports it (the statement's line before Python 3.10)
 
 
-def _collect(node: ast.AST, scope: str, bindings: Counter[tuple[str, str]]) -> None:
+def bound_names(tree: ast.AST) -> Iterator[Bound]:
+    """Every name an import statement binds, at any depth."""
+    yield from _bound_in(tree, "")
+
+
+def _bound_in(node: ast.AST, scope: str) -> Iterator[Bound]:
     for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.Import):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
             for alias in child.names:
-                bindings[scope, alias.asname or alias.name.partition(".")[0]] += 1
-        elif isinstance(child, ast.ImportFrom):
-            for alias in child.names:
-                star = f"*{'.' * child.level}{child.module or ''}"
-                bindings[scope, star if alias.name == "*" else alias.asname or alias.name] += 1
+                if isinstance(child, ast.Import):
+                    name = alias.asname or alias.name.partition(".")[0]
+                else:
+                    star = f"*{'.' * child.level}{child.module or ''}"
+                    name = star if alias.name == "*" else alias.asname or alias.name
+                yield Bound(scope, name, child.lineno, getattr(alias, "lineno", child.lineno))
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            _collect(child, f"{scope}.{child.name}" if scope else child.name, bindings)
+            yield from _bound_in(child, f"{scope}.{child.name}" if scope else child.name)
         else:
-            _collect(child, scope, bindings)
+            yield from _bound_in(child, scope)
+
+
+def import_bindings(tree: ast.AST) -> Counter[tuple[str, str]]:
+    """(scope, name) -> how many import statements bind ``name`` there; a star import binds
+    ``*module``. Counted, not just collected: a fix must neither add nor drop one."""
+    return Counter((bound.scope, bound.name) for bound in bound_names(tree))
 
 
 def binding_differences(old: ast.AST, new: ast.AST) -> list[str]:
@@ -112,6 +126,32 @@ def comments(source: str) -> Counter[str]:
 def lost_comments(old: str, new: str) -> list[str]:
     """Comments ``old`` holds more often than ``new`` (a fix moves comments, never drops them)."""
     return sorted((comments(old) - comments(new)).elements())
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*[A-Z][0-9A-Z]*(?:[,\s]+[A-Z][0-9A-Z]*)*)?", re.IGNORECASE)
+
+
+def noqa_coverage(source: str) -> Counter[tuple[str, str, str]]:
+    """(scope, name, noqa) for every name an import binds: the ``# noqa`` comments on the
+    lines where flake8's checks and ssot-ws report that name ('' when none)."""
+    marks: dict[int, str] = {}  # line -> its noqa, normalised
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            found = _NOQA.search(token.string)
+            if found:
+                marks[token.start[0]] = " ".join(found.group().split())
+    coverage: Counter[tuple[str, str, str]] = Counter()
+    for bound in bound_names(ast.parse(source)):
+        lines = sorted({bound.statement_line, bound.name_line})
+        coverage[bound.scope, bound.name, "; ".join(marks[line] for line in lines if line in marks)] += 1
+    return coverage
+
+
+def lost_noqa(old: str, new: str) -> list[str]:
+    """Names that a ``# noqa`` covered in ``old`` and no longer does in ``new``: after a split,
+    flake8 would report on the moved name what the comment used to hide (F401 on a re-export)."""
+    lost = noqa_coverage(old) - noqa_coverage(new)
+    return [f"{scope or '<module>'}: {name!r} no longer under {noqa!r}" for scope, name, noqa in sorted(lost) if noqa]
 
 
 def parse_spec(text: str) -> Spec:
@@ -149,3 +189,34 @@ def rewritten_import(message: str) -> tuple[str, str] | None:
     """(module, name) that a fixable finding's message says is imported, if it says."""
     match = _FIXABLE.match(message)
     return (match["module"], match["name"]) if match else None
+
+
+_REACHES = re.compile(r"^(?:SWS007 )?'[^']+' reaches '(?P<path>[^']+)'")
+
+
+def named_module(message: str) -> str | None:
+    """The module a finding's message says a tracked name came from: the import's module
+    (SWS001, SWS101) or, for an attribute path (SWS007), the module the path goes through."""
+    spelled = rewritten_import(message)
+    if spelled is not None:
+        return spelled[0]
+    match = _REACHES.match(message)
+    return match["path"].rpartition(".")[0] if match else None
+
+
+def module_binding(tree: ast.Module, name: str) -> tuple[str, str] | None:
+    """How a module binds ``name`` at its top level, the last binding winning as at run time:
+    ('import', 'M') for ``from M import name`` (absolute only), ('defines', '') for a def,
+    class or assignment, None when it does not bind it (or binds it some other way)."""
+    found: tuple[str, str] | None = None
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            if any((alias.asname or alias.name) == name for alias in node.names):
+                found = ("import", node.module)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            found = ("defines", "")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+                found = ("defines", "")
+    return found
