@@ -30,7 +30,7 @@ group is killed):
   a file that takes longer than --file-limit is a failure naming it.
 
 Failures caused by bugs that are known and being fixed are labelled "known bug: ..." so that
-they are recognised, and still fail the run. Linux and macOS only (process groups).
+they are recognised, and still fail the run. Linux and macOS only (process groups, rusage).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -140,7 +141,7 @@ REGISTRIES = {
     # query_utils; models.Q through the package is SWS007); Django's cached_property gives way
     # to functools'. '*Expression' tracks the expression classes that have no canonical home
     # yet (SWS006). The package __init__ re-exports on purpose.
-    "django": '''\
+    "django": """\
 exempt = ["django/db/models/__init__.py", "django/utils/functional.py"]
 
 [[group]]
@@ -188,12 +189,12 @@ canonical = ["from functools import cached_property"]
 import = "from django.utils.functional import cached_property"
 deadline = 2099-12-31
 reason = "functools has it since Python 3.8"
-''',
+""",
     # The view, request keys and decorators of the HTTP API live in homeassistant.helpers.http
     # since 2023; components/http/view.py and const.py are shims kept for custom integrations.
     # Diagnostics redaction moves to homeassistant.helpers.redact. One spelling of the
     # config_validation import. 'KEY_HASS*' tracks the request keys still to move (SWS006).
-    "homeassistant": '''\
+    "homeassistant": """\
 exempt = ["homeassistant/components/http/view.py", "homeassistant/components/http/const.py"]
 
 [[group]]
@@ -256,11 +257,11 @@ import = "from homeassistant.components.diagnostics.const import REDACTED"
 name = "config-validation"
 watch-modules = ["homeassistant.helpers.config_validation"]
 canonical = ["from homeassistant.helpers import config_validation as cv"]
-''',
+""",
     # tests.support.mock is salt's shim over the mock backport; Python 3.8+ has all of it in
     # unittest.mock. salt.utils.odict.OrderedDict predates ordered dicts. 'Mock*'/'*Mock' and
     # '*OrderedDict' track the shim's own helpers and odict's other classes (SWS006).
-    "salt": '''\
+    "salt": """\
 exempt = ["tests/support/mock.py", "salt/utils/odict.py"]
 
 [[group]]
@@ -310,11 +311,11 @@ canonical = ["from collections import OrderedDict"]
 import = "from salt.utils.odict import OrderedDict"
 deadline = 2099-12-31
 reason = "dicts keep insertion order since Python 3.7"
-''',
+""",
     # CLIError is knack's; azure.cli.core and azure.cli.core.util re-export it (and
     # azclierror's own CLIError is an alias). The ams module loads the SDK's models module by
     # name (importlib, SWS005) next to importing its classes: it moves to static imports.
-    "azure-cli": '''\
+    "azure-cli": """\
 [[group]]
 name = "cli-error"
 watch = ["*CLIError"]
@@ -354,7 +355,7 @@ import = "from azure.mgmt.media.models._models_py3 import IPRange"
 
 [[group.legacy]]
 import = "from azure.mgmt.media.models._models_py3 import LiveOutput"
-''',
+""",
 }
 
 
@@ -504,15 +505,18 @@ class Run(NamedTuple):
     stdout: str
     stderr: str
     wall: float
+    cpu: float  # user + system of the command and the workers it waited for
 
 
 def run_limited(command: Sequence[str], cwd: Path, limit: float) -> Run:
     """Run ``command`` in a process group of its own; at ``limit`` seconds kill the whole group
-    (flake8 -j2 and ssot-ws --jobs have workers) and return with ``returncode`` None."""
+    (flake8 -j2 and ssot-ws --jobs have workers) and return with ``returncode`` None.
+
+    CPU time comes from this process's children's usage before and after: on a shared machine
+    the wall time says more about the neighbours than about the command."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         out, err = process.communicate(timeout=limit)
         returncode: int | None = process.returncode
@@ -521,7 +525,9 @@ def run_limited(command: Sequence[str], cwd: Path, limit: float) -> Run:
         out, err = process.communicate()
         returncode = None
     wall = time.perf_counter() - start
-    return Run(returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), wall)
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime
+    return Run(returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), wall, cpu)
 
 
 def _kill_group(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
@@ -553,6 +559,7 @@ class Soaked:
     problems: int = 0
     codes: Counter[str] = field(default_factory=Counter)
     walls: dict[str, float] = field(default_factory=dict)
+    cpus: dict[str, float] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     facts: dict[str, str] = field(default_factory=dict)  # other figures worth a line
     slowest: list[tuple[str, int, float]] = field(default_factory=list)
@@ -629,6 +636,7 @@ def ssot(*args: str) -> list[str]:
 def _ran(result: Soaked, mode: str, run: Run, ok_codes: Iterable[int] = (0,)) -> bool:
     """Record the wall time; a hang or an unexpected exit code is a failed check."""
     result.walls[mode] = run.wall
+    result.cpus[mode] = run.cpu
     if run.returncode is None:
         return result.check(f"{mode}: finishes", False, [f"{result.name}: {mode}: killed after {run.wall:.0f} s"])
     if run.returncode not in ok_codes:
@@ -1034,7 +1042,10 @@ def print_project(result: Soaked) -> None:
     print(f"{result.name}: {result.files} files checked, {result.problems} cannot be parsed")
     counts = ", ".join(f"{code} {result.codes[code]}" for code in CODES)
     print(f"findings: {counts}; total {sum(result.codes.values())}")
-    print("wall s: " + ", ".join(f"{mode} {seconds:.2f}" for mode, seconds in result.walls.items()))
+    print("wall s (CPU s): " + ", ".join(
+        f"{mode} {seconds:.2f}" + (f" ({result.cpus[mode]:.2f})" if mode in result.cpus else "")
+        for mode, seconds in result.walls.items()
+    ))  # fmt: skip
     for name, fact in result.facts.items():
         print(f"{name}: {fact}")
     for check in result.checks:
@@ -1051,11 +1062,12 @@ def print_project(result: Soaked) -> None:
 
 
 def print_summary(results: Sequence[Soaked]) -> None:
+    """A markdown table (times: wall, and CPU in parentheses), then every failed check."""
     modes = ("check --no-cache", "check cold", "check warm", "fix", "flake8", "ruff TID251")
     print("| project | files | " + " | ".join(CODES) + " | " + " | ".join(f"{m} s" for m in modes) + " | checks |")
     print("|---|---:|" + "---:|" * (len(CODES) + len(modes)) + "---|")
     for r in results:
-        walls = " | ".join(f"{r.walls[m]:.2f}" if m in r.walls else "-" for m in modes)
+        walls = " | ".join(f"{r.walls[m]:.2f} ({r.cpus[m]:.2f})" if m in r.cpus else "-" for m in modes)
         failed = [check for check in r.checks if not check.passed]
         verdict = f"{len(r.checks) - len(failed)}/{len(r.checks)} passed"
         print(f"| {r.name} | {r.files} | " + " | ".join(str(r.codes[c]) for c in CODES) + f" | {walls} | {verdict} |")
