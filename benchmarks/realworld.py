@@ -19,8 +19,9 @@ group is killed):
 - ``ssot-ws fix`` on a copy of the tree, then: every changed file compiles, only lines of
   import statements changed, the same names are bound by imports in every scope, no comment
   was lost, every imported name is still under the ``# noqa`` that covered it (on its own line
-  or its statement's first), only files with fixable findings changed, a second ``fix`` changes nothing, and
-  ``check`` on the fixed copy reports no fixable finding;
+  or its statement's first), only files with fixable findings changed, no import of an
+  unrelated namesake was rewritten, a second ``fix`` changes nothing, and ``check`` on the
+  fixed copy reports no fixable finding;
 - ``ssot-ws report`` (text and json), consistent with check's counts;
 - ``flake8 -j2 --select SWS,E999`` with the plugin: exactly check's findings (path, line, column,
   code), and E999 on every file check could not parse;
@@ -703,7 +704,12 @@ def flagged_canonical(tree: Path, findings: Sequence[Finding], registry_text: st
         by_path.setdefault(finding.path, []).append(finding)
     flagged: list[Finding] = []
     for path, found in by_path.items():
-        positions = soak_checks.canonical_positions(ast.parse((tree / path).read_bytes()), canonical)
+        data = (tree / path).read_bytes()
+        try:
+            source = _decode(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError):  # as check reads such a file
+            source = data.decode("latin-1")
+        positions = soak_checks.canonical_positions(source, [(f.line, f.column) for f in found], canonical)
         flagged.extend(f for f in found if (f.line, f.column) in positions)
     return flagged
 

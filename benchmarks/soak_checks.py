@@ -7,8 +7,8 @@ lines of source. Each helper answers one question about a rewritten file:
 - ``import_bindings``: which names do import statements bind, per scope?
 - ``comments``: which comments does the file hold (a split must move them, never drop them)?
 - ``noqa_coverage``: which ``# noqa`` covers each imported name (a split must keep covering it)?
-- ``canonical_positions``: where does the file import a registry's canonical entry, so that
-  a finding reported there (a canonical import flagged) can be recognised?
+- ``canonical_positions``: which findings sit on an import that is exactly a canonical
+  entry (a canonical import flagged)?
 - ``rewritten_import``: which module and name does a fixable finding's message name?
 """
 
@@ -162,20 +162,36 @@ def parse_spec(text: str) -> Spec:
     return Spec(statement.module, alias.name, alias.asname or alias.name)
 
 
-def canonical_positions(tree: ast.AST, canonical: Iterable[Spec]) -> set[tuple[int, int]]:
-    """(line, 1-based column) of every imported name in ``tree`` that is exactly a canonical
-    entry (absolute imports only), where check reports a finding on that name."""
+_NAME_AS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
+
+
+def canonical_positions(
+    source: str, positions: Iterable[tuple[int, int]], canonical: Iterable[Spec]
+) -> set[tuple[int, int]]:
+    """Those of ``positions`` (line, 1-based column: where check reports a finding on an
+    imported name) that sit on a name imported exactly as a canonical entry says (absolute
+    imports only). The name and its alias are read from the text at that position, so that
+    this works on Pythons whose ``ast`` gives no position to an imported name (before 3.10)."""
     wanted = set(canonical)
-    positions: set[tuple[int, int]] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ImportFrom) or node.level or node.module is None:
+    lines = source.splitlines()
+    statements = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module is not None
+    ]
+    found = set()
+    for line, column in positions:
+        match = _NAME_AS.match(lines[line - 1], column - 1) if 0 < line <= len(lines) else None
+        if match is None:
             continue
-        for alias in node.names:
-            if Spec(node.module, alias.name, alias.asname or alias.name) in wanted:
-                # Python 3.10+ gives the name's own position; before that, the statement's.
-                line, col = getattr(alias, "lineno", node.lineno), getattr(alias, "col_offset", node.col_offset)
-                positions.add((line, col + 1))
-    return positions
+        name, asname = match[1], match[2]
+        for node in statements:
+            if node.lineno <= line <= (node.end_lineno or node.lineno) and node.module is not None:
+                if any(alias.name == name and alias.asname == asname for alias in node.names):
+                    if Spec(node.module, name, asname or name) in wanted:
+                        found.add((line, column))
+                    break
+    return found
 
 
 # SWS001 and SWS101 name the imported name and the module it came from (check's JSON gives

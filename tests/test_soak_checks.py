@@ -167,18 +167,22 @@ def test_lost_noqa(old: str, new: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "expected"),
+    ("source", "position", "expected"),
     [
-        pytest.param("from p import mod as m\n", {(1, 15)}, id="canonical-with-alias"),
-        pytest.param("from p import mod\n", set(), id="wrong-binding"),
-        pytest.param("from p import (\n    other,\n    mod as m,\n)\n", {(3, 5)}, id="multi-line"),
-        pytest.param("from .p import mod as m\n", set(), id="relative-not-resolved"),
-        pytest.param("import p.mod as m\n", set(), id="module-import"),
+        pytest.param("from p import mod as m\n", (1, 15), True, id="canonical-with-alias"),
+        pytest.param("from p import mod\n", (1, 15), False, id="wrong-binding"),
+        pytest.param("from p import (\n    other,\n    mod as m,\n)\n", (3, 5), True, id="multi-line"),
+        pytest.param("from p import (\n    other,\n    mod as m,\n)\n", (2, 5), False, id="other-name"),
+        pytest.param("from p import mod, mod as m\n", (1, 15), False, id="same-name-unaliased-first"),
+        pytest.param("from p import mod, mod as m\n", (1, 20), True, id="same-name-aliased-second"),
+        pytest.param("from .p import mod as m\n", (1, 16), False, id="relative-not-resolved"),
+        pytest.param("import p.mod as m\n", (1, 8), False, id="module-import"),
+        pytest.param("from p import mod as m\n", (9, 1), False, id="no-such-line"),
     ],
 )
-def test_canonical_positions(source: str, expected: set[tuple[int, int]]) -> None:
+def test_canonical_positions(source: str, position: tuple[int, int], expected: bool) -> None:
     canonical = [soak_checks.parse_spec("from p import mod as m")]
-    assert soak_checks.canonical_positions(ast.parse(source), canonical) == expected
+    assert soak_checks.canonical_positions(source, [position], canonical) == ({position} if expected else set())
 
 
 @pytest.mark.parametrize(
