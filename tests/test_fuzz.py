@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import io
+import tokenize
 import textwrap
 import traceback
 from dataclasses import dataclass
@@ -391,9 +392,12 @@ def _decodes(data: bytes) -> bool:
 
 
 def _as_flake8_reads(data: bytes) -> str:
-    """The text flake8 checks (flake8/processor.py): decoded as Python does, else as latin-1
-    without a UTF-8 BOM."""
-    return decode_source(data) if _decodes(data) else data.decode("latin-1").removeprefix("\xef\xbb\xbf")
+    """The text flake8 checks (flake8/processor.py): read as ``tokenize.open`` reads it (the
+    encoding Python detects, universal newlines), else as latin-1 without a UTF-8 BOM."""
+    if _decodes(data):
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return io.TextIOWrapper(io.BytesIO(data), encoding, line_buffering=True).read()
+    return io.TextIOWrapper(io.BytesIO(data), "latin-1").read().removeprefix("\xef\xbb\xbf")
 
 
 def _shortcut(tools: Tools, relpath: str, text: str) -> bool:

@@ -46,11 +46,16 @@ def decode_source(data: bytes) -> str:
 def decode_like_flake8(data: bytes) -> str:
     """Decode as flake8 reads a file: as Python would, else latin-1 (so that check and the
     plugin see the same text). Python itself cannot import such a file, but its imports are
-    still what it imports; ``fix`` stays strict (``decode_source``) and leaves it alone."""
+    still what it imports; ``fix`` stays strict (``decode_source``) and leaves it alone.
+
+    Line endings become ``\\n``, as flake8's universal-newline read makes them: lines and
+    columns stay the same, and what parses is what flake8 parses (Python 3.9-3.11 accept a
+    backslash before a final ``\\r\\n`` that they reject before a final ``\\n``)."""
     try:
-        return decode_source(data)
+        text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError):  # an unknown or wrong coding cookie, bytes not UTF-8
-        return data.decode("latin-1").removeprefix("\xef\xbb\xbf")  # flake8 strips a BOM here too
+        text = data.decode("latin-1").removeprefix("\xef\xbb\xbf")  # flake8 strips a BOM here too
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 class FileChecker:
