@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import errno
 import importlib.metadata
 import io
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_ssot_ws.commands import cli
 from flake8_ssot_ws.commands.cli import main
 
 LAZY_PROBE = """
@@ -269,3 +271,28 @@ def test_output_errors_as_a_shell_sees_them(shell: str, exit_code: int, err: str
         ["bash", "-c", f"{shell}; exit ${{PIPESTATUS[0]}}"], cwd="example", env=env, capture_output=True, text=True
     )
     assert (completed.returncode, completed.stderr) == (exit_code, err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "paths"),
+    [
+        pytest.param(["check", "--no-cache"], ["."], id="none given: the default"),
+        pytest.param(["check", "--no-cache", "app/routes"], ["app/routes"], id="after the options"),
+        pytest.param(["check", "app/routes", "--no-cache", "app/services"], ["app/routes", "app/services"],
+                     id="before and after an option: all of them, as flake8 and ruff take them"),
+        pytest.param(["check", "--no-cache", "app/routes", "--statistics", "app/services"],
+                     ["app/routes", "app/services"], id="after two options"),
+        pytest.param(["check", ".", "--no-cache", "app"], [".", "app"], id="an explicit '.' stays"),
+        pytest.param(["registry", "--verify", "app", "--output-format", "json", "docs"], ["app", "docs"],
+                     id="registry --verify"),
+    ],
+)  # fmt: skip
+def test_paths_before_and_after_options(argv: list[str], paths: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("example")
+    assert cli.parse(argv).paths == paths
+
+
+def test_unrecognized_arguments_that_are_not_options() -> None:
+    """A command without path arguments (none has one today) names the strays as argparse does."""
+    parser = argparse.ArgumentParser(prog="x")
+    assert cli._unknown(parser, ["a", "b"]) == "unrecognized arguments: a b"

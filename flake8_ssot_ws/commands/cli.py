@@ -108,6 +108,11 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = build_parser(argv)
     args, unknown = parser.parse_known_args(argv)
     command = parser.commands[args.command]
+    if unknown and hasattr(args, "paths") and not any(argument.startswith("-") for argument in unknown):
+        # Paths after an option (`check src --statistics tests`): argparse takes the first run of
+        # positionals only; flake8 and ruff take them all. (A subparser cannot parse intermixed.)
+        given = args.paths if args.paths != ["."] or "." in argv else []  # ["."] unless given: the default
+        args.paths, unknown = [*(given or []), *unknown], []
     if unknown:
         command.error(_unknown(command, unknown))
     for path in getattr(args, "paths", None) or ():  # every command that takes paths
