@@ -8,6 +8,7 @@ from flake8_ssot_ws.registry.load import TOOL_TABLE
 from flake8_ssot_ws.registry.load import RegistryError
 from flake8_ssot_ws.registry.load import find_registry
 from flake8_ssot_ws.registry.load import load_registry
+from flake8_ssot_ws.registry.load import registry_from_bytes
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
 from flake8_ssot_ws.registry.model import LegacyEntry
@@ -24,4 +25,5 @@ __all__ = [
     "RegistryError",
     "find_registry",
     "load_registry",
+    "registry_from_bytes",
 ]

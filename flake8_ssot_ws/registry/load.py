@@ -77,23 +77,48 @@ def load_registry(path: Path) -> Registry:
 
 @functools.cache
 def _load_registry(path: Path, version: tuple[int, int] | None) -> Registry:
-    document = _read_toml(path)
-    if path.name == PYPROJECT:
-        tool = document.get("tool", {})
-        if not isinstance(tool, dict) or TOOL_TABLE not in tool:
-            raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
-        table = tool[TOOL_TABLE]
-        if not isinstance(table, dict):
-            raise RegistryError(path, f"tool.{TOOL_TABLE}", "expected a table")
-    else:
-        table = document
-    return _Validator(path).registry(table)
+    table = _registry_table(path, path, _read_toml(path))
+    if table is None:
+        raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
+    return _Validator(path).registry(table, src_is_dir=(path.parent / "src").is_dir())
+
+
+def registry_from_bytes(path: Path, data: bytes, *, src_is_dir: bool, shown: str) -> Registry | None:
+    """A registry file's content as it is somewhere else than on disk (a commit's tree, for
+    ``report --history --registry-at-commit``). ``path`` is where the file would sit (its
+    folder is the root), ``src_is_dir`` whether a ``src`` folder sits next to it there
+    (the default of ``src``), ``shown`` what error messages call the file. None when it is
+    a ``pyproject.toml`` without our table: no registry, which is not an error there."""
+    table = _registry_table(path, shown, _parse_toml(shown, data))
+    return None if table is None else _Validator(path, shown).registry(table, src_is_dir=src_is_dir)
+
+
+def _registry_table(path: Path, shown: Path | str, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The registry's table in a parsed file: the whole of ssot-registry.toml, our table of a
+    pyproject.toml (None when it has none)."""
+    if path.name != PYPROJECT:
+        return document
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict) or TOOL_TABLE not in tool:
+        return None
+    table = tool[TOOL_TABLE]
+    if not isinstance(table, dict):
+        raise RegistryError(shown, f"tool.{TOOL_TABLE}", "expected a table")
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RegistryError(path, "", f"cannot read: {_reason(error)}") from None
+    return _parse_toml(path, data)
+
+
+def _parse_toml(path: Path | str, data: bytes) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise RegistryError(path, "", f"cannot read: {_reason(error)}") from None
     try:
         return tomllib.loads(text)
@@ -120,17 +145,18 @@ def _reason(error: Exception) -> str:
 class _Validator:
     """Turns a parsed TOML table into a Registry, raising RegistryError at the first fault."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shown: Path | str | None = None) -> None:
         self.path = path
+        self.shown = path if shown is None else shown  # what messages call the file
 
     def fail(self, where: str, message: str) -> RegistryError:
-        return RegistryError(self.path, where, message)
+        return RegistryError(self.shown, where, message)
 
-    def registry(self, table: dict[str, Any]) -> Registry:
+    def registry(self, table: dict[str, Any], *, src_is_dir: bool) -> Registry:
         self.check_keys(table, _TOP_KEYS, "")
         root = self.path.parent
         exempt = self.strings(table, "exempt", "")
-        default_src = ("src", ".") if (root / "src").is_dir() else (".",)
+        default_src = ("src", ".") if src_is_dir else (".",)
         src = self.strings(table, "src", "") if "src" in table else default_src
         for index, directory in enumerate(src):
             if os.path.isabs(directory) or os.path.normpath(directory).split(os.sep)[0] == os.pardir:
@@ -312,4 +338,5 @@ __all__ = [
     "RegistryError",
     "find_registry",
     "load_registry",
+    "registry_from_bytes",
 ]
