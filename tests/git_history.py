@@ -62,7 +62,7 @@ def write(root: Path, files: Mapping[str, Content]) -> None:
             path.write_text(content, encoding="utf-8")
 
 
-def commit(root: Path, message: str, when: str, files: Mapping[str, Content] = {}) -> str:  # noqa: B006 (read only)
+def commit(root: Path, message: str, when: str, files: Mapping[str, Content] = {}) -> str:
     write(root, files)
     git(root, "add", "-A")
     git(root, "commit", "-q", "--allow-empty", "-m", message, when=when)
@@ -105,7 +105,9 @@ def build_history(root: Path) -> dict[str, str]:
     git(root, "checkout", "-q", "-b", "side")
     shas["S1"] = commit(root, "side: legacy imports in e", "2026-01-03T08:00:00+00:00", {
         "app/routes/__init__.py": "",
-        "app/routes/e.py": "from app.websocket_core import WebSocketManager\nimport app.websocket_core.websocket_manager as m\n",
+        "app/routes/e.py": (
+            "from app.websocket_core import WebSocketManager\nimport app.websocket_core.websocket_manager as m\n"
+        ),
     })  # fmt: skip
     git(root, "checkout", "-q", "main")
     write(root, {"ssot-registry.toml": EXAMPLE_REGISTRY + EVENTS_GROUP})
@@ -120,3 +122,30 @@ def build_history(root: Path) -> dict[str, str]:
         "app/services/f.py": "from app.events.bus import EventBus\n",
     })  # fmt: skip
     return shas
+
+
+CHART_ARGUMENTS = ["--today", "2026-06-01", "--every", "1", "--fail-under", "80"]
+
+
+def write_chart(path: Path) -> None:
+    """The README's chart (docs/ssot-history.svg): this history, every commit, goal 80%."""
+    import tempfile
+
+    from flake8_ssot_ws.commands.cli import main
+
+    path = path.absolute()
+    with tempfile.TemporaryDirectory() as place:
+        root = Path(place) / "repo"
+        build_history(root)
+        previous = os.getcwd()
+        os.chdir(root)
+        try:
+            main(["report", "--history", "--format", "csv", "--chart", str(path), *CHART_ARGUMENTS])
+        finally:
+            os.chdir(previous)
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_chart(Path(sys.argv[1]))

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from flake8_ssot_ws.commands.cli import main
 from tests.git_history import CANONICAL
+from tests.git_history import CHART_ARGUMENTS
 from tests.git_history import LEGACY
 from tests.git_history import build_history
 from tests.git_history import commit
 from tests.git_history import git
 
 TODAY = ["--today", "2026-06-01"]
+NO_REGISTRY = "no registry (ssot-registry.toml)"
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,7 @@ def test_every_sample_equals_report_on_a_checkout(
     root, shas = history
     mode = ["--registry-at-commit"] if at_commit else []
     monkeypatch.chdir(root / cwd)
+    no_registry = f"no registry ({Path(os.path.relpath(root / 'ssot-registry.toml')).as_posix()})"
     samples = history_json(capsys, "--every", "1", *mode, *arguments)["samples"]
     assert isinstance(samples, list)
     first_parent = [shas[name] for name in ("C0", "C1", "C2", "C3", "C4", "M", "C5", "C6")]
@@ -98,9 +99,7 @@ def test_every_sample_equals_report_on_a_checkout(
                 "ssot-ws: error: no registry found: add [tool.flake8-ssot-ws] to pyproject.toml, "
                 "create ssot-registry.toml, or pass --registry PATH\n"
             )
-            assert (sample["status"], sample["compliance"], sample["overall"]) == (
-                "no registry (ssot-registry.toml)", None, None
-            )
+            assert (sample["status"], sample["compliance"], sample["overall"]) == (no_registry, None, None)
             continue
         report = json.loads(out)
         expected = {key: report[key] for key in ("overall", "groups")}
@@ -196,7 +195,7 @@ SSOT compliance history of HEAD: 3 samples, the last commit of each day, 2025-12
 registry ssot-registry.toml (each sample's own), deadlines as of 2026-06-01
 
 date        commit    compliance  change  tracked  SWS001  with findings  unreadable  note
-2025-12-31  {short['C0']}           -       -        -       -              -           -  no registry (ssot-registry.toml)
+2025-12-31  {short['C0']}           -       -        -       -              -           -  {NO_REGISTRY}
 2026-01-01  {short['C1']}       50.0%       -        2       1              1           0
 2026-01-02  {short['C3']}       75.0%   +25.0        4       1              1           1
 
@@ -209,7 +208,9 @@ FORMATS = [
     pytest.param((), _expected_text, id="text is the default"),
     pytest.param(("--format", "markdown"), _expected_markdown, id="markdown"),
     pytest.param(("--format", "csv"), _expected_csv, id="csv: every code, full shas"),
-    pytest.param(("--registry-at-commit", "--until", "2026-01-02"), _expected_at_commit, id="a sample with no registry"),
+    pytest.param(
+        ("--registry-at-commit", "--until", "2026-01-02"), _expected_at_commit, id="a sample with no registry"
+    ),
 ]
 
 
@@ -240,7 +241,8 @@ def test_json_document(repo, history, capsys) -> None:
         "largest_drop": None,
         "history_ends": None,
     }
-    assert [{k: v for k, v in s.items() if k in ("date", "commit", "subject", "commits", "status", "compliance", "change")} for s in samples] == [  # type: ignore[union-attr]
+    keys = ("date", "commit", "subject", "commits", "status", "compliance", "change")
+    assert [{key: sample[key] for key in keys} for sample in samples] == [  # type: ignore[union-attr]
         {"date": "2026-01-03", "commit": shas["M"], "subject": "merge side", "commits": 5, "status": "measured",
          "compliance": 42.8, "change": None},
         {"date": "2026-01-05", "commit": shas["C6"], "subject": "migrate e and f", "commits": 2, "status": "measured",
@@ -307,11 +309,8 @@ def test_damaged_object_store(small, capsys, damage, reason) -> None:
     else:
         path.write_bytes(path.read_bytes()[:200])
     code, out, err = run(capsys, "--history", "--format", "csv")
-    assert (code, err) == (
-        0,
-        f"app/b.py at {shas[0][:8]} (2026-02-01): {reason.format(blob=blob)}\n"
-        "ssot-ws: 1 file version could not be read or parsed\n",
-    )
+    problem = f"app/b.py at {shas[0][:8]} (2026-02-01): {reason.format(blob=blob)}\n"
+    assert (code, err) == (0, problem + "ssot-ws: 1 file version could not be read or parsed\n")
     rows = [line.split(",") for line in out.splitlines()[1:]]
     assert [(row[0], row[3], row[-2], row[-1]) for row in rows] == [
         ("2026-02-01", "100.0", "1", "1"),  # compliance, unreadable, missing
@@ -324,11 +323,11 @@ def test_damaged_object_store_in_the_text_table(small, capsys) -> None:
     root, shas = small
     _loose_object(root, git(root, "rev-parse", f"{shas[0]}:app/b.py")).unlink()
     code, out, _ = run(capsys, "--history", "--until", "2026-02-01")
-    assert out.splitlines()[3:5] == [
+    row = f"2026-02-01  {shas[0][:8]}      100.0%       -        1              0           1  "
+    assert (code, out.splitlines()[3:5]) == (0, [
         "date        commit    compliance  change  tracked  with findings  unreadable  note",
-        f"2026-02-01  {shas[0][:8]}      100.0%       -        1              0           1  "
-        "1 file missing from the object store",
-    ]
+        row + "1 file missing from the object store",
+    ])  # fmt: skip
 
 
 def test_unreadable_tree(small, capsys) -> None:
@@ -360,7 +359,8 @@ def test_shallow_clone(small, tmp_path, capsys, monkeypatch, arguments, stdout_e
     git(tmp_path, "clone", "-q", "--depth", "2", f"file://{root}", str(clone))
     monkeypatch.chdir(clone)
     code, out, err = run(capsys, "--history", *arguments)
-    assert (code, out.endswith(stdout_end.format(short=shas[1][:8])), err) == (0, True, stderr.format(short=shas[1][:8]))
+    short = shas[1][:8]
+    assert (code, out.endswith(stdout_end.format(short=short)), err) == (0, True, stderr.format(short=short))
 
 
 def test_shallow_clone_json(small, tmp_path, capsys, monkeypatch) -> None:
@@ -423,10 +423,8 @@ def test_not_a_git_repository(tmp_path, capsys, monkeypatch) -> None:
     (tmp_path / "ssot-registry.toml").write_text('[[group]]\nname = "ws"\ncanonical = ["from a import B"]\n')
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    assert run(capsys, "--history") == (
-        2, "", "ssot-ws: error: --history needs a git repository: "
-        "fatal: not a git repository (or any of the parent directories): .git\n"
-    )  # fmt: skip
+    message = "--history needs a git repository: fatal: not a git repository (or any of the parent directories): .git"
+    assert run(capsys, "--history") == (2, "", f"ssot-ws: error: {message}\n")
 
 
 def test_repository_without_commits(tmp_path, capsys, monkeypatch) -> None:
@@ -439,16 +437,17 @@ def test_repository_without_commits(tmp_path, capsys, monkeypatch) -> None:
 def test_registry_outside_the_repository(repo, tmp_path, capsys) -> None:
     outside = tmp_path / "registry.toml"
     outside.write_text('[[group]]\nname = "ws"\ncanonical = ["from a import B"]\n')
-    shown = os.path.relpath(outside)
+    shown = Path(os.path.relpath(outside)).as_posix()
+    message = f"--registry-at-commit: the registry {shown} is not inside the git repository"
     assert run(capsys, "--history", "--registry", str(outside), "--registry-at-commit") == (
-        2, "", f"ssot-ws: error: --registry-at-commit: the registry {Path(shown).as_posix()} is not inside the git repository\n"
+        2, "", f"ssot-ws: error: {message}\n"
     )  # fmt: skip
 
 
 def test_git_is_not_installed(repo, capsys, monkeypatch) -> None:
     monkeypatch.setenv("PATH", "")
-    assert run(capsys, "--history") == (2, "", "ssot-ws: error: --history needs a git repository: cannot run git: "
-                                               "No such file or directory\n")  # fmt: skip
+    message = "--history needs a git repository: cannot run git: No such file or directory"
+    assert run(capsys, "--history") == (2, "", f"ssot-ws: error: {message}\n")
 
 
 @pytest.mark.parametrize(
@@ -471,3 +470,41 @@ def test_the_work_tree_and_index_are_untouched(repo, capsys) -> None:
     before = (git(repo, "status", "--porcelain", "--ignored"), (repo / ".git" / "index").read_bytes())
     run(capsys, "--history", "--every", "1")
     assert (git(repo, "status", "--porcelain", "--ignored"), (repo / ".git" / "index").read_bytes()) == before
+
+
+def test_named_files_absent_from_a_commit_are_not_counted_there(repo, history, capsys) -> None:
+    """A file named on the command line is looked at where the commit has it (and only once)."""
+    samples = history_json(capsys, "--every", "1", "app/routes/e.py", "./app/routes/e.py")["samples"]
+    assert [(s["date"], s["files"]["scanned"]) for s in samples] == [  # type: ignore[index, union-attr]
+        ("2025-12-31", 0), ("2026-01-01", 0), ("2026-01-02", 0), ("2026-01-02", 0), ("2026-01-03", 0),
+        ("2026-01-03", 1), ("2026-01-05", 1), ("2026-01-05", 1),
+    ]  # fmt: skip
+
+
+def test_every_nth_is_said_in_english(repo, capsys) -> None:
+    titles = [run(capsys, "--history", "--every", every)[1].splitlines()[0].split(", ")[1] for every in ("2", "3", "4")]
+    assert titles == ["every 2nd commit", "every 3rd commit", "every 4th commit"]
+
+
+# --- the README's sample history and the committed chart are real ------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_sample_history_is_real_output(repo, capsys) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("<!-- sample history:", 1)[1].split("```console\n", 1)[1].split("```\n", 1)[0]
+    command, expected = sample.split("\n", 1)
+    assert command == "$ ssot-ws report --history --since 2026-01-01 --today 2026-06-01"
+    assert run(capsys, "--history", "--since", "2026-01-01")[:2] == (0, expected)
+
+
+def test_committed_chart_is_the_tests_history(repo, tmp_path, capsys) -> None:
+    """docs/ssot-history.svg, shown in the README, is this history's chart: regenerate it with
+    `python -m tests.git_history docs/ssot-history.svg` when the chart changes."""
+    code, _, _ = run(capsys, "--history", *CHART_ARGUMENTS[2:], "--chart", str(tmp_path / "c.svg"))
+    assert code == 0
+    assert (ROOT / "docs" / "ssot-history.svg").read_text(encoding="utf-8") == (tmp_path / "c.svg").read_text(
+        encoding="utf-8"
+    )
+    assert "](docs/ssot-history.svg)" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -94,7 +94,8 @@ def test_unmeasured_samples_break_the_line(repo, tmp_path, capsys) -> None:
     circles = [c.get("data-commit") for c in root.iter(f"{SVG}circle") if c.get("class") == "sample"]
     assert (marks, circles) == ([samples[0]["commit"]], [s["commit"] for s in samples[1:]])
     (mark,) = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "unmeasured"]
-    assert mark.findtext(f"{SVG}title") == f"2025-12-31 {str(samples[0]['commit'])[:8]}: no registry (ssot-registry.toml)"
+    short = str(samples[0]["commit"])[:8]
+    assert mark.findtext(f"{SVG}title") == f"2025-12-31 {short}: no registry (ssot-registry.toml)"
     assert len(list(root.iter(f"{SVG}polyline"))) == 1
     assert "goal" not in ET.tostring(root, encoding="unicode")
 
@@ -130,7 +131,8 @@ def test_text_is_escaped(tmp_path, capsys, monkeypatch) -> None:
     svg, _ = chart(capsys, tmp_path / "trend.svg", "--rev", "v<1>&")
     (circle,) = [c for c in svg.iter(f"{SVG}circle") if c.get("class") == "sample"]
     assert circle.findtext(f"{SVG}title", "").endswith(': 0.0% - fix <b> & "c" \ufffd')
-    assert svg.findtext(f"{SVG}title") == "SSOT compliance of v<1>&: the last commit of each day, 2026-02-01 to 2026-02-01"
+    title = "SSOT compliance of v<1>&: the last commit of each day, 2026-02-01 to 2026-02-01"
+    assert svg.findtext(f"{SVG}title") == title
 
 
 @pytest.mark.parametrize(
@@ -193,7 +195,8 @@ def test_a_real_browser_draws_the_points_where_the_data_puts_them(repo, tmp_path
     circles = [c for c in root.iter(f"{SVG}circle") if c.get("class") == "sample"]
     assert [commit for commit, _, _ in drawn] == [s["commit"] for s in samples]
     for (_, x, y), circle in zip(drawn, circles):
-        assert (x, y) == (pytest.approx(float(circle.get("cx", "")), abs=0.5), pytest.approx(float(circle.get("cy", "")), abs=0.5))
+        cx, cy = float(circle.get("cx", "")), float(circle.get("cy", ""))
+        assert (x, y) == (pytest.approx(cx, abs=0.5), pytest.approx(cy, abs=0.5))
     png = tmp_path / "trend.png"
     _chromium("--window-size=800,400", f"--screenshot={png}", svg_path.as_uri())
     header = png.read_bytes()[:24]

@@ -143,7 +143,7 @@ def _trend(args: argparse.Namespace, registry: Registry) -> Trend:
             analyser,
             links,
             scope,
-            Registries(registry, links, inside=inside),
+            Registries(registry, links, inside=inside, shown=_display(registry.path)),
             today=today,
             registry_name=_display(registry.path),
         )

@@ -121,7 +121,8 @@ def chart_svg(trend: Trend, goal: float | None = None) -> str:
         assert newest.report is not None  # measured
         out.append(
             f'<text class="newest" x="{x(newest.sample.clock) + 7:.2f}" y="{y(tenths(newest.report)):.2f}" '
-            f'dominant-baseline="middle" fill="#2a7ab8" font-weight="bold">{newest.report.overall.compliance:.1f}%</text>'
+            'dominant-baseline="middle" fill="#2a7ab8" font-weight="bold">'
+            f"{newest.report.overall.compliance:.1f}%</text>"
         )
     out.append("</svg>")
     return "\n".join(out) + "\n"

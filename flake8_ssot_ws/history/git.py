@@ -14,12 +14,12 @@ tree missing from a damaged clone).
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import subprocess
 import tempfile
 import threading
 from typing import IO
-from typing import Iterable
 from typing import Iterator
 from typing import NamedTuple
 from typing import Sequence
@@ -161,7 +161,8 @@ class BlobReader:
 
     Requests are written by a thread while the caller reads the answers: written all at once
     from one thread, git would block on a full answer pipe while we block on its full request
-    pipe. A missing object is answered ``<sha> missing`` (a partial or damaged clone); a
+    pipe. The request pipe is unbuffered, so that ending git never leaves a request in a buffer
+    to fail on. A missing object is answered ``<sha> missing`` (a partial or damaged clone); a
     corrupt one makes git exit, which is reported for that blob, and a new process serves the
     rest. ``close()`` ends the process.
     """
@@ -169,21 +170,22 @@ class BlobReader:
     def __init__(self, git: Git) -> None:
         self.git = git
         self._process: subprocess.Popen[bytes] | None = None
+        self._answers: io.BufferedReader | None = None
+        self._feeder: threading.Thread | None = None
         self._errors: IO[bytes] | None = None
 
     def read(self, blobs: Sequence[str]) -> Iterator[tuple[str, Blob]]:
         """Each of ``blobs`` with its content, in order."""
         position = 0
         while position < len(blobs):
-            process = self._start()
-            assert process.stdin is not None and process.stdout is not None  # PIPEs
-            feeder = threading.Thread(target=_feed, args=(process.stdin, blobs[position:]), daemon=True)
-            feeder.start()
+            process, answers = self._start()
+            self._feeder = threading.Thread(target=_feed, args=(process.stdin, blobs[position:]), daemon=True)
+            self._feeder.start()
             finished = False
             try:
                 while position < len(blobs):
                     sha = blobs[position]
-                    blob = _answer(process.stdout)
+                    blob = _answer(answers)
                     position += 1
                     if blob is None:  # git exited: this object broke it
                         yield sha, Blob(None, self._died())
@@ -193,10 +195,11 @@ class BlobReader:
             finally:
                 if not finished:  # the caller stopped early: answers to requests are still coming
                     self.close()
-                feeder.join()
+                elif self._feeder is not None:  # every request answered: it is done
+                    self._feeder.join()
 
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self._process is None:
+    def _start(self) -> tuple[subprocess.Popen[bytes], io.BufferedReader]:
+        if self._process is None or self._answers is None:
             if self._errors is None:
                 self._errors = tempfile.TemporaryFile()  # a file, not a pipe: git never waits on it
             self._errors.seek(0)
@@ -209,32 +212,34 @@ class BlobReader:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=self._errors,
+                    bufsize=0,
                 )
             except OSError as error:
                 raise GitError(f"cannot run git: {error.strerror or type(error).__name__}") from None
-        return self._process
+            self._answers = io.BufferedReader(self._process.stdout, 1 << 16)  # type: ignore[arg-type]
+        return self._process, self._answers
 
     def _died(self) -> str:
         assert self._errors is not None  # set with the process
-        self.close(wait=True)
+        self.close()
         self._errors.seek(0)
         reason = _last_line(self._errors.read()) or "git cat-file exited"
         return f"cannot read from the object store: {reason}"
 
-    def close(self, wait: bool = False) -> None:
-        """End the git process: kill it (answers may still be coming), or ``wait`` for it."""
+    def close(self) -> None:
+        """End the git process (answers may still be coming: it is killed)."""
         process, self._process = self._process, None
         if process is None:
             return
-        assert process.stdin is not None and process.stdout is not None  # PIPEs
-        if not wait:
-            process.kill()
-        for stream in (process.stdin, process.stdout):
-            try:
-                stream.close()
-            except OSError:  # a request still buffered for a process that has exited
-                pass
+        process.kill()
         process.wait()
+        if self._feeder is not None:  # git's end of the request pipe is closed: it returns
+            self._feeder.join()
+            self._feeder = None
+        assert process.stdin is not None and self._answers is not None  # PIPEs
+        process.stdin.close()  # unbuffered: nothing left to write, nothing to fail
+        self._answers.close()
+        self._answers = None
 
     def __enter__(self) -> BlobReader:
         return self
@@ -245,12 +250,16 @@ class BlobReader:
             self._errors.close()
 
 
-def _feed(stream: IO[bytes], blobs: Iterable[str]) -> None:
+_REQUESTS_PER_WRITE = 64  # a few KiB per write: few system calls, and git starts answering early
+
+
+def _feed(stream: IO[bytes], blobs: Sequence[str]) -> None:
     try:
-        for sha in blobs:
-            stream.write(f"{sha}\n".encode("ascii"))
-        stream.flush()
-    except (OSError, ValueError):  # git exited, or we closed the pipe: nothing more to ask
+        for start in range(0, len(blobs), _REQUESTS_PER_WRITE):
+            data = "".join(f"{sha}\n" for sha in blobs[start : start + _REQUESTS_PER_WRITE]).encode("ascii")
+            while data:  # a raw write may take part of it (a signal)
+                data = data[stream.write(data) :]
+    except OSError:  # git exited, or was ended: nothing more to ask
         pass
 
 

@@ -36,7 +36,6 @@ from flake8_ssot_ws.history.parallel import Task
 from flake8_ssot_ws.history.sampling import Sample
 from flake8_ssot_ws.history.trend import Point
 from flake8_ssot_ws.history.trend import Problem
-from flake8_ssot_ws.registry import PYPROJECT
 from flake8_ssot_ws.registry import TOOL_TABLE
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
@@ -107,10 +106,11 @@ class Registries:
     commit``) the file at the same path in each sample's own tree. ``at()`` gives the
     registry, or None and why there is none."""
 
-    def __init__(self, registry: Registry, links: Links, *, inside: str | None) -> None:
+    def __init__(self, registry: Registry, links: Links, *, inside: str | None, shown: str = "") -> None:
         self.registry = registry
         self.links = links
         self.inside = inside  # the registry's path in the tree; None: the working tree's for every sample
+        self.shown = shown  # what messages call it (relative to the current directory)
         self._loaded: dict[tuple[str, bool], tuple[Registry | None, str | None]] = {}
 
     def at(self, tree: Tree) -> tuple[Registry | None, str | None]:
@@ -118,7 +118,7 @@ class Registries:
             return self.registry, None
         blob = self.links.blob_of(tree, self.inside)
         if blob is None:
-            return None, f"no registry ({self.inside})"
+            return None, f"no registry ({self.shown})"
         folder = posixpath.dirname(self.inside)
         src = f"{folder}/src/" if folder else "src/"
         key = (blob, any(path.startswith(src) for path in tree))
@@ -127,16 +127,15 @@ class Registries:
         return self._loaded[key]
 
     def _load(self, blob: str, src_is_dir: bool) -> tuple[Registry | None, str | None]:
-        assert self.inside is not None  # at() loads only then
         ((_, content),) = self.links.reader.read([blob])
         if content.data is None:
-            return None, f"registry unreadable: {self.inside}: {content.problem}"
+            return None, f"registry unreadable: {self.shown}: {content.problem}"
         try:
-            registry = registry_from_bytes(self.registry.path, content.data, src_is_dir=src_is_dir, shown=self.inside)
+            registry = registry_from_bytes(self.registry.path, content.data, src_is_dir=src_is_dir, shown=self.shown)
         except RegistryError as error:
             return None, f"invalid registry: {error}"
         if registry is None:
-            return None, f"no registry (no [tool.{TOOL_TABLE}] table in {PYPROJECT})"
+            return None, f"no registry (no [tool.{TOOL_TABLE}] table in {self.shown})"
         return registry, None
 
 

@@ -43,7 +43,12 @@ def describe_every(every: Every) -> str:
         return "the last commit of each day"
     if every == WEEK:
         return "the last commit of each week"
-    return "every commit" if every == 1 else f"every {every}th commit"
+    return "every commit" if every == 1 else f"every {_ordinal(int(every))} commit"
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def _rows(trend: Trend, codes: Sequence[str]) -> list[list[str]]:
@@ -103,12 +108,13 @@ def _commit_line(commit: Commit) -> str:
     return f"{commit.short} {commit.date.isoformat()} {commit.subject}"
 
 
-def _end_line(trend: Trend, code: str = "") -> list[str]:
+def _end_lines(trend: Trend, code: str = "") -> list[str]:
+    """Where a shallow clone's history ends, after a blank line; nothing when it does not."""
     end = trend.history_end
     if end is None:
         return []
     where = f"{code}{end.short}{code} ({end.date.isoformat()})"
-    return [f"history ends at {where}: the clone is shallow ({code}git fetch --unshallow{code} fetches the rest)"]
+    return ["", f"history ends at {where}: the clone is shallow ({code}git fetch --unshallow{code} fetches the rest)"]
 
 
 def render_text(trend: Trend) -> str:
@@ -119,9 +125,7 @@ def render_text(trend: Trend) -> str:
     out += ["", *_drop_lines(trend, drop)]
     if drop is not None:
         out += [f"  {_commit_line(commit)}" for commit in drop.commits]
-    end = _end_line(trend)
-    if end:
-        out += ["", *end]
+    out += _end_lines(trend)
     return "\n".join(out) + "\n"
 
 
@@ -143,13 +147,11 @@ def render_markdown(trend: Trend) -> str:
     align = ["---" if i in left else "--:" for i in range(len(headers))]
     rows = [[_md(cell) for cell in row] for row in _rows(trend, codes)]
     out += [f"| {' | '.join(row)} |" for row in (headers, align, *rows)]
-    out += [""]
-    out += [f"{_md(line)}\n" for line in _drop_lines(trend, drop, "`")]  # a paragraph each
+    for line in _drop_lines(trend, drop, "`"):  # a paragraph each
+        out += ["", _md(line)]
     if drop is not None:
-        out += [f"- `{c.short}` {c.date.isoformat()} {_md(c.subject)}" for c in drop.commits]
-    end = _end_line(trend, "`")
-    if end:
-        out += ["", *end]
+        out += ["", *(f"- `{c.short}` {c.date.isoformat()} {_md(c.subject)}" for c in drop.commits)]
+    out += _end_lines(trend, "`")
     return "\n".join(out) + "\n"
 
 
