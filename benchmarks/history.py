@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import os
 import random
@@ -90,10 +91,10 @@ def build(root: Path, files: int, days: int, per_day: int) -> None:
     subprocess.run([*git, "prune"], check=True)
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds (the process and the children it waited for, from ``os.wait4``)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(process.pid, 0)
     process.returncode = 0  # reaped above
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
@@ -107,11 +108,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--strategies", default="parent", help="comma-separated: parent,workers (history/parallel.py)")
     args = parser.parse_args()
     root = HERE / "history-corpus"
     stamp = root / ".git" / "bench-stamp.json"
-    generator = hashlib.sha1((HERE / "corpus.py").read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    generator = hashlib.sha1((HERE / "corpus.py").read_bytes() + inspect.getsource(build).encode()).hexdigest()
     wanted = {"files": args.files, "days": args.days, "per_day": args.per_day, "generator": generator}
     if args.regenerate or not stamp.is_file() or json.loads(stamp.read_text()) != wanted:
         shutil.rmtree(root, ignore_errors=True)
@@ -126,24 +126,20 @@ def main() -> int:
     commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=root, capture_output=True, text=True)
     print(f"{commits.stdout.strip()} commits, {args.days} daily samples, {os.cpu_count()} CPUs")
     # Alternated, so that a machine that gets busier slows both alike.
-    strategies = args.strategies.split(",")
-    runs: dict[str, list[tuple[float, float]]] = {"check": [], **{s: [] for s in strategies}}
+    runs: dict[str, list[tuple[float, float]]] = {"check": [], "history": []}
     for _ in range(args.repeat):
         runs["check"].append(timed(check, root))
-        for strategy in strategies:
-            runs[strategy].append(timed(history, root, {**os.environ, "SSOT_WS_HISTORY_STRATEGY": strategy}))
+        runs["history"].append(timed(history, root))
     medians = {}
-    labels = [("check", "check --no-cache (cold)"), *((s, f"report --history ({s})") for s in strategies)]
-    for name, label in labels:
+    for name, label in (("check", "check --no-cache (cold)"), ("history", "report --history")):
         wall = statistics.median(w for w, _ in runs[name])
         cpu = statistics.median(c for _, c in runs[name])
         medians[name] = (wall, cpu)
         shown = ", ".join(f"{w:.2f}" for w, _ in runs[name])
-        print(f"{label:<34} wall {wall:6.2f} s  CPU {cpu:6.2f} s  (wall of each run: {shown})")
-    for strategy in strategies:
-        ratio_wall = medians[strategy][0] / medians["check"][0]
-        ratio_cpu = medians[strategy][1] / medians["check"][1]
-        print(f"history ({strategy}) / check: wall {ratio_wall:.2f}, CPU {ratio_cpu:.2f} (target: at most 4)")
+        print(f"{label:<24} wall {wall:6.2f} s  CPU {cpu:6.2f} s  (wall of each run: {shown})")
+    ratio_wall = medians["history"][0] / medians["check"][0]
+    ratio_cpu = medians["history"][1] / medians["check"][1]
+    print(f"report --history / check: wall {ratio_wall:.2f}, CPU {ratio_cpu:.2f} (target: at most 4)")
     return 0
 
 

@@ -508,3 +508,8 @@ def test_committed_chart_is_the_tests_history(repo, tmp_path, capsys) -> None:
         encoding="utf-8"
     )
     assert "](docs/ssot-history.svg)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_markdown_without_a_drop(repo, capsys) -> None:
+    code, out, _ = run(capsys, "--history", "--format", "markdown", "--every", "week")
+    assert (code, out.splitlines()[-2:]) == (0, ["", "no drop: the compliance never fell from one sample to the next"])

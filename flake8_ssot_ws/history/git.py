@@ -197,6 +197,7 @@ class BlobReader:
                     self.close()
                 elif self._feeder is not None:  # every request answered: it is done
                     self._feeder.join()
+                    self._feeder = None
 
     def _start(self) -> tuple[subprocess.Popen[bytes], io.BufferedReader]:
         if self._process is None or self._answers is None:
