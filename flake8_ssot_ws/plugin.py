@@ -17,16 +17,22 @@ from flake8_ssot_ws.baseline.store import Baseline
 from flake8_ssot_ws.baseline.store import entry_path
 from flake8_ssot_ws.baseline.store import read_baseline
 from flake8_ssot_ws.errors import BaselineError
+from flake8_ssot_ws.core.codes import SWS900
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
-from flake8_ssot_ws.registry import find_registry
+from flake8_ssot_ws.registry import UnreadableRegistry
+from flake8_ssot_ws.registry import discover_registry
+from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.registry import no_registry_message
 from flake8_ssot_ws.core.rules import Finding
 from flake8_ssot_ws.core.rules import check_tree
 from flake8_ssot_ws.core.rules import file_context
 from flake8_ssot_ws.core.rules import may_have_findings
 
-SWS900 = "SWS900 internal error in flake8-ssot-ws: {error} - please report this bug"
+PREFIX = "flake8-ssot-ws"
+# Warnings already given by this process: flake8 may parse options more than once.
+_WARNED: set[str] = set()
 
 
 class Plugin:
@@ -53,7 +59,15 @@ class Plugin:
             parse_from_config=True,
             normalize_paths=True,
             help="SSOT import registry (pyproject.toml or ssot-registry.toml). "
-            "Default: the nearest one above the current directory.",
+            "Default: the nearest one at or above the folder of the checked files.",
+        )
+        manager.add_option(
+            "--ssot-require-registry",
+            action="store_true",
+            default=False,
+            parse_from_config=True,
+            help="fail (exit 2) when no registry is found or the one found cannot be read, "
+            "instead of checking nothing (the ssot-ws-flake8 pre-commit hook passes it).",
         )
         manager.add_option(
             "--ssot-baseline",
@@ -71,12 +85,11 @@ class Plugin:
             if options.ssot_registry:
                 cls.registry = load_registry(_config_path(options.ssot_registry))
             else:
-                found = find_registry(Path.cwd())
-                cls.registry = load_registry(found) if found else None
+                cls.registry = _discovered_registry(options)
             cls.baseline = read_baseline(_config_path(options.ssot_baseline)) if options.ssot_baseline else None
         except (RegistryError, BaselineError) as error:
             # One line and exit 2, as for any configuration error; never a traceback.
-            print(f"flake8-ssot-ws: {error}", file=sys.stderr)
+            print(f"{PREFIX}: {error}", file=sys.stderr)
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
@@ -87,7 +100,7 @@ class Plugin:
             # run with a traceback. Report it on the file (one line) and let the run go on.
             detail = " ".join(str(error).split())
             described = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
-            results = [(1, 0, SWS900.format(error=described))]
+            results = [(1, 0, SWS900.message(error=described))]
         for line, col, message in results:
             yield line, col, message, type(self)
 
@@ -105,6 +118,51 @@ class Plugin:
             # exactly as ssot-ws check computes them.
             findings, _ = self.baseline.split(entry_path(context.relpath, self.filename), findings)
         return findings
+
+
+def _discovered_registry(options: argparse.Namespace) -> Registry | None:
+    """The registry found upward from the checked files, as ``ssot-ws`` finds it.
+
+    The plugin is installed for projects that do not use it too (globally, for an editor):
+    finding nothing means checking nothing, and a found file that cannot be read or parsed
+    (a broken pyproject.toml) is one warning, not the end of every flake8 run. Unless
+    ``--ssot-require-registry`` asks for a check: then both stop the run, as in ``ssot-ws``.
+    A registry that parses but is invalid is this plugin's own configuration: an error.
+    """
+    require = bool(getattr(options, "ssot_require_registry", False))
+    discovery = discover_registry(discovery_start(_checked_paths(options)), then=Path.cwd())
+    for skipped in discovery.skipped:
+        _warn(skipped)
+    if discovery.path is None:
+        if require:
+            raise RegistryError("", "", no_registry_message(discovery, "--ssot-registry"))
+        return None
+    try:
+        return load_registry(discovery.path)
+    except UnreadableRegistry as error:
+        if require:
+            raise
+        _warn(f"{error} (nothing checked; --ssot-require-registry makes this an error)")
+        return None
+
+
+def _checked_paths(options: argparse.Namespace) -> list[str]:
+    """The paths flake8 checks, as discovery starts from them; stdin is its display name."""
+    display = getattr(options, "stdin_display_name", "stdin")
+    paths = []
+    for name in getattr(options, "filenames", None) or ():
+        if name == "-":
+            if display == "stdin":
+                continue  # nothing names the file: start from the current directory
+            name = display
+        paths.append(name)
+    return paths
+
+
+def _warn(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(f"{PREFIX}: warning: {message}", file=sys.stderr)
 
 
 def _config_path(option: str) -> Path:

@@ -7,6 +7,7 @@ from typing import Callable
 
 import pytest
 
+from flake8_ssot_ws import plugin as plugin_module
 from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
@@ -77,6 +78,8 @@ def example_registry(make_registry: MakeRegistry) -> Registry:
 
 @pytest.fixture
 def plugin_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    """flake8 stores parsed options on the plugin class; undo that after the test."""
+    """flake8 stores parsed options on the plugin class; undo that after the test. (And the
+    plugin warns once per process: each test is a process of its own here.)"""
     for name in ("registry", "baseline", "today"):
         monkeypatch.setattr(Plugin, name, getattr(Plugin, name))
+    monkeypatch.setattr(plugin_module, "_WARNED", set())

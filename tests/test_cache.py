@@ -255,7 +255,7 @@ def test_corrupt_cache_is_a_miss(project: Path, content: bytes) -> None:
     cold = run(project, use_cache=False)
     write_cache(project, content)
     assert run(project) == cold
-    assert json.loads(Cache.open(registry_of(project), TODAY).path.read_bytes())["format"] == "v2"  # rewritten whole
+    assert json.loads(cache_path(project).read_bytes())["format"] == "v2"  # rewritten whole
 
 
 def test_a_valid_entry_is_trusted(project: Path) -> None:
@@ -267,15 +267,20 @@ def test_a_valid_entry_is_trusted(project: Path) -> None:
     assert [finding for finding in findings if finding[0] == "app/a.py"] == [("app/a.py", 7, 3, "SWS001", "invented")]
 
 
+def cache_path(project: Path) -> Path:
+    """Where a run from ``project`` (its own project root: no git, the registry's root) keeps its cache."""
+    return Cache.open(registry_of(project), TODAY, project / cache_module.DIRECTORY).path
+
+
 def write_cache(project: Path, content: bytes) -> None:
     """Write a cache file with an entry for app/a.py (placeholders: see ``document``)."""
-    path = Cache.open(registry_of(project), TODAY).path
+    path = cache_path(project)
     path.parent.mkdir()
     module = project / "app/a.py"
     stat = module.stat()
     namespace = cache_module.namespace(registry_of(project), TODAY, fast=True)
     content = content.replace(b"NAMESPACE", json.dumps(namespace).encode())
-    content = content.replace(b"KEY", b"app/a.py")  # keys are relative to the registry's folder
+    content = content.replace(b"KEY", b"app/a.py")  # keys are relative to the project root
     content = content.replace(b"SIGNATURE", f"{stat.st_mtime_ns}, {stat.st_size}, {stat.st_ino}".encode())
     path.write_bytes(content.replace(b"HASH", cache_module.digest(module.read_bytes()).encode()))
 
@@ -283,7 +288,7 @@ def write_cache(project: Path, content: bytes) -> None:
 def test_moved_checkout_reuses_results_by_content(
     project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keys are relative to the registry's folder: a cache restored into another checkout
+    """Keys are relative to the project root: a cache restored into another checkout
     (a CI workspace) still saves the checks; the moved files' stat differs, their content not."""
     cold = run(project)
     moved = tmp_path_factory.mktemp("elsewhere") / "checkout"
@@ -341,7 +346,7 @@ def test_stale_namespaces_are_pruned(project: Path) -> None:
     os.utime(stale, (week, week))
     run(project)
     assert sorted(p.name for p in directory.glob("v*-*.json")) == sorted(
-        [Cache.open(registry_of(project), TODAY).path.name, "v2-recent.json"]
+        [cache_path(project).name, "v2-recent.json"]
     )
 
 

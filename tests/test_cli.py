@@ -79,8 +79,8 @@ def test_no_registry_found_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     assert main(["check"]) == 2
     assert capsys.readouterr().err == (
-        "ssot-ws: error: no registry found: add [tool.flake8-ssot-ws] to pyproject.toml, "
-        "create ssot-registry.toml, or pass --registry PATH\n"
+        f"ssot-ws: error: no registry found (searched {tmp_path} and its {len(tmp_path.parents)} parent folders): "
+        "add [tool.flake8-ssot-ws] to pyproject.toml, create ssot-registry.toml, or pass --registry PATH\n"
     )
 
 

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from flake8_ssot_ws.commands.cli import main
+from flake8_ssot_ws.registry import discover_registry
+from flake8_ssot_ws.registry import discovery_start
+from flake8_ssot_ws.registry import no_registry_message
 from tests.git_history import CANONICAL
 from tests.git_history import CHART_ARGUMENTS
 from tests.git_history import LEGACY
@@ -95,10 +98,8 @@ def test_every_sample_equals_report_on_a_checkout(
         monkeypatch.chdir(checkout / cwd)
         code, out, err = run(capsys, "--format", "json", "--no-cache", *arguments)
         if code == 2:  # C0 has no registry: report cannot run there, and the history says so
-            assert err == (
-                "ssot-ws: error: no registry found: add [tool.flake8-ssot-ws] to pyproject.toml, "
-                "create ssot-registry.toml, or pass --registry PATH\n"
-            )
+            discovery = discover_registry(discovery_start(arguments), then=Path.cwd())
+            assert err == f"ssot-ws: error: {no_registry_message(discovery, '--registry')}\n"
             assert (sample["status"], sample["compliance"], sample["overall"]) == (no_registry, None, None)
             continue
         report = json.loads(out)

@@ -8,6 +8,12 @@ import calendar
 import datetime
 import io
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -36,10 +42,14 @@ from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import registry_from_bytes
 from flake8_ssot_ws.report.compliance import Counts
 from flake8_ssot_ws.report.compliance import Report
+from flake8_ssot_ws.scan import workers
 from tests.git_history import CANONICAL
 from tests.git_history import LEGACY
 from tests.git_history import commit
 from tests.git_history import git
+from tests.test_workers import _children
+from tests.test_workers import _stat
+from tests.test_workers import linux_only
 
 REGISTRY = '[[group]]\nname = "ws"\ncanonical = ["' + CANONICAL.strip() + '"]\n'
 PYPROJECT = "[tool.flake8-ssot-ws]\n" + REGISTRY.replace("[[group]]", "[[tool.flake8-ssot-ws.group]]")
@@ -287,7 +297,10 @@ PYPROJECT_WITHOUT_TABLE = b"[project]\nname = 'x'\n"
     ],
 )  # fmt: skip
 def test_registry_from_bytes(tmp_path, name, data, src_is_dir, expected) -> None:
-    registry = registry_from_bytes(tmp_path / name, data, src_is_dir=src_is_dir, shown=name)
+    def folder(path: Path) -> bool | None:  # the registry's folder, and src when it is there
+        return src_is_dir if path.name == "src" else True
+
+    registry = registry_from_bytes(tmp_path / name, data, folder=folder, shown=name)
     assert (None if registry is None else (registry.src, registry.root)) == (
         None if expected is None else (expected, tmp_path)
     )
@@ -309,7 +322,7 @@ def test_registry_from_bytes(tmp_path, name, data, src_is_dir, expected) -> None
 )  # fmt: skip
 def test_registry_from_bytes_errors_name_what_they_are_told(tmp_path, name, data, message) -> None:
     with pytest.raises(RegistryError) as raised:
-        registry_from_bytes(tmp_path / name, data, src_is_dir=False, shown=f"at 1a2b: {name}")
+        registry_from_bytes(tmp_path / name, data, folder=lambda path: None, shown=f"at 1a2b: {name}")
     assert str(raised.value) == message
 
 
@@ -379,10 +392,15 @@ def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     git(root, "init", "-q")
-    files: dict[str, str | None] = {f"app/m{i}.py": LEGACY if i % 3 == 0 else CANONICAL for i in range(30)}
-    files.update({"ssot-registry.toml": REGISTRY, "app/broken.py": LEGACY + "def f(:\n", "app/same.py": LEGACY})
+    # Each file its own blob (workers get chunks of blobs); app/same.py shares app/m0.py's.
+    files: dict[str, str | None] = {
+        f"app/m{i}.py": (LEGACY if i % 3 == 0 else CANONICAL) + f"x = {i}\n" for i in range(30)
+    }
+    files.update({"ssot-registry.toml": REGISTRY, "app/broken.py": LEGACY + "def f(:\n"})
+    files["app/same.py"] = files["app/m0.py"]
     commit(root, "one", "2026-02-01T10:00:00+00:00", files)
-    commit(root, "two", "2026-02-02T10:00:00+00:00", {f"app/m{i}.py": CANONICAL for i in range(0, 30, 6)})
+    migrated = {f"app/m{i}.py": CANONICAL + f"x = {i}\n" for i in range(0, 30, 6)}
+    commit(root, "two", "2026-02-02T10:00:00+00:00", migrated)
     commit(root, "three", "2026-02-03T10:00:00+00:00", {"app/broken.py": None, "app/n.py": LEGACY})
     monkeypatch.chdir(root)
     return root
@@ -500,3 +518,92 @@ def test_blob_reader_stopped_while_its_requests_wait(repo) -> None:
 )  # fmt: skip
 def test_describe_every(every, text) -> None:
     assert describe_every(every) == text
+
+
+# A real `report --history` whose two workers each read a chunk (their own git cat-file is
+# running) and then take 30 s over it: killed then, no worker and no worker's git may remain.
+HISTORY_DRIVER = """\
+import sys, time
+from flake8_ssot_ws.commands.cli import main
+from flake8_ssot_ws.history import parallel
+
+real = parallel._read_and_check
+
+def slowly(chunk):
+    done = real(chunk)
+    time.sleep(30)
+    return done
+
+parallel._read_and_check = slowly
+parallel.PARALLEL_THRESHOLD = 4
+parallel.CHUNK_SIZE = 4
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@linux_only
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_workers_and_their_git_die_with_the_run(many, signum) -> None:
+    argv = [sys.executable, "-c", HISTORY_DRIVER, "report", "--history", "--jobs", "2", "--today", "2026-06-01"]
+    run = subprocess.Popen(argv, cwd=many, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found: list[int] = []
+    try:
+        deadline = time.monotonic() + 30
+        while len(found) < 4 and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            workers_now = _children(run.pid)
+            gits = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+                    if (_stat(pid) or (0, ""))[0] in workers_now]  # fmt: skip
+            found = [*workers_now, *gits]
+        assert len(found) == 4, "two workers, each with its git cat-file, never showed"
+        run.send_signal(signum)
+        run.wait()
+        gone_by = time.monotonic() + 3
+        while any(_stat(pid) for pid in found) and time.monotonic() < gone_by:
+            time.sleep(0.05)
+        assert [pid for pid in found if _stat(pid)] == []
+    finally:
+        run.kill()
+        run.wait()
+        for pid in found:
+            if _stat(pid):  # pragma: no cover (only when the test fails: leave nothing behind)
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_pool_initializer_watches_the_parent(many, monkeypatch) -> None:
+    watched: list[int] = []
+    monkeypatch.setattr(workers, "die_with_parent", watched.append)
+    parallel._start_worker(str(many), datetime.date(2026, 6, 1))  # in this process: no parent to watch
+    parallel._start_worker(str(many), datetime.date(2026, 6, 1), 4242)
+    assert watched == [4242]
+    assert parallel._WORKER is not None
+    parallel._WORKER.reader.close()
+
+
+def test_each_commits_root_folder(tmp_path, capsys, monkeypatch) -> None:
+    """A registry's `root` must name a folder: of that commit's tree. The same registry file is
+    loaded again when the folders it asked about differ, and reused when they do not."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    registry = 'root = "sub"\n' + REGISTRY
+    commit(root, "root not there yet", "2026-02-01T10:00:00+00:00", {"ssot-registry.toml": registry})
+    commit(root, "sub", "2026-02-02T10:00:00+00:00", {"sub/app/a.py": LEGACY, "sub/app/b.py": CANONICAL})
+    commit(root, "unrelated", "2026-02-03T10:00:00+00:00", {"notes.txt": "x\n"})
+    shutil.rmtree(root / "sub")
+    commit(root, "sub is a file", "2026-02-04T10:00:00+00:00", {"sub": "x\n"})
+    commit(root, "root above the work tree", "2026-02-05T10:00:00+00:00", {
+        "ssot-registry.toml": 'root = ".."\n' + REGISTRY, "sub": None, "app/a.py": CANONICAL,
+    })  # fmt: skip
+    commit(root, "root is its folder", "2026-02-06T10:00:00+00:00", {"ssot-registry.toml": 'root = "."\n' + REGISTRY})
+    monkeypatch.chdir(root)
+    rows = _csv(capsys, "--registry-at-commit")
+    sub = root / "sub"
+    assert [(row[0], row[2], row[3]) for row in rows] == [
+        ("2026-02-01", f"invalid registry: ssot-registry.toml: root: no such folder: 'sub' ({sub})", ""),
+        ("2026-02-02", "measured", "50.0"),
+        ("2026-02-03", "measured", "50.0"),
+        ("2026-02-04", f"invalid registry: ssot-registry.toml: root: not a folder: 'sub' ({sub})", ""),
+        ("2026-02-05", "measured", "100.0"),
+        ("2026-02-06", "measured", "100.0"),
+    ]

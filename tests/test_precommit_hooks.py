@@ -45,14 +45,44 @@ def staged(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def try_repo(repository: Path, pre_commit_home: Path, hook: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit try-repo`` of this checkout (its committed and tracked files) in ``repository``."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)}
+    return subprocess.run(
+        [str(PRE_COMMIT), "try-repo", str(ROOT), hook], cwd=repository, env=env, capture_output=True, text=True
+    )
+
+
 @pytest.mark.parametrize("hook", ["ssot-ws", "ssot-ws-flake8"])
 def test_hook_fails_on_the_staged_violation(staged: Path, pre_commit_home: Path, hook: str) -> None:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)}
-    completed = subprocess.run(
-        [str(PRE_COMMIT), "try-repo", str(ROOT), hook], cwd=staged, env=env, capture_output=True, text=True
-    )
+    completed = try_repo(staged, pre_commit_home, hook)
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "- hook id: " + hook in completed.stdout
     assert "- exit code: 1" in completed.stdout
     assert FINDING + "\n" in completed.stdout
     assert "app/clean.py" not in completed.stdout.split("- exit code: 1", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("hook", "prefix", "option"),
+    [
+        pytest.param("ssot-ws", "ssot-ws: error: ", "--registry", id="ssot-ws"),
+        pytest.param("ssot-ws-flake8", "flake8-ssot-ws: ", "--ssot-registry", id="ssot-ws-flake8: not silent any more"),
+    ],
+)
+def test_hook_fails_without_a_registry(
+    staged: Path, pre_commit_home: Path, hook: str, prefix: str, option: str
+) -> None:
+    """A hook is a request to check: no registry is the same one-line error from both, naming
+    the near miss (a misspelt file name)."""
+    subprocess.run(["git", "mv", "ssot-registry.toml", "ssot_registry.toml"], cwd=staged, check=True)
+    completed = try_repo(staged, pre_commit_home, hook)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "- exit code: 2" in completed.stdout
+    start = staged.resolve() / "app"
+    message = (
+        f"{prefix}no registry found (searched {start} and its {len(start.parents)} parent folders): "
+        f"add [tool.flake8-ssot-ws] to pyproject.toml, create ssot-registry.toml, or pass {option} PATH; "
+        f"did you mean ssot-registry.toml (found {staged.resolve()}/ssot_registry.toml)?\n"
+    )
+    assert message in completed.stdout

@@ -25,6 +25,8 @@ from flake8_ssot_ws.scan.runner import scan
 NAME = "check"
 HELP = "report imports the registry does not allow"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ruff has RUFF_CACHE_DIR: a CI job can point every run at a folder it keeps, without a flag.
+CACHE_DIR_VARIABLE = "SSOT_WS_CACHE_DIR"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +57,11 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
         "--extend-exclude", action="append", type=_globs, default=[], metavar="GLOB",
         help="skip these too, in addition to the --exclude list",
     )  # fmt: skip
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .ssot-ws-cache/")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--cache-dir", metavar="DIR",
+        help=f"the cache folder (default: ${CACHE_DIR_VARIABLE}, else .ssot-ws-cache in the project root)",
+    )  # fmt: skip
     parser.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
     parser.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="check legacy deadlines as of this day (default: today)"
@@ -95,6 +101,7 @@ def run_scan(args: argparse.Namespace, registry: Registry) -> ScanResult:
         exclude=_flatten(args.exclude) if args.exclude is not None else DEFAULT_EXCLUDE,
         extend_exclude=_flatten(args.extend_exclude),
         use_cache=not args.no_cache,
+        cache_dir=args.cache_dir or os.environ.get(CACHE_DIR_VARIABLE) or None,
         jobs=args.jobs,
     )
     exempt_globs.warn_after_scan(registry, args.paths, result.paths)

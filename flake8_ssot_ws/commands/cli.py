@@ -12,8 +12,10 @@ from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
-from flake8_ssot_ws.registry import find_registry
+from flake8_ssot_ws.registry import discover_registry
+from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.registry import no_registry_message
 
 PROG = "ssot-ws"
 # Subcommand name -> module. Modules are imported only when needed: a pre-commit run of
@@ -33,20 +35,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def load_cli_registry(option: str | None) -> Registry:
-    """``--registry PATH`` or discovery from the current directory; none is an error."""
+def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry:
+    """``--registry PATH``, else discovery upward from the folder holding the path arguments
+    (the current directory without any), then from the current directory; none found is an
+    error."""
     if option:
         path = Path(option)
         if not path.is_file():
             raise UsageError(f"--registry {option}: no such file")
         return load_registry(path.absolute())
-    found = find_registry(Path.cwd())
-    if found is None:
-        raise UsageError(
-            "no registry found: add [tool.flake8-ssot-ws] to pyproject.toml, "
-            "create ssot-registry.toml, or pass --registry PATH"
-        )
-    return load_registry(found)
+    discovery = discover_registry(discovery_start(paths), then=Path.cwd())
+    for skipped in discovery.skipped:
+        print(f"{PROG}: warning: {skipped}", file=sys.stderr)
+    if discovery.path is None:
+        raise UsageError(no_registry_message(discovery, "--registry"))
+    return load_registry(discovery.path)
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -61,7 +64,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
             continue
         command = importlib.import_module(module_name)
         sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
-        sub.add_argument("--registry", metavar="PATH", help="registry file (default: discovered from the cwd)")
+        sub.add_argument(
+            "--registry", metavar="PATH", help="registry file (default: found upward from the folder of the paths)"
+        )
         command.configure(sub)
         sub.set_defaults(handler=command.run)
     return parser
@@ -72,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv is None:
             argv = sys.argv[1:]
         args = build_parser(argv).parse_args(argv)
-        registry = load_cli_registry(args.registry)
+        registry = load_cli_registry(args.registry, getattr(args, "paths", ()))
         result: int = args.handler(args, registry)
         return result
     except (UsageError, RegistryError, BaselineError) as error:

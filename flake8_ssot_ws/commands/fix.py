@@ -27,6 +27,9 @@ from flake8_ssot_ws.commands.check import add_scan_arguments
 from flake8_ssot_ws.commands.check import report_problems
 from flake8_ssot_ws.commands.check import run_scan
 from flake8_ssot_ws.scan.checker import FileChecker
+from flake8_ssot_ws.scan.workers import die_with_parent
+from flake8_ssot_ws.scan.project import ProjectRoot
+from flake8_ssot_ws.scan.project import project_root
 from flake8_ssot_ws.scan.checker import decode_source
 from flake8_ssot_ws.scan.checker import describe
 from flake8_ssot_ws.fix.rewrite import Checked
@@ -54,6 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 class _Task:
     path: str
     before: Checked  # what check found in the file
+    tree: ProjectRoot  # a symlink may lead to a file inside it only
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,12 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     scanned = run_scan(args, registry)
     report_problems(scanned)
     tasks = []
+    tree_of = _Trees(args.paths, registry.root)
     for result in scanned.files:
         outcome = result.outcome
         if any(finding.fix is not None for finding in outcome.reported):
-            tasks.append(_Task(result.path, Checked(outcome.reported, outcome.noqa, len(outcome.canonical))))
+            checked = Checked(outcome.reported, outcome.noqa, len(outcome.canonical))
+            tasks.append(_Task(result.path, checked, tree_of(result.path)))
     reports = dict(zip((task.path for task in tasks), _fix_all(tasks, registry.path, today, mode, args.jobs)))
     fixed = files = not_fixable = not_fixed = 0
     for result in scanned.files:
@@ -112,15 +118,20 @@ def _fix_all(
         return [_fix_one(task) for task in tasks]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(workers, initializer=_start_worker, initargs=(registry_path, today, mode)) as pool:
+    initargs = (registry_path, today, mode, os.getpid())
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         return pool.map(_fix_one, tasks, chunksize=8)
 
 
 _WORKER: tuple[FileChecker, str] | None = None
 
 
-def _start_worker(registry_path: Path, today: datetime.date, mode: str) -> None:
+def _start_worker(registry_path: Path, today: datetime.date, mode: str, parent: int | None = None) -> None:
+    """A pool worker's initializer (and the serial path's); ``parent``: the pid of the fix
+    run, whose death ends the worker (scan/workers.py)."""
     global _WORKER
+    if parent is not None:
+        die_with_parent(parent)
     # Forked workers find the registry in load_registry's cache; spawned ones load it.
     _WORKER = (FileChecker(load_registry(registry_path), today), mode)
 
@@ -159,19 +170,45 @@ def _fix_one(task: _Task) -> _Report:
         return _Report(result.left, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
     if mode == "check":
         return _Report(result.left, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
-    failure = _write(path, result.source.encode(encoding), checker.registry.root)
+    failure = _write(path, result.source.encode(encoding), task.tree)
     if failure is not None:  # nothing was written: the file keeps all its findings
         return _Report(result.findings, (*messages, f"{path}: not written: {failure}"))
     return _Report(result.left, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
 
 
-def _write(path: str, data: bytes, root: Path) -> str | None:
-    """Write atomically, keeping the file's mode; the reason on failure."""
-    target = Path(os.path.realpath(path))  # through a symlink, not over it
-    # ... but never out of the project: a link may point at a file nobody asked us to change.
-    inside = Path(os.path.realpath(root))
-    if target != inside and inside not in target.parents:
-        return f"symlink points outside {root}: {target}"
+class _Trees:
+    """The tree a symlink found under a path argument may point into: the project root
+    (scan/project.py) of that argument -- the git work tree holding it, else the registry's
+    root when it holds it, else the argument itself. A file named on the command line is
+    its own argument: its folder's."""
+
+    def __init__(self, arguments: Sequence[str], registry_root: Path) -> None:
+        self.registry_root = registry_root
+        self.folders = [
+            (os.path.join(os.path.abspath(argument), ""), argument) for argument in arguments if os.path.isdir(argument)
+        ]
+        self.roots: dict[str, ProjectRoot] = {}
+
+    def __call__(self, path: str) -> ProjectRoot:
+        absolute = os.path.abspath(path)
+        folder = next((argument for prefix, argument in self.folders if absolute.startswith(prefix)), None)
+        folder = os.path.dirname(absolute) if folder is None else folder
+        root = self.roots.get(folder)
+        if root is None:
+            root = self.roots[folder] = project_root(folder, self.registry_root)
+        return root
+
+
+def _write(path: str, data: bytes, tree: ProjectRoot) -> str | None:
+    """Write atomically, keeping the file's mode; the reason on failure. A regular file is
+    written where it is; a symlink's target is written (the link stays a link), but only
+    inside ``tree``: a link may point at a file nobody asked us to change."""
+    target = Path(path)
+    if os.path.islink(path):
+        target = Path(os.path.realpath(path))
+        inside = Path(os.path.realpath(tree.path))
+        if target != inside and inside not in target.parents:
+            return f"symlink to {target} points outside {tree.describe()}"
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

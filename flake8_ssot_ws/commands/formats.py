@@ -13,23 +13,14 @@ from pathlib import Path
 from typing import Any
 from typing import Callable
 
+from flake8_ssot_ws.core.codes import CATALOGUE
+from flake8_ssot_ws.core.codes import CORE
 from flake8_ssot_ws.core.findings import Finding
 from flake8_ssot_ws.scan.runner import ScanResult
 
 TOOL = "ssot-ws"
 INFORMATION_URI = "https://github.com/flake8-ssot-ws/flake8-ssot-ws"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-# code -> (rule name, one-line description): SARIF's rule metadata.
-RULES = {
-    "SWS001": ("non-canonical-import", "A tracked name is imported from a non-canonical path."),
-    "SWS002": ("wrong-local-name", "A canonical import binds the wrong local name."),
-    "SWS003": ("watched-module-import", "A watched module is imported as a module."),
-    "SWS004": ("star-import", "A star import from a module the registry names hides tracked names."),
-    "SWS005": ("dynamic-import", "A watched module is imported dynamically by string."),
-    "SWS006": ("no-single-canonical", "A tracked name has no single canonical import."),
-    "SWS007": ("attribute-path", "A tracked name is reached through a module attribute."),
-    "SWS101": ("legacy-import", "A legacy import is used before its deadline."),
-}
 
 
 def describe_message(finding: Finding) -> str:
@@ -81,12 +72,12 @@ def _property(value: str) -> str:
 def sarif(result: ScanResult) -> str:
     """SARIF 2.1.0, as GitHub code scanning accepts it (paths relative to the current
     directory, which is the repository root in a CI job)."""
-    codes = list(RULES)
+    codes = [code.id for code in CORE]
     results = [
         {
             "ruleId": finding.code,
             "ruleIndex": codes.index(finding.code),
-            "level": "error",
+            "level": CATALOGUE[finding.code].severity,
             "message": {"text": describe_message(finding)},
             "locations": [
                 {
@@ -115,13 +106,13 @@ def sarif(result: ScanResult) -> str:
                 "informationUri": INFORMATION_URI,
                 "rules": [
                     {
-                        "id": code,
-                        "name": name,
-                        "shortDescription": {"text": description},
-                        "helpUri": f"{INFORMATION_URI}#{code.lower()}",
-                        "defaultConfiguration": {"level": "error"},
+                        "id": code.id,
+                        "name": code.name,
+                        "shortDescription": {"text": code.description},
+                        "helpUri": f"{INFORMATION_URI}#{code.anchor}",
+                        "defaultConfiguration": {"level": code.severity},
                     }
-                    for code, (name, description) in RULES.items()
+                    for code in CORE
                 ],
             }
         },

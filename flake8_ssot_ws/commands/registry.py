@@ -12,8 +12,11 @@ import argparse
 import difflib
 import json
 import sys
+import textwrap
 from pathlib import Path
 
+from flake8_ssot_ws.core.codes import CORE
+from flake8_ssot_ws.core.codes import spans
 from flake8_ssot_ws.scan import exempt_globs
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Group
@@ -81,8 +84,11 @@ def render_markdown(registry: Registry) -> str:
         "",
         "# SSOT import registry",
         "",
-        "Each tracked name has exactly one allowed import. `ssot-ws check` and flake8 (codes `SWS001`-`SWS007`,",
-        "`SWS101`) flag every other way of importing it.",
+        *textwrap.wrap(
+            f"Each tracked name has exactly one allowed import. `ssot-ws check` and flake8 (codes "
+            f"{spans(tuple(code.id for code in CORE))}) flag every other way of importing it.",
+            width=102,  # where the document has always wrapped it
+        ),
     ]
     for group in registry.groups:
         out += ["", *_group_markdown(group)]

@@ -143,7 +143,7 @@ def _trend(args: argparse.Namespace, registry: Registry) -> Trend:
             analyser,
             links,
             scope,
-            Registries(registry, links, inside=inside, shown=_display(registry.path)),
+            Registries(registry, links, inside=inside, shown=_display(registry.path), top=_top(prefix)),
             today=today,
             registry_name=_display(registry.path),
         )
@@ -159,6 +159,11 @@ def _trend(args: argparse.Namespace, registry: Registry) -> Trend:
         rev, every, args.since, args.until, today, _display(registry.path), inside is not None, points,
         tuple(measurer.problems), end,
     )  # fmt: skip
+
+
+def _top(prefix: str) -> Path:
+    """The work tree's top folder, from the current directory and where it sits in the tree."""
+    return Path(os.path.normpath(os.path.join(os.getcwd(), *[os.pardir] * prefix.count("/"))))
 
 
 def _range(since: datetime.date | None, until: datetime.date | None) -> str:

@@ -8,14 +8,11 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
+from flake8_ssot_ws.core import codes
 from flake8_ssot_ws.core.context import FileContext
 from flake8_ssot_ws.core.findings import Finding
 from flake8_ssot_ws.core.imports import resolve_relative
 from flake8_ssot_ws.registry import Registry
-
-SWS005 = "SWS005 dynamic import of watched module {module!r} - use a static canonical import"
-SWS007 = "SWS007 {expr!r} reaches {path!r}, which is not a canonical import - use {use!r}"
-SWS007_NONE = "SWS007 {expr!r} reaches {path!r}, which is not a canonical import - import it from its canonical path"
 
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
 
@@ -46,7 +43,7 @@ def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) ->
     watcher = registry.watched_modules.get(target) if target is not None else None
     if watcher is None:
         return None
-    return Finding(node.lineno, node.col_offset, "SWS005", SWS005.format(module=target), watcher.name)
+    return Finding(node.lineno, node.col_offset, "SWS005", codes.SWS005.message(module=target), watcher.name)
 
 
 def _resolve_dynamic(target: str, call: ast.Call, context: FileContext) -> str | None:
@@ -97,9 +94,9 @@ def _attribute_path(node: ast.Attribute, registry: Registry, bindings: dict[str,
     candidates = [e.use for e in registry.legacy_by_import.get((module, node.attr), ())]
     candidates = candidates or list(registry.replacements_for(node.attr))
     if len(candidates) == 1:
-        message = SWS007.format(expr=expr, path=path, use=candidates[0].text)
+        message = codes.SWS007.message(expr=expr, path=path, use=candidates[0].text)
     else:
-        message = SWS007_NONE.format(expr=expr, path=path)
+        message = codes.SWS007.message("unknown", expr=expr, path=path)
     return Finding(node.lineno, node.col_offset, "SWS007", message, group.name)
 
 

@@ -11,6 +11,8 @@ import ast
 import datetime
 from typing import Sequence
 
+from flake8_ssot_ws.core import codes
+from flake8_ssot_ws.core.codes import FIXABLE_NOTE
 from flake8_ssot_ws.core.context import NO_CONTEXT
 from flake8_ssot_ws.core.context import FileContext
 from flake8_ssot_ws.core.context import file_context
@@ -27,16 +29,6 @@ from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 
-FIXABLE_NOTE = " (fixable with 'ssot-ws fix')"
-SWS001 = "SWS001 {name!r} imported from non-canonical path {module!r} - use {use!r}{reason}"
-SWS002 = "SWS002 {name!r} must be bound as {bound!r} - use {use!r}"
-SWS003 = "SWS003 module {module!r} imported as a module - import names from their canonical path instead"
-SWS004 = "SWS004 star import from {module!r} hides tracked names - import them explicitly from their canonical path"
-SWS006_NONE = (
-    "SWS006 {name!r} is tracked by group {group!r} but no canonical import provides it - add one to the registry"
-)
-SWS006_MANY = "SWS006 {name!r} is provided by several canonical imports ({choices}) - import one of them directly"
-SWS101 = "SWS101 {name!r} imported from legacy path {module!r}, allowed until {deadline} - use {use!r}{reason}"
 
 
 def check_source(
@@ -146,17 +138,17 @@ def _check_record(
     if name is None:
         watcher = registry.watched_modules.get(module)
         if watcher is not None:
-            return Finding(record.line, record.col, "SWS003", SWS003.format(module=module), watcher.name)
+            return Finding(record.line, record.col, "SWS003", codes.SWS003.message(module=module), watcher.name)
         return None
     if name == "*":
         named_by = registry.star_modules.get(module)
         if named_by is not None:
-            return Finding(record.line, record.col, "SWS004", SWS004.format(module=module), named_by.name)
+            return Finding(record.line, record.col, "SWS004", codes.SWS004.message(module=module), named_by.name)
         return None
     full = f"{module}.{name}"
     watcher = registry.watched_modules.get(full)
     if watcher is not None:
-        return Finding(record.line, record.col, "SWS003", SWS003.format(module=full), watcher.name)
+        return Finding(record.line, record.col, "SWS003", codes.SWS003.message(module=full), watcher.name)
     group = registry.group_of(name)
     if group is None:
         return None
@@ -165,7 +157,7 @@ def _check_record(
         return CanonicalImport(record.line, record.col, group.name)
     canonical = registry.canonical_by_import.get((module, name))
     if canonical is not None:
-        message = SWS002.format(name=name, bound=canonical.bound, use=canonical.text)
+        message = codes.SWS002.message(name=name, bound=canonical.bound, use=canonical.text)
         return Finding(record.line, record.col, "SWS002", message, group.name)
     return _non_canonical(record, module, name, local, registry, today, group.name)
 
@@ -180,7 +172,7 @@ def _non_canonical(
     group: str,
 ) -> Finding:
     """SWS001/SWS101 when exactly one canonical replacement is known, else SWS006."""
-    code, template, deadline, reason = "SWS001", SWS001, "", ""
+    code, deadline, reason = codes.SWS001, "", ""
     use: ImportSpec | None = None
     legacy: str | None = None
     for entry in registry.legacy_by_import.get((module, name), ()):
@@ -188,19 +180,19 @@ def _non_canonical(
             use, legacy = entry.use, entry.key
             reason = f"; {entry.reason}" if entry.reason else ""
             if entry.deadline is not None and today < entry.deadline:
-                code, template, deadline = "SWS101", SWS101, entry.deadline.isoformat()
+                code, deadline = codes.SWS101, entry.deadline.isoformat()
             break
     if use is None:
         candidates = registry.replacements_for(name)
         if len(candidates) != 1:
             if candidates:
                 choices = ", ".join(repr(c.text) for c in candidates)
-                message = SWS006_MANY.format(name=name, choices=choices)
+                message = codes.SWS006.message("many", name=name, choices=choices)
             else:
-                message = SWS006_NONE.format(name=name, group=group)
+                message = codes.SWS006.message("none", name=name, group=group)
             return Finding(record.line, record.col, "SWS006", message, group)
         (use,) = candidates
-    message = template.format(name=name, module=module, use=use.text, reason=reason, deadline=deadline)
+    message = code.message(name=name, module=module, use=use.text, reason=reason, deadline=deadline)
     replacement = ImportSpec(use.module, use.name, local if local != use.name else None)
     statement = record.statement
     fix = Fix(
@@ -211,7 +203,7 @@ def _non_canonical(
         record.index,
         replacement,
     )
-    return Finding(record.line, record.col, code, message + FIXABLE_NOTE, group, fix, legacy)
+    return Finding(record.line, record.col, code.id, message + FIXABLE_NOTE, group, fix, legacy)
 
 
 # Re-exported so adapters need one import for the core.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import os
 import posixpath
+from pathlib import Path
 from pathlib import PurePath
 from typing import Callable
 from typing import Mapping
@@ -104,14 +105,21 @@ def inside_repository(prefix: str, path: str) -> str:
 class Registries:
     """The registry each sample is measured against: the working tree's for all, or (``at
     commit``) the file at the same path in each sample's own tree. ``at()`` gives the
-    registry, or None and why there is none."""
+    registry, or None and why there is none.
 
-    def __init__(self, registry: Registry, links: Links, *, inside: str | None, shown: str = "") -> None:
+    A registry's meaning can depend on the folders around it (its ``root`` key must name a
+    folder; without a ``src`` key, a ``src`` folder changes its source roots), so a registry
+    file is loaded once for each answer to those questions: what it asked of one tree is
+    asked of the next, and the registry reused when the answers are the same.
+    """
+
+    def __init__(self, registry: Registry, links: Links, *, inside: str | None, shown: str = "", top: Path) -> None:
         self.registry = registry
         self.links = links
         self.inside = inside  # the registry's path in the tree; None: the working tree's for every sample
         self.shown = shown  # what messages call it (relative to the current directory)
-        self._loaded: dict[tuple[str, bool], tuple[Registry | None, str | None]] = {}
+        self.top = top  # the work tree's top folder: where the tree's paths start
+        self._loaded: dict[str, list[tuple[dict[Path, bool | None], tuple[Registry | None, str | None]]]] = {}
 
     def at(self, tree: Tree) -> tuple[Registry | None, str | None]:
         if self.inside is None:
@@ -119,24 +127,51 @@ class Registries:
         blob = self.links.blob_of(tree, self.inside)
         if blob is None:
             return None, f"no registry ({self.shown})"
-        folder = posixpath.dirname(self.inside)
-        src = f"{folder}/src/" if folder else "src/"
-        key = (blob, any(path.startswith(src) for path in tree))
-        if key not in self._loaded:
-            self._loaded[key] = self._load(*key)
-        return self._loaded[key]
+        folders = _TreeFolders(tree, self.top)
+        for answers, loaded in self._loaded.get(blob, ()):
+            if all(folders(path) == answer for path, answer in answers.items()):
+                return loaded
+        asked: dict[Path, bool | None] = {}
 
-    def _load(self, blob: str, src_is_dir: bool) -> tuple[Registry | None, str | None]:
+        def folder(path: Path) -> bool | None:
+            asked[path] = folders(path)
+            return asked[path]
+
+        result = self._load(blob, folder)
+        self._loaded.setdefault(blob, []).append((asked, result))
+        return result
+
+    def _load(self, blob: str, folder: Callable[[Path], bool | None]) -> tuple[Registry | None, str | None]:
         ((_, content),) = self.links.reader.read([blob])
         if content.data is None:
             return None, f"registry unreadable: {self.shown}: {content.problem}"
         try:
-            registry = registry_from_bytes(self.registry.path, content.data, src_is_dir=src_is_dir, shown=self.shown)
+            registry = registry_from_bytes(self.registry.path, content.data, folder=folder, shown=self.shown)
         except RegistryError as error:
             return None, f"invalid registry: {error}"
         if registry is None:
             return None, f"no registry (no [tool.{TOOL_TABLE}] table in {self.shown})"
         return registry, None
+
+
+class _TreeFolders:
+    """What is at a path of the work tree in a commit's tree: True a folder, False a file,
+    None nothing (outside the work tree: what is on disk, which history does not know)."""
+
+    def __init__(self, tree: Tree, top: Path) -> None:
+        self.tree = tree
+        self.top = top
+
+    def __call__(self, path: Path) -> bool | None:
+        inside = os.path.relpath(path, self.top).replace(os.sep, "/")
+        if inside == ".." or inside.startswith("../"):
+            return path.is_dir() if path.exists() else None
+        if inside == ".":
+            return True
+        if inside in self.tree:
+            return False
+        below = f"{inside}/"
+        return True if any(name.startswith(below) for name in self.tree) else None
 
 
 class Links:

@@ -91,7 +91,8 @@ class Analyser:
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = context.Pool(self.jobs, initializer=_start_worker, initargs=(self.git.cwd, self.today))
+            initargs = (self.git.cwd, self.today, os.getpid())
+            self._pool = context.Pool(self.jobs, initializer=_start_worker, initargs=initargs)
         return self._pool
 
     def close(self) -> None:
@@ -118,8 +119,14 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
-def _start_worker(cwd: str, today: datetime.date) -> None:
+def _start_worker(cwd: str, today: datetime.date, parent: int | None = None) -> None:
+    """A pool worker's initializer; ``parent``: the pid of the run, whose death ends the worker
+    (and with it its git cat-file, whose requests then end)."""
     global _WORKER
+    if parent is not None:
+        from flake8_ssot_ws.scan import workers
+
+        workers.die_with_parent(parent)
     _WORKER = _Worker(cwd, today)
 
 

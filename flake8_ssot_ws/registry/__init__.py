@@ -5,9 +5,14 @@ from __future__ import annotations
 from flake8_ssot_ws.registry.load import PYPROJECT
 from flake8_ssot_ws.registry.load import REGISTRY_FILE
 from flake8_ssot_ws.registry.load import TOOL_TABLE
+from flake8_ssot_ws.registry.load import Discovery
 from flake8_ssot_ws.registry.load import RegistryError
+from flake8_ssot_ws.registry.load import UnreadableRegistry
+from flake8_ssot_ws.registry.load import discover_registry
+from flake8_ssot_ws.registry.load import discovery_start
 from flake8_ssot_ws.registry.load import find_registry
 from flake8_ssot_ws.registry.load import load_registry
+from flake8_ssot_ws.registry.load import no_registry_message
 from flake8_ssot_ws.registry.load import registry_from_bytes
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
@@ -18,12 +23,17 @@ __all__ = [
     "PYPROJECT",
     "REGISTRY_FILE",
     "TOOL_TABLE",
+    "Discovery",
     "Group",
     "ImportSpec",
     "LegacyEntry",
     "Registry",
     "RegistryError",
+    "UnreadableRegistry",
+    "discover_registry",
+    "discovery_start",
     "find_registry",
     "load_registry",
+    "no_registry_message",
     "registry_from_bytes",
 ]

@@ -13,6 +13,10 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+from typing import Callable
+from typing import NamedTuple
+from typing import Sequence
+from typing import Union
 
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
@@ -29,9 +33,22 @@ PYPROJECT = "pyproject.toml"
 REGISTRY_FILE = "ssot-registry.toml"
 TOOL_TABLE = "flake8-ssot-ws"
 
-_TOP_KEYS = frozenset({"exempt", "src", "group"})
+_TOP_KEYS = frozenset({"root", "exempt", "src", "group"})
 _GROUP_KEYS = frozenset({"name", "watch", "watch-modules", "canonical", "legacy"})
 _LEGACY_KEYS = frozenset({"import", "use", "deadline", "reason"})
+# Names that a registry file was probably meant to have (after lower-casing, dropping leading
+# dots and spelling '_' as '-'), with a configuration file's suffix; not the generated
+# document (.md, .json).
+_REGISTRY_STEMS = frozenset({"ssot-registry", "ssot-ws", "flake8-ssot-ws"})
+_FLAKE8_CONFIGS = frozenset({"setup.cfg", "tox.ini", ".flake8"})
+_CONFIG_SUFFIXES = frozenset({".toml", ".yaml", ".yml", ".cfg", ".ini", ".conf", ""})
+# A line of a pyproject.toml that opens our table or sets a key in it: ``[tool.flake8-ssot-ws]``,
+# ``[[tool.flake8-ssot-ws.group]]``, ``tool."flake8-ssot-ws".src = ...``. Linear: no two
+# repetitions next to each other can match the same text.
+_OUR_TABLE = re.compile(
+    rb'^[ \t]*(?:\[\[?[ \t]*)?tool[ \t]*\.[ \t]*["\']?' + re.escape(TOOL_TABLE.encode()) + rb'["\']?[ \t]*[.\]=]',
+    re.MULTILINE,
+)
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -39,24 +56,174 @@ class RegistryError(Exception):
     """A registry that cannot be used; ``str()`` is the one-line message."""
 
     def __init__(self, path: Path | str, where: str, message: str) -> None:
-        super().__init__(f"{path}: {where}: {message}" if where else f"{path}: {message}")
+        # No path: a registry that was not found (the message says where it was looked for).
+        super().__init__(": ".join(str(part) for part in (path, where, message) if part))
+
+
+class UnreadableRegistry(RegistryError):
+    """A registry file that cannot be read, decoded or parsed as TOML: nothing in it is known
+    (the flake8 plugin passes over such a file that it found by itself, with a warning)."""
 
 
 # --- loading -------------------------------------------------------------------------
 
 
-def find_registry(start: Path) -> Path | None:
-    """Walk up from ``start``: the first pyproject with our table, or ssot-registry.toml."""
-    for directory in (start, *start.parents):
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file():
-            tool = _read_toml(pyproject).get("tool")
+class Discovery(NamedTuple):
+    """What ``discover_registry`` found, and what it saw on the way (for the messages)."""
+
+    path: Path | None  # the registry file; None: none found
+    searched: tuple[Path, ...]  # the folders looked in, in order
+    # One line each: a broken pyproject.toml that does not hold our table, passed over.
+    skipped: tuple[str, ...] = ()
+    # pyproject.toml tables that look like a registry in the wrong place (see near_misses).
+    misplaced: tuple[str, ...] = ()
+
+
+def discovery_start(paths: Sequence[str | os.PathLike[str]], cwd: Path | None = None) -> Path:
+    """Where discovery starts, as ruff and black start it: the folder holding every path
+    argument (a file stands for its folder), the current directory when there is none."""
+    cwd = cwd or Path.cwd()
+    folders = []
+    for path in paths:
+        absolute = os.path.normpath(os.path.join(cwd, path))
+        folders.append(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+    if not folders:
+        return cwd
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # pragma: no cover (Windows: paths on two drives have no common folder)
+        return cwd
+
+
+def discover_registry(start: Path, then: Path | None = None) -> Discovery:
+    """Walk up from ``start``, then from ``then`` (the current directory, as ruff falls back to
+    the configuration found from there) through the folders not walked yet; in each folder
+    ``ssot-registry.toml``, else a ``pyproject.toml`` with our table. The dedicated file wins
+    over pyproject.toml in one folder, as ruff.toml wins over pyproject.toml for ruff: it says
+    only this, so it is what the user meant.
+
+    A pyproject.toml that cannot be read or parsed is the registry when its text names our
+    table (loading it then reports the fault); any other is not this tool's to judge: it is
+    passed over, and ``skipped`` says so, instead of breaking every run below it.
+    """
+    searched: list[Path] = []
+    skipped: list[str] = []
+    misplaced: list[str] = []
+
+    def found(path: Path | None) -> Discovery:
+        return Discovery(path, tuple(searched), tuple(skipped), tuple(misplaced))
+
+    for first in (start, then) if then is not None else (start,):
+        for directory in (first, *first.parents):
+            if directory in searched:
+                break  # the rest of this walk was walked already
+            searched.append(directory)
+            standalone = directory / REGISTRY_FILE
+            if standalone.is_file():
+                return found(standalone)
+            pyproject = directory / PYPROJECT
+            if not pyproject.is_file():
+                continue
+            try:
+                document = _read_toml(pyproject)
+            except RegistryError as error:
+                if _names_our_table(pyproject):
+                    return found(pyproject)
+                reason = f"passed over while looking for the registry: it names no [tool.{TOOL_TABLE}] table"
+                skipped.append(f"{error} ({reason})")
+                continue
+            tool = document.get("tool")
             if isinstance(tool, dict) and TOOL_TABLE in tool:
-                return pyproject
-        standalone = directory / REGISTRY_FILE
-        if standalone.is_file():
-            return standalone
-    return None
+                return found(pyproject)
+            misplaced.extend(_misplaced_tables(pyproject, document))
+    return found(None)
+
+
+def find_registry(start: Path) -> Path | None:
+    """The registry ``discover_registry`` finds from ``start``, if any."""
+    return discover_registry(start).path
+
+
+def _folder_and_parents(folder: Path, parents: int) -> str:
+    if parents == 0:
+        return str(folder)
+    return f"{folder} and its parent folder" if parents == 1 else f"{folder} and its {parents} parent folders"
+
+
+def _names_our_table(path: Path) -> bool:
+    try:
+        return _OUR_TABLE.search(path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+def _misplaced_tables(path: Path, document: dict[str, Any]) -> list[str]:
+    """Tables of a parsed pyproject.toml that were meant as the registry, each as the "did you
+    mean" hint that names it: a misspelt tool table, or the registry's keys at the top level."""
+    hints = []
+    tool = document.get("tool")
+    for key in tool if isinstance(tool, dict) else ():
+        if "ssot" in key.lower():  # [tool.ssot-ws], [tool.flake8_ssot_ws], ...
+            hints.append(f"[tool.{TOOL_TABLE}] (found [tool.{key}] in {path})")
+    group = document.get("group")
+    if isinstance(group, list) and group and all(isinstance(item, dict) for item in group):
+        hints.append(f"[[tool.{TOOL_TABLE}.group]] (found [[group]] at the top level of {path})")
+    return hints
+
+
+def near_misses(discovery: Discovery, option: str) -> list[str]:
+    """"Did you mean" hints for a failed discovery: files in the searched folders whose name
+    is a misspelling of ssot-registry.toml, then the misplaced pyproject.toml tables. Only
+    computed for the error message: it lists each folder."""
+    hints = []
+    for directory in discovery.searched:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            stem, suffix = os.path.splitext(name.lower().lstrip(".").replace("_", "-"))
+            if stem in _REGISTRY_STEMS and suffix in _CONFIG_SUFFIXES and name != REGISTRY_FILE:
+                hints.append(f"{REGISTRY_FILE} (found {directory / name})")
+            elif name in _FLAKE8_CONFIGS:
+                hints.extend(_flake8_named_registry(directory / name, option))
+    return [*hints, *discovery.misplaced]
+
+
+def _flake8_named_registry(path: Path, option: str) -> list[str]:
+    """The registry that a flake8 configuration file names (``ssot-registry = PATH`` in its
+    ``[flake8]`` section): flake8 finds it there, ``ssot-ws`` does not read flake8's files."""
+    import configparser  # only for this error message
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+        named = parser.get("flake8", "ssot-registry", fallback=None) or parser.get(
+            "flake8", "ssot_registry", fallback=None
+        )
+    except (configparser.Error, UnicodeDecodeError):
+        return []
+    if not named:
+        return []
+    return [f"{option} {os.path.normpath(path.parent / named.strip())} (named by ssot-registry in {path})"]
+
+
+def no_registry_message(discovery: Discovery, option: str) -> str:
+    """The one line for "no registry found": where it looked, what to do, what it saw.
+    ``option``: how this adapter names the registry option (``--registry``, ``--ssot-registry``)."""
+    walks: list[list[Path]] = []  # each walk up: a folder, then its parents
+    for directory in discovery.searched:
+        if walks and walks[-1][-1].parent == directory:
+            walks[-1].append(directory)
+        else:
+            walks.append([directory])
+    where = ", then ".join(_folder_and_parents(walk[0], len(walk) - 1) for walk in walks)
+    message = (
+        f"no registry found (searched {where}): add [tool.{TOOL_TABLE}] to {PYPROJECT}, "
+        f"create {REGISTRY_FILE}, or pass {option} PATH"
+    )
+    hints = near_misses(discovery, option)
+    return f"{message}; did you mean {'; or '.join(hints)}?" if hints else message
 
 
 def load_registry(path: Path) -> Registry:
@@ -80,17 +247,25 @@ def _load_registry(path: Path, version: tuple[int, int] | None) -> Registry:
     table = _registry_table(path, path, _read_toml(path))
     if table is None:
         raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
-    return _Validator(path).registry(table, src_is_dir=(path.parent / "src").is_dir())
+    return _Validator(path).registry(table)
 
 
-def registry_from_bytes(path: Path, data: bytes, *, src_is_dir: bool, shown: str) -> Registry | None:
+# What is at a path: True a folder, False something else, None nothing.
+FolderTest = Callable[[Path], Union[bool, None]]
+
+
+def _on_disk(path: Path) -> bool | None:
+    return path.is_dir() if path.exists() else None
+
+
+def registry_from_bytes(path: Path, data: bytes, *, folder: FolderTest, shown: str) -> Registry | None:
     """A registry file's content as it is somewhere else than on disk (a commit's tree, for
-    ``report --history --registry-at-commit``). ``path`` is where the file would sit (its
-    folder is the root), ``src_is_dir`` whether a ``src`` folder sits next to it there
-    (the default of ``src``), ``shown`` what error messages call the file. None when it is
-    a ``pyproject.toml`` without our table: no registry, which is not an error there."""
+    ``report --history --registry-at-commit``). ``path`` is where the file would sit, ``folder``
+    says what is at the paths around it there (the ``root`` key, the default of ``src``),
+    ``shown`` is what error messages call the file. None when it is a ``pyproject.toml``
+    without our table: no registry, which is not an error there."""
     table = _registry_table(path, shown, _parse_toml(shown, data))
-    return None if table is None else _Validator(path, shown).registry(table, src_is_dir=src_is_dir)
+    return None if table is None else _Validator(path, shown, folder).registry(table)
 
 
 def _registry_table(path: Path, shown: Path | str, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -111,27 +286,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise RegistryError(path, "", f"cannot read: {_reason(error)}") from None
+        raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
     return _parse_toml(path, data)
 
 
 def _parse_toml(path: Path | str, data: bytes) -> dict[str, Any]:
     try:
-        text = data.decode("utf-8")
+        # utf-8-sig: an editor that saves with a byte order mark does not make it invalid TOML.
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise RegistryError(path, "", f"cannot read: {_reason(error)}") from None
+        raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOML_POSITION.search(message)
         if position is None:  # pragma: no cover (tomli and tomllib always append a position)
-            raise RegistryError(path, "", f"invalid TOML: {message}") from None
+            raise UnreadableRegistry(path, "", f"invalid TOML: {message}") from None
         line, column = position.groups()
         if line is None:  # "at end of document": tomli's own line/column arithmetic
             line = str(text.count("\n") + 1)
             column = str(len(text) - text.rfind("\n"))
-        raise RegistryError(
+        raise UnreadableRegistry(
             f"{path}:{line}:{column}", "", f"invalid TOML: {message[: position.start()]}"
         ) from None
 
@@ -145,22 +321,23 @@ def _reason(error: Exception) -> str:
 class _Validator:
     """Turns a parsed TOML table into a Registry, raising RegistryError at the first fault."""
 
-    def __init__(self, path: Path, shown: Path | str | None = None) -> None:
+    def __init__(self, path: Path, shown: Path | str | None = None, folder: FolderTest = _on_disk) -> None:
         self.path = path
         self.shown = path if shown is None else shown  # what messages call the file
+        self.folder = folder  # what is at a path (on disk, or in a commit's tree)
 
     def fail(self, where: str, message: str) -> RegistryError:
         return RegistryError(self.shown, where, message)
 
-    def registry(self, table: dict[str, Any], *, src_is_dir: bool) -> Registry:
+    def registry(self, table: dict[str, Any]) -> Registry:
         self.check_keys(table, _TOP_KEYS, "")
-        root = self.path.parent
+        root = self.root(table)
         exempt = self.strings(table, "exempt", "")
-        default_src = ("src", ".") if src_is_dir else (".",)
+        default_src = ("src", ".") if self.folder(root / "src") else (".",)
         src = self.strings(table, "src", "") if "src" in table else default_src
         for index, directory in enumerate(src):
             if os.path.isabs(directory) or os.path.normpath(directory).split(os.sep)[0] == os.pardir:
-                raise self.fail(f"src[{index}]", f"expected a path inside the registry's folder, got {directory!r}")
+                raise self.fail(f"src[{index}]", f"expected a path inside the root folder, got {directory!r}")
         raw_groups = table.get("group", [])
         if not isinstance(raw_groups, list) or not all(isinstance(g, dict) for g in raw_groups):
             raise self.fail("group", "expected an array of tables ([[group]])")
@@ -177,6 +354,21 @@ class _Validator:
                 groups=groups,
             )
         )
+
+    def root(self, table: dict[str, Any]) -> Path:
+        """The folder ``exempt``, ``src`` and module names are relative to: ``root``, relative
+        to the registry file's folder (default: that folder). Kept as spelt, not resolved:
+        file paths are compared with it as given (core/context.py resolves on a mismatch)."""
+        text = self.string(table, "root", "", required=False)
+        if text is None:
+            return self.path.parent
+        root = Path(os.path.normpath(self.path.parent / text))
+        found = self.folder(root)
+        if found is None:
+            raise self.fail("root", f"no such folder: {text!r} ({root})")
+        if not found:
+            raise self.fail("root", f"not a folder: {text!r} ({root})")
+        return root
 
     def check_keys(self, table: dict[str, Any], allowed: frozenset[str], where: str) -> None:
         for key in table:
@@ -301,7 +493,10 @@ def _join(where: str, key: str) -> str:
 
 
 def _show(value: object) -> str:
-    return f"{type(value).__name__} {value!r}"
+    """A TOML value as the user wrote it, with its type: ``str 'x'``, ``int 1``, ``datetime
+    2026-03-31 10:00:00`` (str(), not repr(), for TOML's dates and times)."""
+    shown = str(value) if isinstance(value, (datetime.date, datetime.time)) else repr(value)
+    return f"{type(value).__name__} {shown}"
 
 
 def _is_dotted_name(text: str) -> bool:
@@ -331,12 +526,18 @@ __all__ = [
     "PYPROJECT",
     "REGISTRY_FILE",
     "TOOL_TABLE",
+    "Discovery",
     "Group",
     "ImportSpec",
     "LegacyEntry",
     "Registry",
     "RegistryError",
+    "UnreadableRegistry",
+    "discover_registry",
+    "discovery_start",
     "find_registry",
     "load_registry",
+    "near_misses",
+    "no_registry_message",
     "registry_from_bytes",
 ]

@@ -1,6 +1,7 @@
 """The on-disk cache: a warm ``ssot-ws check`` reads only the files that changed.
 
-One JSON file per *namespace* in ``.ssot-ws-cache/`` at the registry root. The namespace
+One JSON file per *namespace* in the cache folder (``.ssot-ws-cache/`` at the project root by
+default: scan/project.py; ``--cache-dir`` or ``SSOT_WS_CACHE_DIR`` elsewhere). The namespace
 describes everything a result depends on besides the file itself: this format, the tool's
 own code, the Python version (what parses differs), the registry's file name, bytes and
 source folders, and the *deadline epoch* -- how many legacy deadlines are on or before
@@ -8,7 +9,7 @@ source folders, and the *deadline epoch* -- how many legacy deadlines are on or 
 valid between two. The file is named by a checksum of that description and holds the
 description itself, so two namespaces whose checksums collide still never share results.
 
-An entry maps a file's path (relative to the registry's folder, absolute outside it) to its
+An entry maps a file's path (relative to the project root, absolute outside it) to its
 stat signature (mtime_ns, size, inode), the SHA-1 of its content (kept only for files that
 needed more than the byte prefilter: for the others re-checking costs no more than hashing)
 and everything the scan reports for it (findings, those ``# noqa`` hides, canonical imports,
@@ -88,9 +89,10 @@ class Cache:
         self.dirty = False
 
     @classmethod
-    def open(cls, registry: Registry, today: datetime.date, *, fast: bool = True) -> Cache:
+    def open(cls, registry: Registry, today: datetime.date, directory: Path, *, fast: bool = True) -> Cache:
+        """The cache of ``registry``'s namespace in the folder ``directory``."""
         description = namespace(registry, today, fast=fast)
-        path = registry.root / DIRECTORY / f"{FORMAT}-{_checksum(description)}.json"
+        path = directory / f"{FORMAT}-{_checksum(description)}.json"
         try:
             document = json.loads(path.read_bytes())
             entries, strings = document["files"], document["strings"]

@@ -19,6 +19,7 @@ from typing import Iterator
 from typing import NamedTuple
 from typing import Sequence
 
+from flake8_ssot_ws.scan.cache import DIRECTORY as CACHE_DIRECTORY
 from flake8_ssot_ws.scan.cache import Cache
 from flake8_ssot_ws.scan.cache import Signature
 from flake8_ssot_ws.scan.cache import digest
@@ -33,7 +34,9 @@ from flake8_ssot_ws.core.outcome import EMPTY
 from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.core.outcome import describe
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.scan.project import project_root
 
 if TYPE_CHECKING:  # imported when a file must be checked: a warm run parses nothing
     from flake8_ssot_ws.scan.checker import FileChecker
@@ -98,18 +101,26 @@ def scan(
     exclude: Iterable[str] = DEFAULT_EXCLUDE,
     extend_exclude: Iterable[str] = (),
     use_cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
     fast: bool = True,
 ) -> ScanResult:
+    """Check the files below ``paths``. The cache is ``cache_dir``, by default
+    ``.ssot-ws-cache`` in the project root (scan/project.py), as ruff keeps ``.ruff_cache``."""
     started = time.time_ns()
     cwd = os.getcwd()
-    discovery = PendingDiscovery([os.fspath(p) for p in paths], Excluder([*exclude, *extend_exclude]))
-    cache = Cache.open(registry, today, fast=fast) if use_cache else None  # while git lists the files
+    names = [os.fspath(p) for p in paths]
+    discovery = PendingDiscovery(names, Excluder([*exclude, *extend_exclude]))
+    project = project_root(discovery_start(names), registry.root).path
+    cache = None
+    if use_cache:  # opened while git lists the files
+        directory = Path(cache_dir) if cache_dir is not None else Path(project, CACHE_DIRECTORY)
+        cache = Cache.open(registry, today, directory, fast=fast)
     items = discovery.result()
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
     tasks: list[_Task] = []
-    root = os.path.join(os.fspath(registry.root), "")
+    root = os.path.join(project, "")
     below_cwd = _cache_key(cwd, cwd, root)  # what a path relative to the cwd is prefixed with
     below_cwd = os.path.join(below_cwd, "") if below_cwd != "." else ""
     # A warm run does only this for each file of the repository: keep it a few operations.
@@ -157,9 +168,9 @@ def scan(
 
 
 def _cache_key(path: str, cwd: str, root: str) -> str:
-    """A file's key in the cache: its normal path relative to the registry's folder
-    (``root``, ending in a separator), absolute outside it. Relative keys keep a cache valid
-    where the checkout moves (a CI runner's workspace): the content hashes still match."""
+    """A file's key in the cache: its normal path relative to the project root (``root``,
+    ending in a separator), absolute outside it. Relative keys keep a cache valid where the
+    checkout moves (a CI runner's workspace): the content hashes still match."""
     absolute = os.path.normpath(os.path.join(cwd, path))
     if absolute.startswith(root):
         return absolute[len(root) :]
@@ -218,7 +229,7 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    initargs = (checker.registry.path, checker.today, checker.fast)
+    initargs = (checker.registry.path, checker.today, checker.fast, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         for done in pool.imap_unordered(_check_chunk, chunks):
             yield from done
@@ -227,9 +238,15 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
 _WORKER_CHECKER: FileChecker | None = None
 
 
-def _start_worker(registry_path: Path, today: datetime.date, fast: bool) -> None:
+def _start_worker(registry_path: Path, today: datetime.date, fast: bool, parent: int | None = None) -> None:
+    """A pool worker's initializer; ``parent``: the pid of the scan, whose death ends the worker."""
     global _WORKER_CHECKER
     from flake8_ssot_ws.scan.checker import FileChecker
+
+    if parent is not None:
+        from flake8_ssot_ws.scan import workers
+
+        workers.die_with_parent(parent)
 
     # Forked workers find the registry in load_registry's cache; spawned ones load it.
     _WORKER_CHECKER = FileChecker(load_registry(registry_path), today, fast=fast)

@@ -1,0 +1,95 @@
+"""What ``fix`` may write (issue 11 bug 3): a regular file where it is, wherever the registry
+lives; a symlink's target only inside the tree the link was found in -- the project root of
+its path argument (scan/project.py): the git work tree, else the registry's root when it holds
+the argument, else the argument itself."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flake8_ssot_ws.commands.cli import main
+from tests.conftest import write_tree
+from tests.test_registry_location import GROUP
+
+LEGACY = "from app.old import Manager\n"
+CANONICAL = "from app.new import Manager\n"
+SHARED = "--registry={tmp}/shared/ssot-registry.toml"
+
+
+@pytest.mark.parametrize(
+    ("registry", "git", "links", "argv", "written", "refused"),
+    [
+        pytest.param(
+            "shared", False, {}, [SHARED, "."], ["proj/app/x.py", "proj/lib/t.py"], [],
+            id="registry outside the tree, no git: regular files are written",
+        ),
+        pytest.param(
+            "shared", True, {}, [SHARED, "."], ["proj/app/x.py", "proj/lib/t.py"], [],
+            id="registry outside the git work tree: regular files are written",
+        ),
+        pytest.param(
+            "shared", True, {}, [SHARED, "app/x.py"], ["proj/app/x.py"], [],
+            id="... named explicitly",
+        ),
+        pytest.param(
+            "proj", False, {}, [".."], ["outside/t.py", "proj/app/x.py", "proj/lib/t.py"], [],
+            id="a folder above the registry: files outside its root are written too",
+        ),
+        pytest.param(
+            "shared", True, {"proj/app/l.py": "../lib/t.py"}, [SHARED, "app"], ["proj/app/x.py", "proj/lib/t.py"], [],
+            id="git: a link into the work tree, outside the argument, is followed",
+        ),
+        pytest.param(
+            "shared", True, {"proj/app/l.py": "../../outside/t.py"}, [SHARED, "app"], ["proj/app/x.py"],
+            ["app/l.py: not written: symlink to {tmp}/outside/t.py points outside the git work tree {tmp}/proj"],
+            id="git: a link out of the work tree is refused",
+        ),
+        pytest.param(
+            "proj", False, {"proj/app/l.py": "../lib/t.py"}, ["app"], ["proj/app/x.py", "proj/lib/t.py"], [],
+            id="no git: a link inside the registry's root is followed",
+        ),
+        pytest.param(
+            "shared", False, {"proj/app/l.py": "../lib/t.py"}, [SHARED, "app"], ["proj/app/x.py"],
+            ["app/l.py: not written: symlink to {tmp}/proj/lib/t.py points outside the checked folder {tmp}/proj/app"],
+            id="no git, registry elsewhere: a link out of the argument is refused",
+        ),
+        pytest.param(
+            "shared", False, {"proj/app/l.py": "../lib/t.py"}, [SHARED, "app/l.py", "app/x.py"], ["proj/app/x.py"],
+            ["app/l.py: not written: symlink to {tmp}/proj/lib/t.py points outside the checked folder {tmp}/proj/app"],
+            id="no git, a link named explicitly: its folder is the tree",
+        ),
+    ],
+)  # fmt: skip
+def test_what_fix_writes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    registry: str,
+    git: bool,
+    links: dict[str, str],
+    argv: list[str],
+    written: list[str],
+    refused: list[str],
+) -> None:
+    sources = {"proj/app/x.py": LEGACY, "proj/lib/t.py": LEGACY, "outside/t.py": LEGACY}
+    write_tree(tmp_path, {f"{registry}/ssot-registry.toml": GROUP, **sources})
+    for link, target in links.items():
+        (tmp_path / link).symlink_to(target)
+    if git:
+        subprocess.run(["git", "init", "-q", str(tmp_path / "proj")], check=True)
+    monkeypatch.chdir(tmp_path / "proj")
+    main(["fix", "--no-cache", *[arg.format(tmp=tmp_path) for arg in argv]])
+    err = capsys.readouterr().err
+    changed = sorted(
+        str(path.relative_to(tmp_path))
+        for path in tmp_path.rglob("*.py")
+        if not path.is_symlink() and path.read_text() == CANONICAL
+    )
+    assert changed == written
+    not_written = [line for line in err.splitlines() if "not written" in line]
+    assert not_written == [line.format(tmp=tmp_path) for line in refused]
+    for link in links:
+        assert (tmp_path / link).is_symlink()
