@@ -217,6 +217,9 @@ def main() -> int:
     rows["ssot-ws check, cold"] = median([ssot, "check"], root, args.repeat, lambda: shutil.rmtree(cache, True))
     rows["ssot-ws check, warm (cache)"] = median([ssot, "check"], root, args.repeat)
     rows["ssot-ws check --no-cache"] = median([ssot, "check", "--no-cache"], root, args.repeat)
+    watch = ["--watch", "*WebSocketManager", "--watch", "get_websocket_manager"]
+    rows["ssot-ws init (registry on stdout)"] = median([ssot, "init", *watch], root, args.repeat)
+    rows["ssot-ws registry --verify"] = median([ssot, "registry", "--verify"], root, args.repeat)
     ruff_check = [ruff, "check", "--select", "TID251", "--quiet"]
     rows["ruff check --select TID251 --no-cache"] = median([*ruff_check, "--no-cache", "."], root, args.repeat)
     measure([*ruff_check, "."], root)  # fill ruff's cache
@@ -263,6 +266,8 @@ def report(
     print(f"| ssot-ws scan, one process, no cache (in-process) | | {validation['with']:.2f} | | |")
     print(f"| the same without whole-file syntax validation (in-process) | | {validation['without']:.2f} | | |")
     cold, warm = rows["ssot-ws check, cold"], rows["ssot-ws check, warm (cache)"]
+    no_cache = rows["ssot-ws check --no-cache"]
+    init, verify = rows["ssot-ws init (registry on stdout)"], rows["ssot-ws registry --verify"]
     ruff_cold = rows["ruff check --select TID251 --no-cache"]
     ruff_warm = rows["ruff check --select TID251, warm (cache)"]
     flake8_run = rows[f"flake8, {sliced} files, with ssot plugin"]
@@ -276,6 +281,8 @@ def report(
         ("ssot plugin CPU / tidy-imports CPU, same trees", sws / tidy, 0.25),
         ("ssot plugin CPU / flake8 run CPU, same files", sws / flake8_run.cpu, 0.01),
         ("ssot-ws peak RSS per process, MiB", peak, 60.0),
+        ("init wall / check --no-cache wall", init.wall / no_cache.wall, 2.0),
+        ("registry --verify wall / check --no-cache wall", verify.wall / no_cache.wall, 2.0),
     ):
         print(f"| {target} | {value:.3f} | <= {goal:g} | {'yes' if value <= goal else 'NO'} |")
     share = 1 - validation["without"] / validation["with"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -11,6 +14,36 @@ from flake8_ssot_ws import plugin as plugin_module
 from flake8_ssot_ws.plugin import Plugin
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+# The Python CI runs its slowest tests on (.ci/run's PRIMARY; tests/test_precommit.py checks it).
+PRIMARY_PYTHON = (3, 11)
+# For tests that build environments (pre-commit's, a wheel's venv): each costs tens of seconds, and
+# what they prove does not depend on the Python version; CI runs them once, on the primary Python.
+primary_python_only = pytest.mark.skipif(
+    sys.version_info[:2] != PRIMARY_PYTHON,
+    reason=f"slow (builds environments): run on the primary Python, {'.'.join(map(str, PRIMARY_PYTHON))}, only",
+)
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def snapshot_of_this_repo(destination: Path) -> str:
+    """This working tree (uncommitted and untracked, not ignored, files included) as a one-commit
+    git repository on branch ``main``; returns its sha. (``pre-commit try-repo`` snapshots only
+    tracked files, and cannot pass a hook its ``args``.)"""
+    files = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, destination / name)
+    git(destination, "init", "-q", "-b", "main")
+    git(destination, "add", ".")
+    git(destination, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "snapshot")
+    return git(destination, "rev-parse", "HEAD").strip()
+
 
 def write_tree(root: Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes]) -> None:
     """Create ``files`` (relative path -> text or bytes) under ``root``; text as UTF-8."""

@@ -131,7 +131,7 @@ def test_baseline_across_edits(example_registry, after, new_lines, stale) -> Non
     assert [f.line for f in new] == new_lines
     assert len(known) == len(findings) - len(new)
     matched = [entry for entry, _ in keyed("app/x.py", findings) if entry in baseline.entries]
-    assert len(in_scope_stale(baseline, matched, lambda path: True)) == stale
+    assert len(in_scope_stale(baseline, matched, lambda entry: True)) == stale
 
 
 def test_baseline_is_per_path() -> None:
@@ -270,7 +270,7 @@ C0 = Entry("c.py", "SWS002", "z", 0)
 )
 def test_update(old, current, scope, entries, added, removed) -> None:
     baseline = None if old is None else Baseline(frozenset(old))
-    result = update(baseline, current, scope.__contains__)
+    result = update(baseline, current, lambda entry: entry.path in scope)
     assert (set(result.entries), result.added, result.removed) == (entries, added, removed)
 
 

@@ -108,7 +108,7 @@ def _delete_d(root: Path) -> None:
                 root, "app/sub/c.py", "    return", "    from pkg.compat import Manager as M2\n    return"
             ),
             [],
-            1,
+            0,  # SWS101, a legacy import before its deadline: shown, as a warning
             "app/sub/c.py:11:28: SWS101 'Manager' imported from legacy path 'pkg.compat', allowed until 2030-01-01 - "
             "use 'from pkg.ws import Manager' (fixable with 'ssot-ws fix')\n",
             "",
@@ -145,6 +145,76 @@ def test_check_with_baseline_across_edits(tree, capsys, edit, argv, code, out, e
     capsys.readouterr()
     edit(tree)
     assert _check(capsys, "--baseline", "ci/baseline.json", *argv) == (code, out, err)
+
+
+def _add_sws003(root: Path) -> None:
+    _edit(root, "app/a.py", "\n__all__", f"\n{NEW_IMPORT}__all__")
+
+
+FIXED_ONE = "baseline: 1 entry fixed, run 'ssot-ws check --write-baseline ci/baseline.json' to shrink it\n"
+
+
+def _add_second_sws101(root: Path) -> None:
+    _edit(root, "app/sub/c.py", "    return", "    from pkg.compat import Manager as M2\n    return")
+
+
+SECOND_SWS101 = (
+    "app/sub/c.py:11:28: SWS101 'Manager' imported from legacy path 'pkg.compat', allowed until 2030-01-01 - "
+    "use 'from pkg.ws import Manager' (fixable with 'ssot-ws fix')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("edit", "argv", "result"),
+    [
+        pytest.param(
+            _fix_sws002, [], (0, "", FIXED_ONE),
+            id="control: without a selection the fixed entry is reported",
+        ),
+        pytest.param(
+            _fix_sws002, ["--select", "SWS003"], (0, "", ""),
+            id="an entry of a code the run hides is not reported fixed",
+        ),
+        pytest.param(
+            _add_second_sws101, ["--select", "SWS1"], (1, SECOND_SWS101, ""),  # named: an error, as in flake8
+            id="occurrence indices count every finding, selected or not",
+        ),
+        pytest.param(
+            _add_sws003, ["--extend-ignore", "SWS003"], (0, "", ""), id="a new finding of a hidden code: not shown",
+        ),
+    ],
+)  # fmt: skip
+def test_baseline_and_selection(tree, capsys, edit, argv, result) -> None:
+    """The baseline is matched against every finding; the selection only decides what is shown."""
+    capsys.readouterr()
+    edit(tree)
+    assert _check(capsys, "--baseline", "ci/baseline.json", *argv) == result
+
+
+def test_write_baseline_with_a_selection_keeps_the_other_codes(tree, capsys) -> None:
+    """A run with --select speaks only for the codes it selects: entries of the others are
+    neither dropped nor added, as for files the run did not look at."""
+    _fix_sws002(tree)  # an SWS002 entry nothing matches any more
+    _add_sws003(tree)  # a new SWS003 finding
+    capsys.readouterr()
+    assert _check(capsys, "--write-baseline", "ci/baseline.json", "--select", "SWS001") == (
+        0,
+        "",
+        "baseline: wrote 10 entries to ci/baseline.json (0 added, 0 fixed and removed)\n",
+    )
+    assert (tree / "ci" / "baseline.json").read_text(encoding="utf-8") == FIXTURE_BASELINE
+    assert _check(capsys, "--write-baseline", "ci/baseline.json", "--select", "SWS002") == (
+        0,
+        "",
+        "baseline: wrote 9 entries to ci/baseline.json (0 added, 1 fixed and removed)\n",
+    )
+    new = "app/a.py:6:8: SWS003 module 'pkg.old_ws' imported as a module - import names from their canonical path"
+    assert _check(capsys, "--baseline", "ci/baseline.json")[:2] == (1, f"{new} instead\n")
+
+
+def test_write_baseline_into_a_folder(tree, capsys) -> None:
+    capsys.readouterr()
+    assert _check(capsys, "--write-baseline", "ci") == (2, "", "ssot-ws: error: ci: cannot write: is a directory\n")
 
 
 def test_write_baseline_shrinks(tree, capsys) -> None:

@@ -197,7 +197,7 @@ def test_colliding_file_names_never_share_results(project: Path, monkeypatch: py
     assert [f.code for _, f in run(project).findings] == ["SWS101"]
     assert [f.code for _, f in run(project, datetime.date(2026, 3, 31)).findings] == ["SWS001"]
     assert [f.code for _, f in run(project).findings] == ["SWS101"]
-    assert sorted(p.name for p in (project / ".ssot-ws-cache").glob("*.json")) == ["v2-same.json"]
+    assert sorted(p.name for p in (project / ".ssot-ws-cache").glob("*.json")) == ["v3-same.json"]
 
 
 def test_results_change_with_the_deadline(project: Path) -> None:
@@ -208,7 +208,7 @@ def test_results_change_with_the_deadline(project: Path) -> None:
 
 
 def document(
-    files: bytes = b"{}", strings: bytes = b"[]", namespace: bytes = b"NAMESPACE", form: bytes = b"v2"
+    files: bytes = b"{}", strings: bytes = b"[]", namespace: bytes = b"NAMESPACE", form: bytes = b"v3"
 ) -> bytes:
     """A cache file; NAMESPACE, KEY, SIGNATURE and HASH are filled in by the test."""
     return b'{"format": "%s", "namespace": %s, "strings": %s, "files": %s}' % (form, namespace, strings, files)
@@ -218,8 +218,8 @@ def document(
     "content",
     [
         pytest.param(b"\x00garbage", id="not-json"),
-        pytest.param(b'["v2"]', id="not-a-table"),
-        pytest.param(document(form=b"v1"), id="other-format"),
+        pytest.param(b'["v3"]', id="not-a-table"),
+        pytest.param(document(form=b"v2"), id="other-format"),
         pytest.param(document(namespace=b'"other"'), id="other-namespace"),
         pytest.param(document(files=b"[]"), id="files-not-a-table"),
         pytest.param(document(strings=b"{}"), id="strings-not-a-list"),
@@ -231,18 +231,27 @@ def document(
         pytest.param(document(b'{"KEY": [SIGNATURE, null, [1]]}'), id="bad-outcome"),
         pytest.param(document(b'{"KEY": [SIGNATURE, null, [[], [], [], 3]]}'), id="bad-problem"),
         pytest.param(
-            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 5, 0, -1]], [], [], null]]}', b'["SWS101"]'),
+            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 5, 0, -1, null]], [], [], null]]}', b'["SWS101"]'),
             id="string-index-out-of-range",
         ),
         pytest.param(
-            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, -2, 0, -1]], [], [], null]]}', b'["SWS101"]'),
+            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, -2, 0, -1, null]], [], [], null]]}', b'["SWS101"]'),
             id="negative-string-index",
         ),
         pytest.param(
             document(
-                b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 0, 0, -1, 1, 0, 1, 9, 0, -2, 0, -1]], [], [], null]]}', b'["x"]'
+                b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 0, 0, -1, null, 1, 0, 1, 9, 0, -2, 0, -1]], [], [], null]]}',
+                b'["x"]',
             ),
             id="negative-string-index-in-a-fix",
+        ),
+        pytest.param(
+            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 0, 0, -1, "x"]], [], [], null]]}', b'["x"]'),
+            id="utf16-column-not-a-number",
+        ),
+        pytest.param(
+            document(b'{"KEY": [SIGNATURE, null, [[[1, 0, 0, 0, 0, -1]], [], [], null]]}', b'["x"]'),
+            id="finding-of-the-v2-format",
         ),
         pytest.param(
             document(b'{"KEY": [SIGNATURE, null, [[], [], [[1, 0, -1]], null]]}', b'["x"]'),
@@ -255,13 +264,13 @@ def test_corrupt_cache_is_a_miss(project: Path, content: bytes) -> None:
     cold = run(project, use_cache=False)
     write_cache(project, content)
     assert run(project) == cold
-    assert json.loads(cache_path(project).read_bytes())["format"] == "v2"  # rewritten whole
+    assert json.loads(cache_path(project).read_bytes())["format"] == "v3"  # rewritten whole
 
 
 def test_a_valid_entry_is_trusted(project: Path) -> None:
     """The control for the table above: the same kind of file, well formed, is used as it is
     (here an invented finding), so those entries were looked up and refused."""
-    finding = b"[[[7, 3, 0, 1, 2, -1]], [], [], null]"
+    finding = b"[[[7, 3, 0, 1, 2, -1, null]], [], [], null]"
     write_cache(project, document(b'{"KEY": [SIGNATURE, null, %s]}' % finding, b'["SWS001", "invented", "g"]'))
     findings = [(path, f.line, f.col, f.code, f.message) for path, f in run(project).findings]
     assert [finding for finding in findings if finding[0] == "app/a.py"] == [("app/a.py", 7, 3, "SWS001", "invented")]
@@ -305,7 +314,7 @@ def test_outcomes_round_trip() -> None:
     fix = Fix(3, 0, 4, 12, 1, replacement)
     outcome = Outcome(
         reported=(Finding(3, 7, "SWS001", "SWS001 m", "g", fix, "group[0].legacy[0]"),),
-        noqa=(Finding(5, 0, "SWS003", "SWS003 m", "g"),),
+        noqa=(Finding(5, 0, "SWS003", "SWS003 m", "g"), Finding(6, 9, "SWS003", "SWS003 m", "g", utf16_col=5)),
         canonical=(CanonicalImport(9, 4, "g"),),
         problem=None,
     )
@@ -339,14 +348,14 @@ def test_unwritable_cache_is_skipped(project: Path) -> None:
 def test_stale_namespaces_are_pruned(project: Path) -> None:
     directory = project / ".ssot-ws-cache"
     directory.mkdir()
-    stale, recent = directory / "v1-stale.json", directory / "v2-recent.json"
+    stale, recent = directory / "v1-stale.json", directory / "v3-recent.json"
     for path in (stale, recent):
         path.write_text("{}")
     week = time.time() - cache_module.STALE_SECONDS - 60
     os.utime(stale, (week, week))
     run(project)
     assert sorted(p.name for p in directory.glob("v*-*.json")) == sorted(
-        [cache_path(project).name, "v2-recent.json"]
+        [cache_path(project).name, "v3-recent.json"]
     )
 
 
@@ -358,7 +367,7 @@ def _write_many(path: str, worker: int) -> None:
 
 
 def test_concurrent_writers_leave_a_whole_file(tmp_path: Path) -> None:
-    path = tmp_path / ".ssot-ws-cache" / "v2-x.json"
+    path = tmp_path / ".ssot-ws-cache" / "v3-x.json"
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     workers = [context.Process(target=_write_many, args=(str(path), worker)) for worker in range(4)]
     for worker in workers:
@@ -368,4 +377,4 @@ def test_concurrent_writers_leave_a_whole_file(tmp_path: Path) -> None:
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
     document = json.loads(path.read_bytes())  # whole: some writer's complete file
     assert len(document["files"]) == 30
-    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", "v2-x.json"]  # no temporary left
+    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", "v3-x.json"]  # no temporary left

@@ -27,7 +27,7 @@ def git_init(folder: Path) -> None:
 
 def caches(tmp_path: Path) -> list[str]:
     """The folders holding a cache file, relative to ``tmp_path``."""
-    return sorted({path.parent.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("v2-*.json")})
+    return sorted({path.parent.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("v3-*.json")})
 
 
 @pytest.mark.parametrize(

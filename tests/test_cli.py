@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import importlib.metadata
+import io
+import os
+import platform
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -90,7 +96,10 @@ def test_force_without_write_baseline_is_a_usage_error(
     """Not silently ignored: the user meant to record a baseline."""
     monkeypatch.chdir("example")
     assert main(["check", "--force", "app/routes/clean.py"]) == 2
-    assert capsys.readouterr() == ("", "ssot-ws: error: --force only applies to --write-baseline\n")
+    assert capsys.readouterr() == (
+        "",
+        "ssot-ws: error: --force only applies to --write-baseline (see 'ssot-ws check --help')\n",
+    )
 
 
 def test_main_reads_sys_argv_by_default(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,3 +107,165 @@ def test_main_reads_sys_argv_by_default(monkeypatch: pytest.MonkeyPatch, capsys:
     monkeypatch.setattr(sys, "argv", ["ssot-ws", "check", "app/routes/clean.py"])
     assert main() == 0
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["check", "--formt", "json"],
+            "unknown option --formt, did you mean --format? (see 'ssot-ws check --help')",
+            id="a near option is named; its value is not taken for a missing file",
+        ),
+        pytest.param(
+            ["check", "--selct=SWS001"],
+            "unknown option --selct, did you mean --select? (see 'ssot-ws check --help')",
+            id="option=value",
+        ),
+        pytest.param(
+            ["check", "--no-such-thing"], "unknown option --no-such-thing (see 'ssot-ws check --help')", id="none near"
+        ),
+        pytest.param(
+            ["report", "--fail-undr", "80"],
+            "unknown option --fail-undr, did you mean --fail-under? (see 'ssot-ws report --help')",
+            id="report",
+        ),
+        pytest.param(
+            ["registry", "docs/r.md"],
+            "argument PATH: no such file or directory: 'docs/r.md' (see 'ssot-ws registry --help')",
+            id="a stray argument: the subcommand's help",
+        ),
+        pytest.param(
+            ["check", "nope.py"],
+            "argument PATH: no such file or directory: 'nope.py' (see 'ssot-ws check --help')",
+            id="a missing path is still a missing path",
+        ),
+        pytest.param(
+            ["fix", "--check", "--diff"],
+            "argument --diff: not allowed with argument --check (see 'ssot-ws fix --help')",
+            id="argparse's own errors",
+        ),
+        pytest.param(
+            ["check", "--select", "E501"],
+            "argument --select: no code starts with 'E501' (the codes: SWS001-SWS007, SWS101, SWS900) "
+            "(see 'ssot-ws check --help')",
+            id="a code of another tool selects nothing: an error",
+        ),
+        pytest.param(
+            ["fix", "--extend-ignore", "sws101"],
+            "argument --extend-ignore: no code starts with 'sws101' (the codes: SWS001-SWS007, SWS101, SWS900) "
+            "(see 'ssot-ws fix --help')",
+            id="codes are case-sensitive, as in flake8",
+        ),
+    ],
+)
+def test_unknown_options_are_named(
+    argv: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir("example")
+    assert main(argv) == 2
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "first_line"),
+    [
+        pytest.param(["check", "--format", "json", "app/routes/clean.py"], "{", id="check --format"),
+        pytest.param(["check", "--output-format", "json", "app/routes/clean.py"], "{", id="check --output-format"),
+        pytest.param(["report", "--output-format", "json"], "{", id="report --output-format"),
+        pytest.param(["report", "--format", "json"], "{", id="report --format"),
+        pytest.param(["registry", "--output-format", "json"], "{", id="registry --output-format"),
+        pytest.param(["registry", "--format", "json"], "{", id="registry --format"),
+    ],
+)
+def test_both_spellings_of_the_output_format(
+    argv: list[str], first_line: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir("example")
+    assert main([*argv, "--no-cache"] if argv[0] != "registry" else argv) == 0
+    assert capsys.readouterr().out.splitlines()[0] == first_line
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    python = f"{platform.python_implementation()} {platform.python_version()} on {platform.system()}"
+    assert (exit_info.value.code, capsys.readouterr()) == (
+        0,
+        (f"ssot-ws {importlib.metadata.version('flake8-ssot-ws')} ({python})\n", ""),
+    )
+
+
+def test_deleted_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert main(["check"]) == 2
+    assert capsys.readouterr() == ("", "ssot-ws: error: the current directory does not exist any more (deleted?)\n")
+
+
+class _FailingStdout(io.StringIO):
+    """A stdout whose writes fail as a full disk (or a closed pipe) makes them fail."""
+
+    def __init__(self, code: int, devnull: int) -> None:
+        super().__init__()
+        self.code, self.devnull = code, devnull
+
+    def write(self, text: str) -> int:
+        raise OSError(self.code, os.strerror(self.code))
+
+    def fileno(self) -> int:
+        return self.devnull
+
+
+@pytest.mark.parametrize(
+    ("code", "exit_code", "err"),
+    [
+        pytest.param(errno.ENOSPC, 2, "ssot-ws: error: cannot write the output: No space left on device\n", id="full"),
+        pytest.param(errno.EPIPE, 1, "", id="closed pipe (| head): nothing to say"),
+    ],
+)
+def test_output_that_cannot_be_written(
+    code: int, exit_code: int, err: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir("example")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        monkeypatch.setattr(sys, "stdout", _FailingStdout(code, devnull))
+        assert main(["check", "--no-cache"]) == exit_code
+    finally:
+        os.close(devnull)
+    assert capsys.readouterr().err == err
+
+
+def test_other_os_errors_are_not_taken_for_output_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug stays visible (a traceback), not dressed up as an output problem."""
+    monkeypatch.chdir("example")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        monkeypatch.setattr(sys, "stdout", _FailingStdout(errno.EACCES, devnull))
+        with pytest.raises(PermissionError):
+            main(["check", "--no-cache"])
+    finally:
+        os.close(devnull)
+
+
+@pytest.mark.parametrize(
+    ("shell", "exit_code", "err"),
+    [
+        pytest.param("ssot-ws check > /dev/full", 2,
+                     "ssot-ws: error: cannot write the output: No space left on device\n", id="a full disk"),
+        pytest.param("ssot-ws check | head -c 0", 1, "", id="a reader that stops at once: quiet"),
+    ],
+)  # fmt: skip
+def test_output_errors_as_a_shell_sees_them(shell: str, exit_code: int, err: str) -> None:
+    """The real thing, in a process: no traceback at exit, when the interpreter flushes."""
+    bindir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    completed = subprocess.run(
+        ["bash", "-c", f"{shell}; exit ${{PIPESTATUS[0]}}"], cwd="example", env=env, capture_output=True, text=True
+    )
+    assert (completed.returncode, completed.stderr) == (exit_code, err)

@@ -62,8 +62,8 @@ CHECK_CASES = [
                  id="a .pyi file matches"),
     pytest.param(EXEMPT, LIVE, "proj", ["--extend-exclude", "legacy"], 0, "", [],
                  id="--extend-exclude hides the only match: the file exists, no warning"),
-    pytest.param(EXEMPT, LIVE, "proj", ["--exclude", "app"], 0, "", [],
-                 id="--exclude hides every match: no warning"),
+    pytest.param(EXEMPT, LIVE, "proj", ["--exclude", "legacy"], 0, "", [],
+                 id="--exclude (replacing the defaults) hides every match: no warning"),
 ]  # fmt: skip
 
 
@@ -119,7 +119,7 @@ def test_file_outside_the_registrys_folder_is_not_a_match(project: Path, capsys:
 COMMAND_CASES = [
     pytest.param("fix", DEAD, [], 0, "fixed 0 findings in 0 files; 0 left (not fixable)\n", id="fix, clean"),
     pytest.param("fix", {**DEAD, "app/bad.py": LEGACY}, [], 1,
-                 "Rewriting app/bad.py\nfixed 1 findings in 1 files; 0 left (not fixable)\n", id="fix, a fix"),
+                 "Rewriting app/bad.py\nfixed 1 finding in 1 file; 0 left (not fixable)\n", id="fix, a fix"),
     pytest.param("report", DEAD, [], 0, "", id="report"),
     pytest.param("report", {**DEAD, "app/bad.py": LEGACY}, ["--fail-under", "100"], 1,
                  "ssot-ws: compliance 50.0% is below --fail-under 100%\n", id="report, below --fail-under"),
@@ -189,7 +189,7 @@ def test_registry_check(
         assert capsys.readouterr() == ("", warning)
     else:
         diff = "".join(difflib.unified_diff([], generated.splitlines(keepends=True), "doc.md", "generated"))
-        regenerate = "regenerate it with 'ssot-ws registry --format markdown > doc.md'"
+        regenerate = "regenerate it with 'ssot-ws registry --output-format markdown > doc.md'"
         assert capsys.readouterr() == (diff, f"{warning}doc.md is missing (ssot-registry.toml): {regenerate}\n")
 
 

@@ -53,9 +53,10 @@ def test_fix_files(project, capsys, source, expected) -> None:
     assert main([*FIX, MODULE_PATH]) == 1
     assert module.read_bytes() == expected.encode("utf-8")
     err = capsys.readouterr().err
-    assert err == f"Rewriting {MODULE_PATH}\nfixed {fixed} findings in 1 files; {left} left (not fixable)\n"
+    findings = "1 finding" if fixed == 1 else f"{fixed} findings"
+    assert err == f"Rewriting {MODULE_PATH}\nfixed {findings} in 1 file; {left} left (not fixable)\n"
     # A second run changes nothing (the pre-commit fixer contract).
-    assert main([*FIX, MODULE_PATH]) == (1 if left else 0)
+    assert main([*FIX, MODULE_PATH]) == 0  # nothing rewritten: what is left is the check hook's
     assert module.read_bytes() == expected.encode("utf-8")
     assert capsys.readouterr().err == f"fixed 0 findings in 0 files; {left} left (not fixable)\n"
 
@@ -65,7 +66,7 @@ def test_fix_files_noop(project, capsys, source) -> None:
     module = project / MODULE_PATH
     module.write_bytes(source.encode("utf-8"))
     _, left = _expected_counts(project, source)
-    assert main([*FIX, MODULE_PATH]) == (1 if left else 0)
+    assert main([*FIX, MODULE_PATH]) == 0  # nothing rewritten: what is left is the check hook's
     assert module.read_bytes() == source.encode("utf-8")
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == left
@@ -76,7 +77,7 @@ def test_fix_files_noop(project, capsys, source) -> None:
 def test_refusal_leaves_the_file_byte_identical(project, capsys, source, reason) -> None:
     module = project / MODULE_PATH
     module.write_bytes(source.encode("utf-8"))
-    assert main([*FIX, MODULE_PATH]) == 1
+    assert main([*FIX, MODULE_PATH]) == 0
     assert module.read_bytes() == source.encode("utf-8")
     out, err = capsys.readouterr()
     (finding,) = out.splitlines()
@@ -91,7 +92,7 @@ def test_summary_counts_refused_fixes_apart(project, capsys) -> None:
     """Left findings without a fix, and fixable ones whose fix was refused (said above)."""
     (project / MODULE_PATH).write_text("from app.ws import WebSocketManager, other as WebSocketManager\n")
     (project / MODULE_PATH).with_name("plain.py").write_text("import app.ws.legacy\n")  # SWS003: no fix
-    assert main(FIX) == 1
+    assert main(FIX) == 0
     assert capsys.readouterr().err.splitlines()[-1] == (
         "fixed 0 findings in 0 files; 2 left (1 not fixable, 1 not fixed, see above)"
     )
@@ -103,7 +104,7 @@ def test_safety_net_leaves_the_file_byte_identical(project, capsys, monkeypatch)
     module.write_bytes(source)
     broken = f"{WSM}\nimport (\n"
     monkeypatch.setattr(fix, "rewrite", lambda source, fixable: (broken, list(fixable), [], None))
-    assert main([*FIX, MODULE_PATH]) == 1
+    assert main([*FIX, MODULE_PATH]) == 0
     assert module.read_bytes() == source
     with pytest.raises(SyntaxError) as error:
         ast.parse(broken)
@@ -133,7 +134,7 @@ def test_diff(project, capsys) -> None:
         "+from app.ws.legacy import other\n"
         " x = 1\n"
     )
-    assert err == "would fix 1 findings in 1 files; 1 left (not fixable)\n"
+    assert err == "would fix 1 finding in 1 file; 1 left (not fixable)\n"
 
 
 def test_diff_without_final_newline(project, capsys) -> None:
@@ -159,7 +160,7 @@ def test_check(project, capsys) -> None:
     # Left after the fix: the SWS002 of the alias the file chose, for a person to decide.
     assert capsys.readouterr() == (
         "",
-        f"Would rewrite {MODULE_PATH}\nwould fix 1 findings in 1 files; 1 left (not fixable)\n",
+        f"Would rewrite {MODULE_PATH}\nwould fix 1 finding in 1 file; 1 left (not fixable)\n",
     )
 
 
@@ -187,7 +188,7 @@ def test_today_decides_between_sws101_and_sws001(project, capsys) -> None:
     module.write_text(source, encoding="utf-8")
     assert main(["fix", "--check", "--today", "2100-01-01", MODULE_PATH]) == 0
     assert main(["fix", "--check", "--today", "2099-12-30", MODULE_PATH]) == 1
-    assert capsys.readouterr().err.splitlines()[-1] == "would fix 1 findings in 1 files; 0 left (not fixable)"
+    assert capsys.readouterr().err.splitlines()[-1] == "would fix 1 finding in 1 file; 0 left (not fixable)"
 
 
 # --- what the file keeps: bytes, encoding, mode -----------------------------------------------
@@ -271,7 +272,7 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
         "ssot-ws: 1 file could not be read or parsed",
         f"app/svc/b_not_utf8.py: UnicodeDecodeError: {NOT_UTF8}",
         "Rewriting app/svc/d_fine.py",
-        "fixed 1 findings in 1 files; 1 left (not fixed, see above)",  # b_not_utf8.py's
+        "fixed 1 finding in 1 file; 1 left (not fixed, see above)",  # b_not_utf8.py's
     ]
     assert (directory / "d_fine.py").read_text(encoding="utf-8") == f"{WSM}\n"
     assert exempt.read_text(encoding="utf-8") == "from app.ws.legacy import WebSocketManager\n"
@@ -306,7 +307,7 @@ def test_file_changed_between_scan_and_fix(project, capsys, monkeypatch, changed
         return result
 
     monkeypatch.setattr(fix_command, "run_scan", scan_then_change)
-    assert main([*FIX, MODULE_PATH]) == 1
+    assert main([*FIX, MODULE_PATH]) == 0
     assert module.read_bytes() == (changed if isinstance(changed, bytes) else changed.encode("utf-8"))
     out, err = capsys.readouterr()
     assert out.startswith(f"{MODULE_PATH}:1:20: SWS001 ")  # the finding check saw stays
@@ -360,7 +361,7 @@ def test_write_failure_loses_nothing(project, capsys, monkeypatch) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    assert main([*FIX, MODULE_PATH]) == 1
+    assert main([*FIX, MODULE_PATH]) == 0
     assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
     assert sorted(p.name for p in module.parent.iterdir()) == ["mod.py"]
     out, err = capsys.readouterr()
@@ -379,7 +380,7 @@ def test_temporary_file_cannot_be_created(project, capsys, monkeypatch) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    assert main([*FIX, MODULE_PATH]) == 1
+    assert main([*FIX, MODULE_PATH]) == 0
     assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{MODULE_PATH}: not written: OSError: [Errno 28] No space left on device"
@@ -394,11 +395,98 @@ def test_fixed_source_not_encodable_in_the_file_encoding(tmp_path, monkeypatch, 
     before = b"# coding: latin-1\nfrom app.old import Thing  # \xe9\n"
     module.write_bytes(before)
     monkeypatch.chdir(tmp_path)
-    assert main(["fix", "mod.py"]) == 1
+    assert main(["fix", "mod.py"]) == 0
     assert module.read_bytes() == before
     assert capsys.readouterr().err.splitlines()[0] == (
         "mod.py: not fixed: the fixed source cannot be encoded as iso-8859-1 (ordinal not in range(256))"
     )
+
+
+# --- the exit code: 1 exactly when a file was (or would be) rewritten -----------------------------
+
+SWS003 = "SWS003 module 'app.ws.legacy' imported as a module - import names from their canonical path instead"
+ALIASED = "from app.ws.legacy import WebSocketManager as Foo\n"
+ALIASED_FIXED = "from app.ws.unified import UnifiedWebSocketManager as Foo\n"
+SWS002 = f"SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {WSM!r}"
+
+
+@pytest.mark.parametrize(
+    ("source", "argv", "code", "out", "err", "after"),
+    [
+        pytest.param("import app.ws.legacy\n", [], 0, f"{MODULE_PATH}:1:8: {SWS003}\n",
+                     "fixed 0 findings in 0 files; 1 left (not fixable)\n", None,
+                     id="only findings without a fix: 0 (the check hook fails on them, not the fixer)"),
+        pytest.param(ALIASED, [], 1, f"{MODULE_PATH}:1:28: {SWS002}\n",
+                     f"Rewriting {MODULE_PATH}\nfixed 1 finding in 1 file; 1 left (not fixable)\n", ALIASED_FIXED,
+                     id="rewritten, leaving an SWS002: 1"),
+        pytest.param(ALIASED_FIXED, [], 0, f"{MODULE_PATH}:1:28: {SWS002}\n",
+                     "fixed 0 findings in 0 files; 1 left (not fixable)\n", None,
+                     id="the SWS002 a fix left does not fail the fixer again"),
+        pytest.param(ALIASED, ["--check"], 1, "", f"Would rewrite {MODULE_PATH}\nwould fix 1 finding in 1 file; "
+                     "1 left (not fixable)\n", None, id="--check: would rewrite"),
+        pytest.param("import app.ws.legacy\n", ["--check"], 0, "", "would fix 0 findings in 0 files; 1 left "
+                     "(not fixable)\n", None, id="--check: nothing to rewrite"),
+        pytest.param("import app.ws.legacy\n", ["--diff"], 0, "", "would fix 0 findings in 0 files; 1 left "
+                     "(not fixable)\n", None, id="--diff: nothing to rewrite"),
+    ],
+)  # fmt: skip
+def test_exit_code(project, capsys, source, argv, code, out, err, after) -> None:
+    module = project / MODULE_PATH
+    module.write_text(source, encoding="utf-8")
+    assert main([*FIX, *argv, MODULE_PATH]) == code
+    assert capsys.readouterr() == (out, err)
+    assert module.read_text(encoding="utf-8") == (source if after is None else after)
+
+
+# --- --baseline and --select ----------------------------------------------------------------------
+
+LEGACY_IN_F = "def f():\n    from app.ws.legacy import WebSocketManager\n"  # SWS101 (fixable)
+NON_CANONICAL_IN_G = "def g():\n    from app.ws import WebSocketManager\n"  # SWS001 (fixable)
+
+
+def test_baseline_findings_are_neither_fixed_nor_listed(project, capsys) -> None:
+    """The baseline holds what the team accepts for now: fix leaves it, as check hides it."""
+    module = project / MODULE_PATH
+    module.write_text(LEGACY_IN_F, encoding="utf-8")
+    assert main(["check", "--today", TODAY.isoformat(), "--write-baseline", "b.json"]) == 0
+    capsys.readouterr()
+    assert main([*FIX, "--baseline", "b.json", MODULE_PATH]) == 0  # nothing but baselined findings: nothing to do
+    assert capsys.readouterr() == ("", "fixed 0 findings in 0 files; 0 left (not fixable)\n")
+    module.write_text(LEGACY_IN_F + NON_CANONICAL_IN_G, encoding="utf-8")
+    assert main([*FIX, "--baseline", "b.json", MODULE_PATH]) == 1
+    assert capsys.readouterr() == ("", f"Rewriting {MODULE_PATH}\nfixed 1 finding in 1 file; 0 left (not fixable)\n")
+    assert module.read_text(encoding="utf-8") == LEGACY_IN_F + f"def g():\n    {WSM}\n"
+    assert main(["check", "--today", TODAY.isoformat(), "--baseline", "b.json", MODULE_PATH]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_baseline_new_occurrence_of_a_known_finding(project, capsys) -> None:
+    """The baseline holds one occurrence; a second, identical one is new: fix rewrites that
+    one (the later: occurrences count in source order), and the baseline still matches."""
+    module = project / MODULE_PATH
+    module.write_text(LEGACY_IN_F, encoding="utf-8")
+    assert main(["check", "--today", TODAY.isoformat(), "--write-baseline", "b.json"]) == 0
+    module.write_text(LEGACY_IN_F + LEGACY_IN_F.replace("f()", "h()"), encoding="utf-8")
+    capsys.readouterr()
+    assert main([*FIX, "--baseline", "b.json"]) == 1
+    assert module.read_text(encoding="utf-8") == LEGACY_IN_F + f"def h():\n    {WSM}\n"
+    assert main(["check", "--today", TODAY.isoformat(), "--baseline", "b.json"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "after"),
+    [
+        pytest.param(["--extend-ignore", "SWS101"], f"{LEGACY_IN_F}def g():\n    {WSM}\n", id="grace codes left"),
+        pytest.param(["--select", "SWS101"], f"def f():\n    {WSM}\n" + NON_CANONICAL_IN_G, id="only the selected"),
+    ],
+)
+def test_selection_decides_what_is_fixed(project, capsys, argv, after) -> None:
+    module = project / MODULE_PATH
+    module.write_text(LEGACY_IN_F + NON_CANONICAL_IN_G, encoding="utf-8")
+    assert main([*FIX, *argv, MODULE_PATH]) == 1
+    assert module.read_text(encoding="utf-8") == after
+    assert capsys.readouterr() == ("", f"Rewriting {MODULE_PATH}\nfixed 1 finding in 1 file; 0 left (not fixable)\n")
 
 
 # --- usage errors ---------------------------------------------------------------------------------

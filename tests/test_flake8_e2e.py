@@ -96,6 +96,12 @@ def test_config_file_run(project: Path) -> None:
     [
         pytest.param(("--select", "SWS", "--extend-ignore", "SWS101"), BRIDGE_FINDINGS[:2], id="extend-ignore-SWS101"),
         pytest.param(("--select", "SWS003"), [BRIDGE_FINDINGS[1]], id="select-one-code"),
+        # No --select (E, F and W ignored here only to keep the output to our codes): SWS101, a
+        # legacy import before its deadline, is default-ignored; --extend-select shows it.
+        pytest.param(("--extend-ignore", "E,F,W"), BRIDGE_FINDINGS[:2], id="SWS101-is-default-ignored"),
+        pytest.param(
+            ("--extend-ignore", "E,F,W", "--extend-select", "SWS101"), BRIDGE_FINDINGS, id="extend-select-SWS101"
+        ),
         pytest.param(
             ("--select", "SWS", "--disable-noqa"),
             [

@@ -34,6 +34,8 @@ RESULT = ScanResult(
     scanned=7,
 )
 EMPTY = ScanResult(files=[], scanned=3)
+# SWS101 is a warning in a run with the default options: shown, not failing.
+GRACE = formats.Output(warnings=frozenset({"SWS101"}))
 
 
 def test_text() -> None:
@@ -46,7 +48,7 @@ def test_text() -> None:
 
 
 def test_json() -> None:
-    assert json.loads(formats.as_json(RESULT)) == {
+    assert json.loads(formats.as_json(RESULT, GRACE)) == {
         "files_scanned": 7,
         "findings": [
             {
@@ -56,6 +58,7 @@ def test_json() -> None:
                 "code": "SWS001",
                 "group": "ws",
                 "fixable": True,
+                "severity": "error",
                 "message": "'Manager' imported from non-canonical path 'app.old' - use it",
             },
             {
@@ -65,6 +68,7 @@ def test_json() -> None:
                 "code": "SWS003",
                 "group": "ws",
                 "fixable": False,
+                "severity": "error",
                 "message": "module 'app.old' imported as a module - 100% wrong, really",
             },
             {
@@ -74,6 +78,7 @@ def test_json() -> None:
                 "code": "SWS101",
                 "group": "ws",
                 "fixable": False,
+                "severity": "warning",
                 "message": "'Manager' imported from legacy path 'a,b:c' - use it",
             },
         ],
@@ -83,14 +88,21 @@ def test_json() -> None:
 
 
 def test_github() -> None:
-    assert formats.github(RESULT) == (
+    """Warnings as ``::warning``; a file that could not be checked annotated as a warning too."""
+    assert formats.github(RESULT, GRACE) == (
         "::error file=app/a.py,line=1,col=25,title=SWS001::"
         "SWS001 'Manager' imported from non-canonical path 'app.old' - use it\n"
         "::error file=app/a.py,line=3,col=8,title=SWS003::"
         "SWS003 module 'app.old' imported as a module - 100%25 wrong, really\n"
-        "::error file=odd dir/b%2Cc%3Ad.py,line=2,col=1,title=SWS101::"
+        "::warning file=odd dir/b%2Cc%3Ad.py,line=2,col=1,title=SWS101::"
         "SWS101 'Manager' imported from legacy path 'a,b:c' - use it\n"
+        "::warning file=app/broken.py,title=ssot-ws::not checked: SyntaxError: invalid syntax (line 2)\n"
     )
+
+
+def test_github_selected_warning_is_an_error() -> None:
+    """``--extend-select SWS101``: the run fails on it, so it is annotated as an error."""
+    assert formats.github(RESULT).splitlines()[2].startswith("::error file=odd dir/b%2Cc%3Ad.py,line=2,col=1,")
 
 
 def test_github_escapes_line_breaks() -> None:
@@ -165,7 +177,7 @@ def validate_sarif(document: Any) -> None:
 
 
 def test_sarif() -> None:
-    document = json.loads(formats.sarif(RESULT))
+    document = json.loads(formats.sarif(RESULT, GRACE))
     validate_sarif(document)
     (run,) = document["runs"]
     driver = run["tool"]["driver"]
@@ -204,6 +216,11 @@ def test_sarif() -> None:
         "app/a.py",
         "odd%20dir/b%2Cc%3Ad.py",
     ]
+    assert [result["level"] for result in run["results"]] == ["error", "error", "warning"]
+    assert (run["columnKind"], run["originalUriBaseIds"]) == (
+        "utf16CodeUnits",
+        {"%SRCROOT%": {"uri": f"{Path.cwd().as_uri()}/"}},
+    )
     assert run["invocations"] == [
         {
             "executionSuccessful": True,
@@ -228,6 +245,54 @@ def test_sarif_absolute_paths_are_file_uris(tmp_path: Path) -> None:
     validate_sarif(document)
     location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": (tmp_path / "a b.py").as_uri()}
+
+
+@pytest.mark.parametrize(
+    ("root", "cwd", "path", "location"),
+    [
+        pytest.param("", "", "app/a.py", {"uri": "app/a.py", "uriBaseId": "%SRCROOT%"}, id="run from the root"),
+        pytest.param(
+            "", "sub", "app/a.py", {"uri": "sub/app/a.py", "uriBaseId": "%SRCROOT%"}, id="run from a subfolder"
+        ),
+        pytest.param(
+            "", "sub", "../app/a.py", {"uri": "app/a.py", "uriBaseId": "%SRCROOT%"}, id="a path through the parent"
+        ),
+        pytest.param("repo", "", "../a.py", {"uri": "OUTSIDE/a.py"}, id="outside the root: an absolute URI"),
+    ],
+)
+def test_sarif_uris_are_relative_to_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str, cwd: str, path: str, location: dict[str, str]
+) -> None:
+    (tmp_path / root / cwd).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(tmp_path / root / cwd)
+    finding = Finding(1, 0, "SWS004", "SWS004 star", "ws")
+    result = ScanResult([FileResult(path, None, Outcome(reported=(finding,)))], scanned=1)
+    output = formats.Output(root=str(tmp_path / root))
+    (run,) = json.loads(formats.sarif(result, output))["runs"]
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    expected = {key: value.replace("OUTSIDE", tmp_path.as_uri()) for key, value in location.items()}
+    assert (artifact, run["originalUriBaseIds"]) == (expected, {"%SRCROOT%": {"uri": f"{(tmp_path / root).as_uri()}/"}})
+
+
+def test_sarif_root_of_the_file_system() -> None:
+    """A base URI ends in a slash, also when the root is '/' (whose URI already does)."""
+    (run,) = json.loads(formats.sarif(EMPTY, formats.Output(root="/")))["runs"]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///"}}
+
+
+@pytest.mark.parametrize(
+    ("col", "utf16_col", "column"),
+    [
+        pytest.param(24, None, 25, id="ASCII before the finding: the same column"),
+        pytest.param(26, 24, 25, id="two 2-byte characters before it: 2 units fewer"),
+    ],
+)
+def test_sarif_columns_are_utf16_code_units(col: int, utf16_col: int | None, column: int) -> None:
+    finding = SWS001._replace(col=col, utf16_col=utf16_col)
+    result = ScanResult([FileResult("a.py", "a.py", Outcome(reported=(finding,)))], scanned=1)
+    (run,) = json.loads(formats.sarif(result))["runs"]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": column}
+    assert formats.text(result) == f"a.py:1:{col + 1}: {SWS001.message}\n"  # flake8's column
 
 
 def test_sarif_without_findings_is_valid() -> None:

@@ -27,14 +27,18 @@ from tests.conftest import write_tree
 
 LEGACY = b"from app.websocket_core.websocket_manager import WebSocketManager\n"
 CANONICAL = b"from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
-SWS101 = (
-    "SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.websocket_manager', allowed until "
-    "2026-03-31 - use 'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'; "
+SWS001 = (
+    "SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core.websocket_manager' - use "
+    "'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'; "
     "see issue 1182 (fixable with 'ssot-ws fix')"
 )
-GOOD_FINDING = f"good.py:1:50: {SWS101}\n"
+GOOD_FINDING = f"good.py:1:50: {SWS001}\n"
 SUMMARY = "ssot-ws: 1 file could not be read or parsed\n"
-TODAY = ["--no-cache", "--today", "2026-01-01"]
+NO_FILES = (
+    "ssot-ws: warning: no Python files found under the given paths (git-ignored, excluded and non-Python files "
+    "are skipped)"
+)
+TODAY = ["--no-cache", "--today", "2026-04-01"]  # past the legacy deadline: SWS001, which fails a run
 
 
 @pytest.fixture
@@ -141,7 +145,7 @@ def test_fix_bad_source(
     assert (after.count(b"\r\n"), after.count(b"\r")) == (content.count(b"\r\n"), content.count(b"\r"))
     # An import ending in a lone CR is refused (stated on stderr), not guessed at; the rest is fixed.
     lone_cr = content.count(b"\r") - content.count(b"\r\n")
-    assert err.count("SWS101 not fixed: a line ending in a lone carriage return\n") == lone_cr
+    assert err.count("SWS001 not fixed: a line ending in a lone carriage return\n") == lone_cr
     assert main(["check", *TODAY, "bad.py"]) == int(lone_cr > 0)
     out, err = capsys.readouterr()
     assert (out.count("bad.py:"), err) == (lone_cr, "")
@@ -184,7 +188,7 @@ def test_directory_without_python_files(project: Path, capsys: pytest.CaptureFix
     (project / "docs").mkdir()
     (project / "docs" / "readme.txt").write_text("import this\n")
     assert main(["check", *TODAY, "docs"]) == 0
-    assert capsys.readouterr() == ("", "")
+    assert capsys.readouterr() == ("", f"{NO_FILES}\n")
 
 
 def _failing_read(monkeypatch: pytest.MonkeyPatch, action: Callable[[str], None]) -> None:
@@ -254,7 +258,7 @@ def test_link_pointing_outside_the_tree_is_checked_not_fixed(
     outside.write_bytes(LEGACY)
     (project / "link.py").symlink_to(outside)
     assert main(["check", *TODAY, "link.py"]) == 1
-    assert capsys.readouterr() == (f"link.py:1:50: {SWS101}\n", "")
+    assert capsys.readouterr() == (f"link.py:1:50: {SWS001}\n", "")
     main(["fix", *TODAY, "link.py"])
     assert outside.read_bytes() == LEGACY
     refused = f"link.py: not written: symlink to {outside} points outside the registry's root {project}\n"

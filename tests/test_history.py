@@ -68,6 +68,8 @@ EXACT = [
     pytest.param(".", (), True, id="each commit's own registry"),
     pytest.param(".", ("app/services/a.py", "app/services"), False, id="a file and its directory named: once"),
     pytest.param(".", ("--extend-exclude", "c.py,routes"), False, id="exclusions"),
+    pytest.param(".", ("--ignore", "SWS003"), False, id="--ignore: a code not shown is not counted"),
+    pytest.param(".", ("--select", "SWS003"), True, id="--select"),
     pytest.param("app", ("services",), True, id="from a subdirectory"),
 ]
 
@@ -514,3 +516,10 @@ def test_committed_chart_is_the_tests_history(repo, tmp_path, capsys) -> None:
 def test_markdown_without_a_drop(repo, capsys) -> None:
     code, out, _ = run(capsys, "--history", "--format", "markdown", "--every", "week")
     assert (code, out.splitlines()[-2:]) == (0, ["", "no drop: the compliance never fell from one sample to the next"])
+
+
+def test_every_report_format_is_a_history_format() -> None:
+    from flake8_ssot_ws.commands import report as report_command
+    from flake8_ssot_ws.commands import report_history
+
+    assert set(report_command.RENDERERS) <= set(report_history.FORMATS)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -223,7 +219,7 @@ def test_check_fails_on_drift_with_diff(example, tmp_path, capsys) -> None:
     out, err = capsys.readouterr()
     assert err == (
         f"{doc} differs from the registry (ssot-registry.toml): "
-        f"regenerate it with 'ssot-ws registry --format markdown > {doc}'\n"
+        f"regenerate it with 'ssot-ws registry --output-format markdown > {doc}'\n"
     )
     changed = [line for line in out.splitlines() if line.startswith(("-", "+"))]
     assert changed == [
@@ -234,12 +230,34 @@ def test_check_fails_on_drift_with_diff(example, tmp_path, capsys) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "argv", "document"),
+    [
+        pytest.param("r.json", [], "json", id="a .json document is compared as JSON"),
+        pytest.param("R.JSON", [], "json", id="whatever the case of its suffix"),
+        pytest.param("r.md", [], "markdown", id="anything else as markdown"),
+        pytest.param("r.json", ["--output-format", "markdown"], "markdown", id="an explicit format wins"),
+    ],
+)
+def test_check_takes_the_format_from_the_suffix(example, tmp_path, capsys, name, argv, document) -> None:
+    doc = tmp_path / name
+    doc.write_text(json.dumps(EXAMPLE_JSON, indent=2) + "\n" if document == "json" else EXAMPLE_MARKDOWN)
+    assert main(["registry", *argv, "--check", str(doc)]) == 0
+    assert capsys.readouterr() == ("", "")
+    doc.unlink()
+    assert main(["registry", *argv, "--check", str(doc)]) == 1
+    assert capsys.readouterr().err == (
+        f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --output-format {document} > "
+        f"{doc}'\n"
+    )
+
+
 def test_check_fails_when_missing(example, tmp_path, capsys) -> None:
     doc = tmp_path / "ssot-imports.json"
     assert main(["registry", "--format", "json", "--check", str(doc)]) == 1
     out, err = capsys.readouterr()
     assert err == (
-        f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --format json > {doc}'\n"
+        f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --output-format json > {doc}'\n"
     )
     assert out.splitlines()[:3] == [f"--- {doc}", "+++ generated", "@@ -0,0 +1,53 @@"]
 
@@ -261,67 +279,6 @@ def test_check_unreadable_is_a_usage_error(example, tmp_path, capsys, make, reas
     assert err == f"ssot-ws: error: --check {doc}: cannot read: {reason}\n"
 
 
-# --- the pre-commit hook ----------------------------------------------------------------
-
-
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-def _snapshot_of_this_repo(destination: Path) -> str:
-    """This working tree (uncommitted changes included) as a one-commit repo: its sha.
-    (``pre-commit try-repo`` would do this too, but cannot pass the hook its ``args``.)"""
-    files = _git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, destination / name)
-    _git(destination, "init", "-q")
-    _git(destination, "add", ".")
-    _git(destination, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "snapshot")
-    return _git(destination, "rev-parse", "HEAD").strip()
-
-
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_pre_commit_hook_registry_doc(tmp_path) -> None:
-    """A real pre-commit run of the ``ssot-ws-registry-doc`` hook, as the README configures it."""
-    hook_repo = tmp_path / "hook-repo"
-    sha = _snapshot_of_this_repo(hook_repo)
-    project = tmp_path / "project"
-    shutil.copytree(EXAMPLE, project)
-    doc = project / "docs" / "ssot-imports.md"
-    doc.parent.mkdir()
-    doc.write_text(EXAMPLE_MARKDOWN, encoding="utf-8")
-    (project / ".pre-commit-config.yaml").write_text(
-        textwrap.dedent(
-            f"""\
-            repos:
-              - repo: {hook_repo.as_posix()}
-                rev: {sha}
-                hooks:
-                  - id: ssot-ws-registry-doc
-                    args: [docs/ssot-imports.md]
-            """
-        ),
-        encoding="utf-8",
-    )
-    _git(project, "init", "-q")
-    _git(project, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    command = [sys.executable, "-m", "pre_commit", "run", "--all-files", "ssot-ws-registry-doc"]
-
-    up_to_date = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
-    assert up_to_date.returncode == 0, up_to_date.stdout + up_to_date.stderr
-
-    doc.write_text(EXAMPLE_MARKDOWN.replace("see issue 1182", "see issue 1183"), encoding="utf-8")
-    drifted = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
-    assert drifted.returncode == 1
-    assert (
-        "docs/ssot-imports.md differs from the registry (ssot-registry.toml): "
-        "regenerate it with 'ssot-ws registry --format markdown > docs/ssot-imports.md'"
-    ) in drifted.stdout
-
-
 def test_readme_excerpt_is_real_output() -> None:
     """The README's excerpt of the example document: its lines appear, in order, in the real one."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## ssot-ws registry", 1)[1]
@@ -330,3 +287,10 @@ def test_readme_excerpt_is_real_output() -> None:
     for line in excerpt.splitlines():
         if line != "...":
             assert line in lines, line  # consumes the iterator: order is checked too
+
+
+def test_the_examples_document_is_up_to_date(monkeypatch, capsys) -> None:
+    """example/docs/ssot-imports.md, committed as a project commits it (README's registry samples)."""
+    monkeypatch.chdir(EXAMPLE)
+    assert main(["registry", "--check", "docs/ssot-imports.md"]) == 0
+    assert capsys.readouterr() == ("", "")

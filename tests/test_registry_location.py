@@ -190,7 +190,7 @@ def test_registry_found_from_the_paths(
     if argv[0] == "check":
         assert (out, err) == (f"{shown}:1:21: {SWS001}{FIXABLE}\n", "")
     else:
-        assert (out, err) == ("", f"Would rewrite {shown}\nwould fix 1 findings in 1 files; 0 left (not fixable)\n")
+        assert (out, err) == ("", f"Would rewrite {shown}\nwould fix 1 finding in 1 file; 0 left (not fixable)\n")
 
 
 def test_nothing_above_the_paths_then_the_cwd(

@@ -72,6 +72,33 @@ def test_report_agrees_with_check(tree, capsys) -> None:
     assert len(printed) == overall["non_canonical"] - overall["noqa"] - overall["baselined"] == 8
 
 
+@pytest.mark.parametrize(
+    ("argv", "non_canonical", "by_code"),
+    [
+        pytest.param([], 11, None, id="control: every code"),
+        pytest.param(["--select", "SWS003"], 1, {"SWS003": 1}, id="only the selected codes count"),
+        pytest.param(["--extend-ignore", "SWS101"], 9, {"SWS101": 0}, id="grace codes count unless ignored"),
+    ],
+)
+def test_selection(tree, capsys, argv, non_canonical, by_code) -> None:
+    """--select and friends: the report counts what check would show, nothing else."""
+    overall = _report(capsys, *argv)["overall"]
+    assert isinstance(overall, dict)
+    assert overall["non_canonical"] == non_canonical
+    assert overall["tracked"] == overall["canonical"] + non_canonical
+    if by_code is not None:
+        assert {code: overall["by_code"][code] for code in by_code} == by_code
+        assert sum(overall["by_code"].values()) == non_canonical
+
+
+def test_a_named_file_that_is_not_python_is_not_counted(tree, capsys) -> None:
+    (tree / "notes.txt").write_text("from pkg.old_ws import Manager\n", encoding="utf-8")
+    assert main(["report", "--format", "json", *TODAY, "notes.txt", "app/a.py"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["files"] == {"scanned": 1, "unreadable": 0}
+    assert err == "notes.txt: skipped: not a Python file\n"
+
+
 def test_badge(tree, capsys) -> None:
     (tree / "docs").mkdir()
     _report(capsys, "--badge", "docs/badge.svg")

@@ -12,6 +12,8 @@ import pytest
 from flake8_ssot_ws.report.badge import badge_svg
 from flake8_ssot_ws.report.badge import colour
 from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.report.compliance import FileFacts
 from flake8_ssot_ws.report.compliance import build_report
 from flake8_ssot_ws.report.render import render_json
 from flake8_ssot_ws.report.render import render_markdown
@@ -250,3 +252,18 @@ def test_registry_without_legacy_has_no_legacy_section(make_registry) -> None:
     report = build_report([], registry, today=TODAY, registry_name="r", files_scanned=0)
     assert render_markdown(report) == EMPTY_MARKDOWN_NO_LEGACY
     assert render_text(report).endswith("overall       0       0       0       0       0       0       0       0\n")
+
+
+@pytest.mark.parametrize(
+    ("scanned", "tracked", "headline", "files_line"),
+    [
+        pytest.param(1, 1, "(0 of 1 tracked import canonical)", "1 file scanned,", id="one of each: singular"),
+        pytest.param(2, 2, "(0 of 2 tracked imports canonical)", "2 files scanned,", id="plural"),
+    ],
+)
+def test_counts_agree_with_their_nouns(example_registry, scanned, tracked, headline, files_line) -> None:
+    finding = Finding(1, 0, "SWS003", "SWS003 module 'm' imported as a module - x", "websocket-manager")
+    facts = [FileFacts(path=f"a{n}.py", reported=(finding,)) for n in range(tracked)]
+    report = build_report(facts, example_registry, today=TODAY, registry_name="r", files_scanned=scanned)
+    first, second = render_text(report).splitlines()[:2]
+    assert (first.split(" - ")[0].split("% ")[1], second.split(" ")[:3]) == (headline, files_line.split(" "))

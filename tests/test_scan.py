@@ -17,7 +17,9 @@ from flake8_ssot_ws.scan.checker import Outcome
 from flake8_ssot_ws.scan.checker import describe
 from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.scan.discovery import Excluder
+from flake8_ssot_ws.scan.discovery import PendingDiscovery
 from flake8_ssot_ws.scan.discovery import discover
+from flake8_ssot_ws.scan.discovery import is_python_file
 from flake8_ssot_ws.scan.discovery import iter_python_files
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.core.rules import Finding
@@ -120,16 +122,40 @@ def test_walk_outside_a_work_tree(tree: Path) -> None:
     assert found == ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/scratch.gen.py"]
 
 
-def test_explicit_files_are_always_checked(tree: Path) -> None:
+def test_explicit_python_files_are_always_checked(tree: Path) -> None:
     init_git(tree)
     named = ["ignored/i.py", "app/notes.txt", ".venv/lib/site.py", "app/a.py", "./app/a.py"]
-    found = discover(named, Excluder(DEFAULT_EXCLUDE))
-    assert [(item.path, item.explicit) for item in found] == [
+    discovery = PendingDiscovery(named, Excluder(DEFAULT_EXCLUDE))
+    assert [(item.path, item.explicit) for item in discovery.result()] == [
         ("ignored/i.py", True),
-        ("app/notes.txt", True),
         (".venv/lib/site.py", True),
         ("app/a.py", True),
     ]
+    assert discovery.skipped == ["app/notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "python"),
+    [
+        pytest.param("a.py", b"", True, id="py"),
+        pytest.param("a.pyi", b"", True, id="pyi"),
+        pytest.param("a.pyw", b"", True, id="pyw (pre-commit's types: [python] passes it)"),
+        pytest.param("manage", b"#!/usr/bin/env python3\nimport os\n", True, id="python shebang, no suffix"),
+        pytest.param("run.sh", b"#!/usr/bin/python\n", True, id="python shebang, another suffix"),
+        pytest.param("ssot-registry.toml", b"[[group]]\n", False, id="toml"),
+        pytest.param("notes.txt", b"import os\n", False, id="text that happens to parse"),
+        pytest.param("run.sh", b"#!/bin/sh\n", False, id="another shebang"),
+        pytest.param("Makefile", b"", False, id="no suffix, no shebang"),
+    ],
+)
+def test_is_python_file(tmp_path: Path, name: str, content: bytes, python: bool) -> None:
+    (tmp_path / name).write_bytes(content)
+    assert is_python_file(str(tmp_path / name)) is python
+
+
+def test_an_unreadable_named_file_is_left_to_the_scan(tmp_path: Path) -> None:
+    """It counts as Python: the scan then says why it cannot be read."""
+    assert is_python_file(str(tmp_path / "vanished")) is True
 
 
 def test_directory_argument_is_not_excluded_itself(tree: Path) -> None:
@@ -258,7 +284,7 @@ def test_files_git_lists_but_that_are_deleted_are_skipped(project: Path) -> None
 def test_worker_functions_in_process(project: Path) -> None:
     """What each worker process runs (coverage does not follow them into the pool)."""
     write_tree(project, {"app/a.py": LEGACY})
-    scan_module._start_worker(project / "ssot-registry.toml", TODAY, True)
+    scan_module._start_worker(registry_of(project), TODAY, True)
     (done,) = scan_module._check_chunk([scan_module._Task(0, "app/a.py", None, None)])
     assert [f.code for f in done.outcome.findings] == ["SWS101"]
 

@@ -45,10 +45,12 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize(
     ("argv", "expected_code"),
     [
-        pytest.param(["check", "--no-cache", "--today", "2026-01-01"], 1, id="check"),
+        pytest.param(["check", "--no-cache", "--today", "2026-04-01"], 1, id="check"),
         pytest.param(["report", "--no-cache", "--today", "2026-01-01"], 0, id="report"),
         pytest.param(["fix", "--no-cache", "--today", "2026-01-01"], 1, id="fix (1: files were rewritten)"),
         pytest.param(["registry"], 0, id="registry"),
+        pytest.param(["registry", "--verify"], 1, id="registry --verify (1: the hostile code splits the manager)"),
+        pytest.param(["init", "--watch", "*WebSocketManager"], 0, id="init"),
     ],
 )
 def test_commands_never_import_checked_code(

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from flake8_ssot_ws.commands import fix as fix_command
+from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.scan import runner as scan_module
 from flake8_ssot_ws.scan import workers
 from tests.test_registry_location import GROUP
@@ -213,6 +214,8 @@ def test_pool_initializers_watch_the_parent(
     else:
         monkeypatch.setattr(fix_command, "die_with_parent", watched.append)
     start = module._start_worker  # type: ignore[attr-defined]
-    start(many_files / "ssot-registry.toml", TODAY, *extra)  # the serial path: no parent to watch
-    start(many_files / "ssot-registry.toml", TODAY, *extra, 4242)
+    path = many_files / "ssot-registry.toml"
+    registry = load_registry(path) if module is scan_module else path  # check's workers get the registry itself
+    start(registry, TODAY, *extra)  # the serial path: no parent to watch
+    start(registry, TODAY, *extra, 4242)
     assert watched == [4242]

@@ -3,8 +3,11 @@ off, find the entries that no longer match, and rewrite the file (shrink only).
 
 A run only speaks for the files it looked at: pre-commit passes a few staged files, and
 an entry of any other file is neither matched nor fixed. An entry is *in scope* when this
-run read its file, or when its file no longer exists (then it is fixed for good). Files
-that could not be read or parsed are out of scope: their entries are kept.
+run read its file, or when its file no longer exists (then it is fixed for good), and when
+the run shows its code (``--select``/``--ignore``: an entry of a code the run hides is kept,
+and never reported fixed). Files that could not be read or parsed are out of scope: their
+entries are kept. Entries are matched against all of a file's findings, whatever the run
+shows: the occurrence index counts them all.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import functools
 import sys
 from pathlib import Path
 from typing import Callable
+from typing import Container
 from typing import Mapping
 from typing import NamedTuple
 
@@ -39,7 +43,8 @@ class Split(NamedTuple):
     stale: tuple[Entry, ...]  # in-scope entries nothing matched: fixed (or changed)
 
 
-def split(result: ScanResult, registry: Registry, baseline: Baseline) -> Split:
+def split(result: ScanResult, registry: Registry, baseline: Baseline, codes: Container[str] | None = None) -> Split:
+    """``codes``: the codes this run shows (None: every code)."""
     files: list[FileResult] = []
     known: dict[str, tuple[Finding, ...]] = {}
     matched: list[Entry] = []
@@ -51,20 +56,27 @@ def split(result: ScanResult, registry: Registry, baseline: Baseline) -> Split:
             known[file.path] = tuple(finding for _, finding in hits)
             matched.extend(entry for entry, _ in hits)
         files.append(file._replace(outcome=file.outcome._replace(reported=new)))
-    stale = in_scope_stale(baseline, matched, _scope(result, registry))
+    stale = in_scope_stale(baseline, matched, _scope(result, registry, codes))
     return Split(result._replace(files=files), known, tuple(stale))
 
 
-def rewrite(result: ScanResult, registry: Registry, path: Path, *, force: bool) -> Update:
-    """Write this run's findings to the baseline ``path``. An existing baseline only
-    shrinks: a finding it does not hold is refused (BaselineError) unless ``force``."""
+def rewrite(
+    result: ScanResult, registry: Registry, path: Path, *, force: bool, codes: Container[str] | None = None
+) -> Update:
+    """Write this run's findings (of ``codes``; None: every code) to the baseline ``path``. An
+    existing baseline only shrinks: a finding it does not hold is refused (BaselineError)
+    unless ``force``."""
+    if path.is_dir():  # read_baseline would say "cannot read": the file is to be written
+        raise BaselineError(f"{path}: cannot write: is a directory")
     old = read_baseline(path) if path.exists() else None
+    in_scope = _scope(result, registry, codes)
     current = [
         entry
         for file in result.files
         for entry, _ in key_reported(entry_path(file.relpath, file.path), file.outcome.reported, file.outcome.noqa)
+        if codes is None or entry.code in codes
     ]
-    change = update(old, current, _scope(result, registry))
+    change = update(old, current, in_scope)
     if change.added and old is not None and not force:
         first = change.added[0]
         count = len(change.added)
@@ -79,7 +91,7 @@ def rewrite(result: ScanResult, registry: Registry, path: Path, *, force: bool) 
     return change
 
 
-def _scope(result: ScanResult, registry: Registry) -> Callable[[str], bool]:
+def _scope(result: ScanResult, registry: Registry, codes: Container[str] | None) -> Callable[[Entry], bool]:
     unreadable = {entry_path(file.relpath, file.path) for file in result.problems}
 
     @functools.cache
@@ -87,7 +99,10 @@ def _scope(result: ScanResult, registry: Registry) -> Callable[[str], bool]:
         # Built on first use: a CI run where every entry still matches never pays for it.
         return frozenset(entry_path(file_context(registry, p).relpath, p) for p in result.paths) - unreadable
 
-    def in_scope(path: str) -> bool:
+    def in_scope(entry: Entry) -> bool:
+        if codes is not None and entry.code not in codes:
+            return False
+        path = entry.path
         return path in looked_at() or (path not in unreadable and not (registry.root / path).exists())
 
     return in_scope
@@ -96,9 +111,11 @@ def _scope(result: ScanResult, registry: Registry) -> Callable[[str], bool]:
 # --- what check prints around the scan ---------------------------------------------------
 
 
-def apply(result: ScanResult, registry: Registry, baseline: Baseline, path: Path) -> ScanResult:
+def apply(
+    result: ScanResult, registry: Registry, baseline: Baseline, path: Path, codes: Container[str] | None = None
+) -> ScanResult:
     """``check --baseline``: the scan without the known findings; fixed entries counted on stderr."""
-    outcome = split(result, registry, baseline)
+    outcome = split(result, registry, baseline, codes)
     if outcome.stale:
         count = len(outcome.stale)
         print(
@@ -108,9 +125,11 @@ def apply(result: ScanResult, registry: Registry, baseline: Baseline, path: Path
     return outcome.result
 
 
-def record(result: ScanResult, registry: Registry, path: Path, *, force: bool) -> int:
+def record(
+    result: ScanResult, registry: Registry, path: Path, *, force: bool, codes: Container[str] | None = None
+) -> int:
     """``check --write-baseline``: write the file, say what changed; exit code 0."""
-    change = rewrite(result, registry, path, force=force)
+    change = rewrite(result, registry, path, force=force, codes=codes)
     total = len(change.entries)
     print(
         f"baseline: wrote {total} {_entries(total)} to {path} "

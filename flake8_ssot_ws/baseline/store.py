@@ -158,19 +158,20 @@ class Update:
     removed: tuple[Entry, ...]
 
 
-def in_scope_stale(baseline: Baseline, matched: Iterable[Entry], in_scope: Callable[[str], bool]) -> list[Entry]:
+def in_scope_stale(baseline: Baseline, matched: Iterable[Entry], in_scope: Callable[[Entry], bool]) -> list[Entry]:
     """Entries this run could have matched and did not: the fixed (or changed) findings."""
     matched = set(matched)
-    return sorted(e for e in baseline.entries if e not in matched and in_scope(e.path))
+    return sorted(e for e in baseline.entries if e not in matched and in_scope(e))
 
 
-def update(old: Baseline | None, current: Iterable[Entry], in_scope: Callable[[str], bool]) -> Update:
-    """The new baseline: ``current`` findings, plus the old entries of paths this run did not
-    look at (a run over part of the tree must not forget the rest)."""
+def update(old: Baseline | None, current: Iterable[Entry], in_scope: Callable[[Entry], bool]) -> Update:
+    """The new baseline: ``current`` findings, plus the old entries this run did not look
+    at: of other paths, or of codes it did not select (a run over part of the tree, or with
+    ``--select``, must not forget the rest)."""
     current = frozenset(current)
     if old is None:
         return Update(current, tuple(sorted(current)), ())
-    kept = {entry for entry in old.entries if not in_scope(entry.path)}
+    kept = {entry for entry in old.entries if not in_scope(entry)}
     return Update(
         frozenset(kept | current),
         tuple(sorted(current - old.entries)),

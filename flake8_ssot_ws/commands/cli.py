@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from pathlib import Path
+from typing import Any
 from typing import NoReturn
 from typing import Sequence
 
@@ -26,13 +29,34 @@ COMMANDS = {
     "fix": "flake8_ssot_ws.commands.fix",
     "report": "flake8_ssot_ws.commands.report",
     "registry": "flake8_ssot_ws.commands.registry",
+    "init": "flake8_ssot_ws.commands.init",
 }
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands: dict[str, argparse.ArgumentParser] = {}  # the subcommands' parsers, by name
+
     def error(self, message: str) -> NoReturn:
         # One line, not argparse's usage block: hooks and CI logs show it whole.
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+class _Version(argparse.Action):
+    """``--version``: what a bug report needs (importlib.metadata is imported only here)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit", **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        import importlib.metadata
+        import platform
+
+        version = importlib.metadata.version("flake8-ssot-ws")
+        python = f"{platform.python_implementation()} {platform.python_version()} on {platform.system()}"
+        print(f"{PROG} {version} ({python})")
+        parser.exit()
 
 
 def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry:
@@ -52,9 +76,10 @@ def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry
     return load_registry(discovery.path)
 
 
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> _Parser:
     """The parser; when ``argv`` names a subcommand, only that command's module is loaded."""
     parser = _Parser(prog=PROG, description="Enforce the SSOT registry of canonical imports.")
+    parser.add_argument("--version", action=_Version)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     chosen = next((arg for arg in argv if arg in COMMANDS), None)
@@ -64,22 +89,74 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
             continue
         command = importlib.import_module(module_name)
         sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
-        sub.add_argument(
-            "--registry", metavar="PATH", help="registry file (default: found upward from the folder of the paths)"
-        )
+        # A command that builds the registry (init) declares NEEDS_REGISTRY = False: it gets none.
+        needs_registry = getattr(command, "NEEDS_REGISTRY", True)
+        if needs_registry:
+            sub.add_argument(
+                "--registry", metavar="PATH", help="registry file (default: found upward from the folder of the paths)"
+            )
         command.configure(sub)
-        sub.set_defaults(handler=command.run)
+        sub.set_defaults(handler=command.run, needs_registry=needs_registry)
+        parser.commands[name] = sub
     return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The arguments, or a UsageError that names an unknown option as such (with the nearest
+    known one) and a path argument that does not exist -- in that order: argparse alone would
+    take the value of ``--formt json`` for a path and report a missing file 'json'."""
+    parser = build_parser(argv)
+    args, unknown = parser.parse_known_args(argv)
+    command = parser.commands[args.command]
+    if unknown:
+        command.error(_unknown(command, unknown))
+    for path in getattr(args, "paths", None) or ():  # every command that takes paths
+        if not os.path.lexists(path):
+            command.error(f"argument PATH: no such file or directory: {path!r}")
+    return args
+
+
+def _unknown(parser: argparse.ArgumentParser, unknown: list[str]) -> str:
+    options = [argument.partition("=")[0] for argument in unknown if argument.startswith("-")]
+    if not options:
+        return f"unrecognized arguments: {' '.join(unknown)}"
+    import difflib  # only on this error
+
+    known = [option for action in parser._actions for option in action.option_strings]
+    near = difflib.get_close_matches(options[0], known, n=1)
+    return f"unknown option {options[0]}" + (f", did you mean {near[0]}?" if near else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv is None:
             argv = sys.argv[1:]
-        args = build_parser(argv).parse_args(argv)
-        registry = load_cli_registry(args.registry, getattr(args, "paths", ()))
-        result: int = args.handler(args, registry)
+        args = parse(argv)
+        _require_cwd()
+        result: int
+        if args.needs_registry:
+            result = args.handler(args, load_cli_registry(args.registry, getattr(args, "paths", ())))
+        else:
+            result = args.handler(args)
+        sys.stdout.flush()  # here, not at exit: a full disk is reported like any other error
         return result
     except (UsageError, RegistryError, BaselineError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        if error.errno not in (errno.EPIPE, errno.ENOSPC):  # not the output's: a bug to show
+            raise
+        # The rest of the output cannot be written either: drop it, so that the interpreter's
+        # last flush does not fail again with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if error.errno == errno.EPIPE:  # the reader stopped reading (`| head`): nothing to say
+            return 1
+        print(f"{PROG}: error: cannot write the output: {error.strerror}", file=sys.stderr)
+        return 2
+
+
+def _require_cwd() -> None:
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise UsageError("the current directory does not exist any more (deleted?)") from None

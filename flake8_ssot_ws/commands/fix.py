@@ -4,6 +4,11 @@ rewrites each of them (in worker processes when there are many).
 stdout: the findings left in the files as written (``path:line:col: CODE message``);
 with ``--diff`` the diff, with ``--check`` nothing. stderr: what was (or would be)
 rewritten, what was not and why, and one summary line.
+
+Exit code 1 exactly when a file was rewritten (or, with ``--diff``/``--check``, would be), as
+pre-commit's fixers do: what is left to a person is the check hook's business, and a fix can
+itself leave an SWS002 (``... as Foo``), which would fail a fix hook on every commit. A
+``--baseline`` holds findings the team accepts for now: they are neither fixed nor listed.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Mapping
 from typing import Sequence
 
 from flake8_ssot_ws.commands.check import add_scan_arguments
+from flake8_ssot_ws.commands.check import load_baseline
 from flake8_ssot_ws.commands.check import report_problems
 from flake8_ssot_ws.commands.check import run_scan
+from flake8_ssot_ws.commands.check import selection
 from flake8_ssot_ws.scan.checker import FileChecker
 from flake8_ssot_ws.scan.workers import die_with_parent
 from flake8_ssot_ws.scan.project import ProjectRoot
@@ -39,6 +48,9 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.core.rules import Finding
 
+if TYPE_CHECKING:
+    from flake8_ssot_ws.baseline.store import Baseline
+
 NAME = "fix"
 HELP = "rewrite legacy imports to their canonical imports, keeping every local name"
 # Below this many files to fix, worker processes cost more than they save.
@@ -51,12 +63,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff on stdout; write nothing")
     mode.add_argument("--check", action="store_true", help="exit 1 if any file would change; write nothing")
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="neither fix nor list the findings this baseline holds (as check hides them)"
+    )
 
 
 @dataclass(frozen=True)
 class _Task:
     path: str
     before: Checked  # what check found in the file
+    wanted: frozenset[Finding]  # the fixable findings to fix: selected, not in the baseline
     tree: ProjectRoot  # a symlink may lead to a file inside it only
 
 
@@ -65,6 +81,7 @@ class _Report:
     """What fixing one file did; ``left``: the findings the file has afterwards."""
 
     left: tuple[Finding, ...]
+    hidden: tuple[Finding, ...]  # what noqa hides afterwards (baseline keys count those too)
     messages: tuple[str, ...] = ()  # for stderr
     diff: str = ""
     fixed: int = 0
@@ -73,31 +90,60 @@ class _Report:
 def run(args: argparse.Namespace, registry: Registry) -> int:
     today = args.today or datetime.date.today()
     mode = "diff" if args.diff else "check" if args.check else "write"
+    baseline = load_baseline(args)  # a bad file fails before the scan
+    verdicts = selection(args).verdicts()
     scanned = run_scan(args, registry)
     report_problems(scanned)
     tasks = []
     tree_of = _Trees(args.paths, registry.root)
     for result in scanned.files:
         outcome = result.outcome
-        if any(finding.fix is not None for finding in outcome.reported):
+        shown = _shown(result.path, result.relpath, outcome.reported, outcome.noqa, verdicts, baseline)
+        wanted = frozenset(finding for finding in shown if finding.fix is not None)
+        if wanted:
             checked = Checked(outcome.reported, outcome.noqa, len(outcome.canonical))
-            tasks.append(_Task(result.path, checked, tree_of(result.path)))
+            tasks.append(_Task(result.path, checked, wanted, tree_of(result.path)))
     reports = dict(zip((task.path for task in tasks), _fix_all(tasks, registry.path, today, mode, args.jobs)))
     fixed = files = not_fixable = not_fixed = 0
     for result in scanned.files:
-        report = reports.get(result.path) or _Report(result.outcome.reported)
+        report = reports.get(result.path) or _Report(result.outcome.reported, result.outcome.noqa)
         for message in report.messages:
             print(message, file=sys.stderr)
         sys.stdout.write(report.diff)
+        left = _shown(result.path, result.relpath, report.left, report.hidden, verdicts, baseline)
         if mode == "write":  # positions are those of the file as written
-            for finding in report.left:
+            for finding in left:
                 print(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.message}")
         fixed, files = fixed + report.fixed, files + bool(report.fixed)
-        unfixable = sum(finding.fix is None for finding in report.left)
-        not_fixable, not_fixed = not_fixable + unfixable, not_fixed + len(report.left) - unfixable
+        unfixable = sum(finding.fix is None for finding in left)
+        not_fixable, not_fixed = not_fixable + unfixable, not_fixed + len(left) - unfixable
     verb = "fixed" if mode == "write" else "would fix"
-    print(f"{verb} {fixed} findings in {files} files; {_left(not_fixable, not_fixed)}", file=sys.stderr)
-    return 1 if files or not_fixable or not_fixed else 0
+    summary = f"{verb} {_count(fixed, 'finding')} in {_count(files, 'file')}; {_left(not_fixable, not_fixed)}"
+    print(summary, file=sys.stderr)
+    return 1 if files else 0
+
+
+def _shown(
+    path: str,
+    relpath: str | None,
+    reported: Sequence[Finding],
+    hidden: Sequence[Finding],
+    verdicts: Mapping[str, str | None],
+    baseline: Baseline | None,
+) -> list[Finding]:
+    """The findings of one file that ``check`` (same options) would show: of a selected code,
+    not in the baseline (whose keys count every finding of the file, noqa'd ones included)."""
+    if baseline is None:
+        return [finding for finding in reported if verdicts[finding.code]]
+    from flake8_ssot_ws.baseline.store import entry_path
+    from flake8_ssot_ws.baseline.store import key_reported
+
+    keyed = key_reported(entry_path(relpath, path), reported, hidden)
+    return [finding for entry, finding in keyed if verdicts[finding.code] and entry not in baseline.entries]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _left(not_fixable: int, not_fixed: int) -> str:
@@ -140,14 +186,14 @@ def _fix_one(task: _Task) -> _Report:
     assert _WORKER is not None  # set by _start_worker
     checker, mode = _WORKER
     path = task.path
-    left = task.before.reported
+    left, hidden = task.before.reported, task.before.hidden
     try:
         with open(path, "rb") as stream:
             data = stream.read()
         source = decode_source(data)  # as check decodes it; the encoding is kept for writing
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except (OSError, SyntaxError, UnicodeDecodeError) as error:  # changed since the scan
-        return _Report(left, (f"{path}: {describe(error)}",))
+        return _Report(left, hidden, (f"{path}: {describe(error)}",))
 
     def analyze(text: str) -> Checked:
         """check, exactly as 'ssot-ws check' runs it, on the text as it would be written."""
@@ -159,21 +205,22 @@ def _fix_one(task: _Task) -> _Report:
         problem = f"does not parse ({outcome.problem})" if outcome.problem is not None else None
         return Checked(outcome.reported, outcome.noqa, len(outcome.canonical), problem)
 
-    result = fix_source(source, task.before, analyze)
+    result = fix_source(source, task.before, analyze, task.wanted)
     messages = [f"{path}: not fixed: {result.problem}"] if result.problem is not None else []
     for refusal in result.refused:
         finding = refusal.finding
         messages.append(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} not fixed: {refusal.reason}")
+    after = (result.left, result.hidden)
     if not result.changed:
-        return _Report(result.left, tuple(messages))
+        return _Report(*after, tuple(messages))
     if mode == "diff":
-        return _Report(result.left, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
+        return _Report(*after, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
     if mode == "check":
-        return _Report(result.left, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
+        return _Report(*after, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
     failure = _write(path, result.source.encode(encoding), task.tree)
     if failure is not None:  # nothing was written: the file keeps all its findings
-        return _Report(result.findings, (*messages, f"{path}: not written: {failure}"))
-    return _Report(result.left, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
+        return _Report(left, hidden, (*messages, f"{path}: not written: {failure}"))
+    return _Report(*after, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
 
 
 class _Trees:

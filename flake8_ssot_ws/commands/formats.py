@@ -1,7 +1,9 @@
 """A scan's findings as text (flake8's format), JSON, GitHub workflow commands or SARIF.
 
-Pure: a ``ScanResult`` in, the text to print out. Columns: the core keeps flake8's 0-based
-UTF-8 byte offsets; every format shows them 1-based, as flake8 prints them.
+Pure: a ``ScanResult`` (the findings the run shows) and an ``Output`` (which of their codes are
+warnings in this run, where the repository is) in, the text to print out. Columns: the core
+keeps flake8's 0-based UTF-8 byte offsets; text, JSON and github show them 1-based, as flake8
+prints them; SARIF counts UTF-16 code units, as its specification says.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 from typing import Callable
+from typing import NamedTuple
 
-from flake8_ssot_ws.core.codes import CATALOGUE
 from flake8_ssot_ws.core.codes import CORE
 from flake8_ssot_ws.core.findings import Finding
 from flake8_ssot_ws.scan.runner import ScanResult
@@ -21,6 +23,20 @@ from flake8_ssot_ws.scan.runner import ScanResult
 TOOL = "ssot-ws"
 INFORMATION_URI = "https://github.com/flake8-ssot-ws/flake8-ssot-ws"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+
+
+class Output(NamedTuple):
+    """What a renderer needs besides the findings."""
+
+    warnings: frozenset[str] = frozenset()  # codes shown as warnings (they do not fail the run)
+    root: str | None = None  # the repository root, absolute (SARIF's %SRCROOT%); None: the cwd
+
+    def level(self, code: str) -> str:
+        return "warning" if code in self.warnings else "error"
+
+
+DEFAULT = Output()
 
 
 def describe_message(finding: Finding) -> str:
@@ -28,11 +44,11 @@ def describe_message(finding: Finding) -> str:
     return finding.message.partition(" ")[2]
 
 
-def text(result: ScanResult) -> str:
+def text(result: ScanResult, output: Output = DEFAULT) -> str:
     return "".join(f"{path}:{finding.line}:{finding.col + 1}: {finding.message}\n" for path, finding in result.findings)
 
 
-def as_json(result: ScanResult) -> str:
+def as_json(result: ScanResult, output: Output = DEFAULT) -> str:
     document = {
         "files_scanned": result.scanned,
         "findings": [
@@ -44,6 +60,7 @@ def as_json(result: ScanResult) -> str:
                 "message": describe_message(finding),
                 "group": finding.group,
                 "fixable": finding.fix is not None,
+                "severity": output.level(finding.code),
             }
             for path, finding in result.findings
         ],
@@ -52,12 +69,17 @@ def as_json(result: ScanResult) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def github(result: ScanResult) -> str:
-    """GitHub Actions workflow commands: each finding becomes an annotation on the diff."""
+def github(result: ScanResult, output: Output = DEFAULT) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on the diff (a
+    warning for a code that does not fail the run), and so does each file that could not be
+    checked (a warning on the file: it does not fail the run either)."""
     lines = []
     for path, finding in result.findings:
         properties = f"file={_property(path)},line={finding.line},col={finding.col + 1},title={finding.code}"
-        lines.append(f"::error {properties}::{_data(finding.message)}\n")
+        lines.append(f"::{output.level(finding.code)} {properties}::{_data(finding.message)}\n")
+    for problem in result.problems:
+        properties = f"file={_property(problem.path)},title={TOOL}"
+        lines.append(f"::warning {properties}::{_data(f'not checked: {problem.outcome.problem}')}\n")
     return "".join(lines)
 
 
@@ -69,21 +91,23 @@ def _property(value: str) -> str:
     return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def sarif(result: ScanResult) -> str:
-    """SARIF 2.1.0, as GitHub code scanning accepts it (paths relative to the current
-    directory, which is the repository root in a CI job)."""
+def sarif(result: ScanResult, output: Output = DEFAULT) -> str:
+    """SARIF 2.1.0, as GitHub code scanning accepts it: URIs relative to the repository root
+    (``%SRCROOT%``, whose absolute URI ``originalUriBaseIds`` gives), columns in UTF-16 code
+    units (SARIF's default ``columnKind``)."""
     codes = [code.id for code in CORE]
+    root = output.root if output.root is not None else os.getcwd()
     results = [
         {
             "ruleId": finding.code,
             "ruleIndex": codes.index(finding.code),
-            "level": CATALOGUE[finding.code].severity,
+            "level": output.level(finding.code),
             "message": {"text": describe_message(finding)},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": _artifact(path),
-                        "region": {"startLine": finding.line, "startColumn": finding.col + 1},
+                        "artifactLocation": _artifact(path, root),
+                        "region": {"startLine": finding.line, "startColumn": _utf16_column(finding) + 1},
                     }
                 }
             ],
@@ -94,7 +118,7 @@ def sarif(result: ScanResult) -> str:
         {
             "level": "warning",
             "message": {"text": f"{problem.path}: {problem.outcome.problem}"},
-            "locations": [{"physicalLocation": {"artifactLocation": _artifact(problem.path)}}],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(problem.path, root)}}],
         }
         for problem in result.problems
     ]
@@ -116,6 +140,8 @@ def sarif(result: ScanResult) -> str:
                 ],
             }
         },
+        "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(root)}},
+        "columnKind": "utf16CodeUnits",
         "results": results,
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
     }
@@ -129,12 +155,24 @@ def _version() -> str:
     return importlib.metadata.version("flake8-ssot-ws")
 
 
-def _artifact(path: str) -> dict[str, str]:
-    if os.path.isabs(path):
-        return {"uri": Path(path).as_uri()}
+def _folder_uri(folder: str) -> str:
+    uri = Path(folder).as_uri()
+    return uri if uri.endswith("/") else f"{uri}/"  # a base URI must end in a slash
+
+
+def _utf16_column(finding: Finding) -> int:
+    return finding.col if finding.utf16_col is None else finding.utf16_col
+
+
+def _artifact(path: str, root: str) -> dict[str, str]:
+    """The file relative to the repository root; outside it, its absolute URI."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root) if absolute.startswith(os.path.join(root, "")) else None
+    if relative is None:
+        return {"uri": Path(absolute).as_uri()}
     import urllib.parse  # here: only SARIF needs it, and it costs a text run 4 ms to import
 
-    return {"uri": urllib.parse.quote(Path(path).as_posix()), "uriBaseId": "%SRCROOT%"}
+    return {"uri": urllib.parse.quote(Path(relative).as_posix()), "uriBaseId": SRCROOT}
 
 
 def statistics(result: ScanResult) -> str:
@@ -147,4 +185,9 @@ def statistics(result: ScanResult) -> str:
     return "".join(f"{counts[code]:<5} {code} {first[code]}\n" for code in sorted(counts))
 
 
-RENDERERS: dict[str, Callable[[ScanResult], str]] = {"text": text, "json": as_json, "github": github, "sarif": sarif}
+RENDERERS: dict[str, Callable[[ScanResult, Output], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+}

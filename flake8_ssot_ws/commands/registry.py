@@ -4,6 +4,9 @@ The document is generated, never written by hand, and ``--check FILE`` (the
 ``ssot-ws-registry-doc`` pre-commit hook) fails when the committed copy differs, so it
 cannot drift from the registry the checks enforce. It holds nothing that changes by
 itself (no date, no absolute path): the same registry always gives the same bytes.
+
+``--verify [PATH ...]`` (the ``ssot-ws-registry-verify`` hook) holds the registry against the
+code instead: every canonical and legacy import resolved statically (resolve/verify.py).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -25,20 +29,41 @@ from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import TOOL_TABLE
 
 NAME = "registry"
-HELP = "print the registry as the SSOT import registry document, or --check a committed copy"
+HELP = "print the registry as the SSOT import registry document, --check a committed copy, or --verify it"
+
+
+FORMATS = ("markdown", "json")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="default: markdown")
     parser.add_argument(
+        "--output-format", "--format", dest="output_format", choices=FORMATS,
+        help="default: json for a --check FILE named *.json, else markdown",
+    )  # fmt: skip
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
         "--check",
         metavar="FILE",
         help="exit 1 (with a diff) when FILE differs from the generated document, instead of printing it",
     )
+    mode.add_argument(
+        "--verify",
+        action="store_true",
+        help="resolve every canonical and legacy import in the code under PATH; exit 1 with one line per problem",
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH",  # checked after parsing (commands/cli.py)
+        help="with --verify: the files and directories whose modules the imports resolve in (default: .)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
-    document = render_json(registry) if args.format == "json" else render_markdown(registry)
+    if args.verify:
+        return _verify(registry, args.paths or ["."])
+    if args.paths:
+        raise UsageError("PATH arguments only apply to --verify")
+    output_format = args.output_format or _format_of(args.check)
+    document = render_json(registry) if output_format == "json" else render_markdown(registry)
     if args.check is None:
         sys.stdout.write(document)
         return 0
@@ -54,7 +79,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         raise UsageError(f"--check {path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     if committed == document:
         return 0
-    command = f"ssot-ws registry --format {args.format} > {path}"
+    command = f"ssot-ws registry --output-format {output_format} > {path}"
     state = "is missing" if not path.exists() else "differs from the registry"
     print(f"{path} {state} ({_source(registry)}): regenerate it with '{command}'", file=sys.stderr)
     sys.stdout.writelines(
@@ -66,6 +91,45 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         )
     )
     return 1
+
+
+def _verify(registry: Registry, paths: list[str]) -> int:
+    """Every canonical and legacy import resolved statically (resolve/verify.py)."""
+    from flake8_ssot_ws.resolve.index import build_index
+    from flake8_ssot_ws.resolve.resolver import Resolver
+    from flake8_ssot_ws.resolve.verify import verify
+    from flake8_ssot_ws.scan.discovery import iter_python_files
+
+    index = build_index([os.fspath(path) for path in iter_python_files(paths)], registry)
+    verified = verify(registry, Resolver(index))
+    name = _display(registry.path)
+    for problem in verified.problems:
+        print(f"{name}: {problem}")
+    if not verified.problems:
+        return 0
+    count = len(verified.problems)
+    outside = f" ({verified.outside} of modules outside the paths, not checked)" if verified.outside else ""
+    print(
+        f"ssot-ws: {count} {'problem' if count == 1 else 'problems'} in {verified.canonical} canonical and "
+        f"{verified.legacy} legacy imports{outside}, resolved in {len(index.files)} "
+        f"{'module' if len(index.files) == 1 else 'modules'}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _display(path: Path) -> str:
+    """The registry file as messages name it: relative to the current directory."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # pragma: no cover (Windows: another drive)
+        return path.as_posix()
+
+
+def _format_of(document: str | None) -> str:
+    """The format of the document to ``--check``, from its suffix (a JSON document compared
+    with markdown would always differ, and the fix offered would overwrite it with markdown)."""
+    return "json" if document is not None and document.lower().endswith(".json") else "markdown"
 
 
 def _source(registry: Registry) -> str:

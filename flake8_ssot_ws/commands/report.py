@@ -36,7 +36,7 @@ RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_js
 
 def configure(parser: argparse.ArgumentParser) -> None:
     check_command.add_scan_arguments(parser)
-    parser.add_argument("--format", choices=report_history.FORMATS, default="text", help="default: text")
+    check_command.add_output_format(parser, {**RENDERERS, **dict.fromkeys(report_history.FORMATS)}, "text")
     parser.add_argument("--badge", metavar="PATH", help="also write an SVG badge of the overall compliance")
     parser.add_argument("--baseline", metavar="FILE", help="count the findings this baseline knows in their own column")
     parser.add_argument(
@@ -60,14 +60,17 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     check_command.report_problems(result)
     known: Mapping[str, tuple[Finding, ...]] = {}
     if baseline is not None:
-        applied = split(result, registry, baseline)
+        applied = split(result, registry, baseline)  # keyed on every finding, then selected
         result, known = applied.result, applied.known
+    # --select and friends: the codes not shown are not counted (as if they did not exist).
+    verdicts = check_command.selection(args).verdicts()
+    result = check_command.select_findings(result, verdicts)
     facts = [
         FileFacts(
             path=entry_path(file.relpath, file.path),
             reported=file.outcome.reported,
             noqa=file.outcome.noqa,
-            baselined=known.get(file.path, ()),
+            baselined=tuple(finding for finding in known.get(file.path, ()) if verdicts[finding.code]),
             canonical=file.outcome.canonical,
         )
         for file in result.files
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     )
     if args.badge:  # first: a badge that cannot be written is an error, with nothing printed
         _write_badge(Path(args.badge), report.overall.compliance)
-    sys.stdout.write(RENDERERS[args.format](report))
+    sys.stdout.write(RENDERERS[args.output_format](report))
     if args.fail_under is not None and report.overall.compliance < args.fail_under:
         print(
             f"ssot-ws: compliance {report.overall.compliance:.1f}% is below --fail-under {args.fail_under:g}%",

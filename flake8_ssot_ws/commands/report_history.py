@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from flake8_ssot_ws.history.sampling import Sample
     from flake8_ssot_ws.history.trend import Trend
 
-FORMATS = ("text", "markdown", "json", "csv")
+FORMATS = ("text", "markdown", "json", "csv")  # report's (tests/test_history.py keeps them in), and csv
 _ONLY_WITH_HISTORY = ("since", "until", "every", "rev", "registry_at_commit", "chart")
 _NOT_WITH_HISTORY = ("badge", "baseline")
 
@@ -55,7 +55,7 @@ def applies(args: argparse.Namespace) -> bool:
     for name in _ONLY_WITH_HISTORY:
         if getattr(args, name):
             raise UsageError(f"--{name.replace('_', '-')} needs --history")
-    if args.format == "csv":
+    if args.output_format == "csv":
         raise UsageError("--format csv needs --history")
     return False
 
@@ -68,8 +68,8 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     _report_problems(trend)
     if args.chart:  # first: a chart that cannot be written is an error, with nothing printed
         _write(Path(args.chart), chart_svg(trend, args.fail_under))
-    sys.stdout.write(RENDERERS[args.format](trend))
-    if trend.history_end is not None and args.format == "csv":  # the other formats say it themselves
+    sys.stdout.write(RENDERERS[args.output_format](trend))
+    if trend.history_end is not None and args.output_format == "csv":  # the other formats say it themselves
         end = trend.history_end
         print(f"ssot-ws: history ends at {end.short} ({end.date}): the clone is shallow", file=sys.stderr)
     newest = trend.points[-1].report
@@ -146,6 +146,7 @@ def _trend(args: argparse.Namespace, registry: Registry) -> Trend:
             Registries(registry, links, inside=inside, shown=_display(registry.path), top=_top(prefix)),
             today=today,
             registry_name=_display(registry.path),
+            verdicts=check_command.selection(args).verdicts(),
         )
         try:
             points = tuple(measurer.measure(sample, progress.for_sample(n)) for n, sample in enumerate(samples))

@@ -143,6 +143,11 @@ CATALOGUE: Mapping[str, Code] = {
 COUNTED = tuple(code.id for code in CATALOGUE.values() if code.counts)
 # What the checking core can emit (the rules of check's SARIF output).
 CORE = tuple(code for code in CATALOGUE.values() if code.core)
+# Every code starts with it: the plugin's entry point name, what ``--select SWS`` names.
+PREFIX = "SWS"
+# Codes that do not fail a run: ``check`` shows them as warnings; flake8, which has no
+# warnings, does not show them unless selected (the plugin's default ignore list).
+WARNINGS = tuple(code.id for code in CATALOGUE.values() if code.severity == "warning")
 
 
 def spans(ids: tuple[str, ...]) -> str:

@@ -6,11 +6,14 @@ full walk of the tree is the most expensive thing the core does.
 from __future__ import annotations
 
 import ast
+from typing import Callable
 from typing import Iterable
+from typing import Sequence
 
 from flake8_ssot_ws.core import codes
 from flake8_ssot_ws.core.context import FileContext
 from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.core.imports import ImportedName
 from flake8_ssot_ws.core.imports import resolve_relative
 from flake8_ssot_ws.registry import Registry
 
@@ -31,7 +34,23 @@ def expression_findings(
             yield finding
 
 
-def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) -> Finding | None:
+def module_bindings(records: Sequence[ImportedName], group_of: Callable[[str], object]) -> dict[str, str]:
+    """Local name -> dotted path, for the imports whose attributes SWS007 inspects.
+
+    A tracked name (``group_of`` gives it a group) is a class or function the registry knows,
+    not a module: its attributes (``WebSocketManager.get_websocket_manager()``) are members,
+    not imports.
+    """
+    bindings: dict[str, str] = {}
+    for record in records:
+        path = record.bound_path
+        if path is not None and (record.name is None or group_of(record.name) is None):
+            bindings[record.bound] = path
+    return bindings
+
+
+def dynamic_import_target(node: ast.Call, context: FileContext) -> str | None:
+    """The absolute module ``import_module("...")``/``__import__("...")`` names, if literal."""
     func = node.func
     called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
     if called not in DYNAMIC_IMPORTERS:
@@ -40,6 +59,24 @@ def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) ->
     target = _string_value(name_arg) if name_arg is not None else None
     if target is not None and target.startswith("."):
         target = _resolve_dynamic(target, node, context)
+    return target
+
+
+def attribute_reach(node: ast.Attribute, bindings: dict[str, str]) -> tuple[str, str] | None:
+    """``(expression, module)`` for ``alias.x.Name`` where ``alias`` is bound by an import:
+    the dotted expression before ``.Name`` as written, and the module path it reaches."""
+    dotted = _dotted(node.value)
+    if dotted is None:
+        return None
+    root, _, rest = dotted.partition(".")
+    base = bindings.get(root)
+    if base is None:
+        return None
+    return dotted, f"{base}.{rest}" if rest else base
+
+
+def _dynamic_import(node: ast.Call, registry: Registry, context: FileContext) -> Finding | None:
+    target = dynamic_import_target(node, context)
     watcher = registry.watched_modules.get(target) if target is not None else None
     if watcher is None:
         return None
@@ -79,14 +116,10 @@ def _attribute_path(node: ast.Attribute, registry: Registry, bindings: dict[str,
     group = registry.group_of(node.attr)
     if group is None:
         return None
-    dotted = _dotted(node.value)
-    if dotted is None:
+    reach = attribute_reach(node, bindings)
+    if reach is None:
         return None
-    root, _, rest = dotted.partition(".")
-    base = bindings.get(root)
-    if base is None:
-        return None
-    module = f"{base}.{rest}" if rest else base
+    dotted, module = reach
     if (module, node.attr) in registry.canonical_by_import:
         return None
     expr = f"{dotted}.{node.attr}"

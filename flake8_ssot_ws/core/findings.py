@@ -24,7 +24,10 @@ class Fix(NamedTuple):
 
 class Finding(NamedTuple):
     """One offending import or expression. ``group`` is the registry group it concerns;
-    ``legacy`` the key of the legacy entry it matched (``group[0].legacy[1]``), if any."""
+    ``legacy`` the key of the legacy entry it matched (``group[0].legacy[1]``), if any.
+    ``col`` is flake8's column (0-based, in UTF-8 bytes, as the AST counts); ``utf16_col``
+    the same position in UTF-16 code units (SARIF's columns), set by the scan where the line
+    holds non-ASCII text before the finding (None: equal to ``col``)."""
 
     line: int
     col: int
@@ -33,6 +36,7 @@ class Finding(NamedTuple):
     group: str
     fix: Fix | None = None
     legacy: str | None = None
+    utf16_col: int | None = None
 
 
 class CanonicalImport(NamedTuple):

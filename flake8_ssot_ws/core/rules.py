@@ -19,6 +19,7 @@ from flake8_ssot_ws.core.context import file_context
 from flake8_ssot_ws.core.context import may_have_findings
 from flake8_ssot_ws.core.expressions import DYNAMIC_IMPORTERS
 from flake8_ssot_ws.core.expressions import expression_findings
+from flake8_ssot_ws.core.expressions import module_bindings
 from flake8_ssot_ws.core.findings import Analysis
 from flake8_ssot_ws.core.findings import CanonicalImport
 from flake8_ssot_ws.core.findings import Finding
@@ -107,26 +108,13 @@ def analyze_tree(
     want_attributes = bool(records) and (
         not ascii_only or registry.attribute_pattern is None or registry.attribute_pattern.search(text) is not None
     )
-    bindings = _module_bindings(records, registry) if want_attributes else {}
+    bindings = module_bindings(records, registry.group_of) if want_attributes else {}
     if want_calls or bindings:
         findings.extend(expression_findings(tree, registry, context, bindings))
     findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
     canonical.sort(key=lambda c: (c.line, c.col))
     return Analysis(findings, canonical)
 
-
-def _module_bindings(records: list[ImportedName], registry: Registry) -> dict[str, str]:
-    """Local name -> dotted path, for the imports whose attributes SWS007 inspects.
-
-    A tracked name is a class or function the registry knows, not a module: its
-    attributes (``WebSocketManager.get_websocket_manager()``) are members, not imports.
-    """
-    bindings: dict[str, str] = {}
-    for record in records:
-        path = record.bound_path
-        if path is not None and (record.name is None or registry.group_of(record.name) is None):
-            bindings[record.bound] = path
-    return bindings
 
 
 def _check_record(

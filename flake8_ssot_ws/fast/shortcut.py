@@ -65,17 +65,17 @@ class Shortcut(NamedTuple):
 class _Plan:
     """What the shortcut looks for, derived once per registry."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, dynamic: bool) -> None:
         fragments = name_fragments(registry.groups, registry.literal_names)
         self.usable = fragments is not None and bool(registry.needles)
-        self.importers = _DYNAMIC_IMPORTERS if registry.watched_modules else ()
+        self.importers = _DYNAMIC_IMPORTERS if dynamic else ()
         self.lexer = Lexer((*(fragments or ()), *self.importers), registry.needles)
         self.group_of = registry.group_of
 
 
 @functools.lru_cache(maxsize=8)
-def _plan(registry: Registry) -> _Plan:
-    return _Plan(registry)
+def _plan(registry: Registry, dynamic: bool) -> _Plan:
+    return _Plan(registry, dynamic)
 
 
 def analyze_ascii(source: str, registry: Registry, context: FileContext, *, today: datetime.date) -> Shortcut | None:
@@ -83,7 +83,7 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     when the shortcut cannot be sure (then parse the file). Raises nothing."""
     if context.exempt:
         return Shortcut(Analysis([], []), None)
-    plan = _plan(registry)
+    plan = _plan(registry, bool(registry.watched_modules))
     # may_have_findings of an empty text is True only for a file inside a package the
     # registry names, where `from . import *` needs no needle: such files are parsed.
     if not plan.usable or not source.isascii() or may_have_findings(registry, "", context):
@@ -99,11 +99,9 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     if not spans and not any(needle in source[a:b] for a, b in lexed.statements for needle in needles):
         # Only an import statement naming a needle can give a finding or a canonical import.
         return Shortcut(Analysis([], []), lexed)
-    statements = reader.statements()
-    expressions = _expressions(reader, spans)
-    if statements is None or expressions is None:
+    module = _module(reader, spans)
+    if module is None:
         return None
-    module = ast.Module(body=[*statements, *expressions], type_ignores=[])
     analysis = analyze_tree(module, source_lines(source), registry, context, today=today, text=source)
     if analysis.findings or analysis.canonical:
         try:
@@ -111,6 +109,32 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
         except Exception:  # any doubt: the caller's full parse reports it exactly
             return None
     return Shortcut(analysis, lexed)
+
+
+def relevant_module(source: str, registry: Registry) -> ast.Module | None:
+    """Every import statement of an ASCII ``source`` and each expression the core's
+    expression rules could look at -- ``root.x.Tracked`` chains whose root an import may bind,
+    every ``import_module(...)``/``__import__(...)`` call -- as one module at their real
+    positions, without parsing the rest of the file; None when unsure (then parse the file).
+    What ``ssot-ws init`` observes. The file itself is not validated: that is the caller's
+    part, as in ``analyze_ascii``."""
+    plan = _plan(registry, True)
+    if not plan.usable or not source.isascii():
+        return None
+    lexed = plan.lexer.lex(source)
+    if lexed is None:
+        return None
+    reader = _Reader(source, lexed.statements)
+    spans = _expression_spans(reader, lexed, plan)
+    return None if spans is None else _module(reader, spans)
+
+
+def _module(reader: _Reader, spans: Sequence[Span]) -> ast.Module | None:
+    statements = reader.statements()
+    expressions = _expressions(reader, spans)
+    if statements is None or expressions is None:
+        return None
+    return ast.Module(body=[*statements, *expressions], type_ignores=[])
 
 
 class _Reader:

@@ -23,6 +23,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
+from typing import Container
 from typing import Iterable
 from typing import Sequence
 
@@ -66,7 +67,8 @@ class Refusal:
 class FixResult:
     """``source`` is the new text (the input itself when nothing was fixed). ``problem``
     says why the whole file was left alone, ``refused`` why single statements were.
-    ``findings``/``left``: what check reports (``# noqa`` applied) before/after."""
+    ``findings``/``left``: what check reports (``# noqa`` applied) before/after;
+    ``hidden``: what ``# noqa`` hides after (the baseline's keys count those too)."""
 
     source: str
     fixed: tuple[Finding, ...]
@@ -74,27 +76,29 @@ class FixResult:
     problem: str | None
     findings: tuple[Finding, ...]
     left: tuple[Finding, ...]
+    hidden: tuple[Finding, ...] = ()
 
     @property
     def changed(self) -> bool:
         return bool(self.fixed)
 
 
-def fix_source(source: str, before: Checked, analyze: Analyzer) -> FixResult:
-    """Rewrite the fixable findings ``before`` reports for ``source`` (check's own result),
-    then check the new text with ``analyze`` (the same check) and keep it only if it is safe."""
-    findings = before.reported
-    fixable = [finding for finding in findings if finding.fix is not None]
+def fix_source(source: str, before: Checked, analyze: Analyzer, wanted: Container[Finding] | None = None) -> FixResult:
+    """Rewrite the fixable findings ``before`` reports for ``source`` (check's own result) --
+    of those, only the ``wanted`` ones when given (``--select``, ``--baseline``) -- then check
+    the new text with ``analyze`` (the same check) and keep it only if it is safe."""
+    findings, hidden = before.reported, before.hidden
+    fixable = [finding for finding in findings if finding.fix is not None and (wanted is None or finding in wanted)]
     if not fixable:
-        return FixResult(source, (), (), None, findings, findings)
+        return FixResult(source, (), (), None, findings, findings, hidden)
     new_source, fixed, refused, problem = rewrite(source, fixable)
     if not fixed:
-        return FixResult(source, (), tuple(refused), problem, findings, findings)
+        return FixResult(source, (), tuple(refused), problem, findings, findings, hidden)
     after = analyze(new_source)
     problem = problem or safety_problem(before, after, fixed)
     if problem is not None:
-        return FixResult(source, (), tuple(refused), problem, findings, findings)
-    return FixResult(new_source, tuple(fixed), tuple(refused), None, findings, after.reported)
+        return FixResult(source, (), tuple(refused), problem, findings, findings, hidden)
+    return FixResult(new_source, tuple(fixed), tuple(refused), None, findings, after.reported, after.hidden)
 
 
 def core_analyzer(registry: Registry, context: FileContext, *, today: datetime.date) -> Analyzer:

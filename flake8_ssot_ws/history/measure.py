@@ -220,6 +220,7 @@ class Measurer:
         *,
         today: datetime.date,
         registry_name: str,
+        verdicts: Mapping[str, object] | None = None,
     ) -> None:
         self.git = git
         self.analyser = analyser
@@ -228,6 +229,9 @@ class Measurer:
         self.registries = registries
         self.today = today
         self.registry_name = registry_name
+        # --select and friends (commands/check.py's verdicts): as in report, the codes not shown
+        # are not counted. None: every code is.
+        self.verdicts = None if verdicts is None or all(verdicts.values()) else verdicts
         self.problems: list[Problem] = []
         self._registry_numbers: dict[Registry, int] = {}
         self._outcomes: dict[tuple[int, Task], Outcome] = {}
@@ -263,14 +267,12 @@ class Measurer:
                     self._reported.add((task.path, task.blob))
                     self.problems.append(Problem(task.path, outcome.problem, sample.commit))
                 continue
-            facts.append(
-                FileFacts(
-                    path=self._entry_path(registry, number, task.path),
-                    reported=outcome.reported,
-                    noqa=outcome.noqa,
-                    canonical=outcome.canonical,
-                )
-            )
+            reported, noqa = outcome.reported, outcome.noqa
+            if self.verdicts is not None:
+                reported = tuple(finding for finding in reported if self.verdicts[finding.code])
+                noqa = tuple(finding for finding in noqa if self.verdicts[finding.code])
+            path = self._entry_path(registry, number, task.path)
+            facts.append(FileFacts(path=path, reported=reported, noqa=noqa, canonical=outcome.canonical))
         report = build_report(
             facts,
             registry,

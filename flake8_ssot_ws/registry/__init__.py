@@ -7,13 +7,16 @@ from flake8_ssot_ws.registry.load import REGISTRY_FILE
 from flake8_ssot_ws.registry.load import TOOL_TABLE
 from flake8_ssot_ws.registry.load import Discovery
 from flake8_ssot_ws.registry.load import RegistryError
-from flake8_ssot_ws.registry.load import UnreadableRegistry
+from flake8_ssot_ws.registry.load import default_src
 from flake8_ssot_ws.registry.load import discover_registry
 from flake8_ssot_ws.registry.load import discovery_start
 from flake8_ssot_ws.registry.load import find_registry
 from flake8_ssot_ws.registry.load import load_registry
+from flake8_ssot_ws.registry.load import loads_registry
 from flake8_ssot_ws.registry.load import no_registry_message
+from flake8_ssot_ws.registry.load import parse_import
 from flake8_ssot_ws.registry.load import registry_from_bytes
+from flake8_ssot_ws.registry.load import UnreadableRegistry
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
 from flake8_ssot_ws.registry.model import LegacyEntry
@@ -30,10 +33,13 @@ __all__ = [
     "Registry",
     "RegistryError",
     "UnreadableRegistry",
+    "default_src",
     "discover_registry",
     "discovery_start",
     "find_registry",
     "load_registry",
+    "loads_registry",
     "no_registry_message",
+    "parse_import",
     "registry_from_bytes",
 ]

@@ -244,10 +244,15 @@ def load_registry(path: Path) -> Registry:
 
 @functools.cache
 def _load_registry(path: Path, version: tuple[int, int] | None) -> Registry:
-    table = _registry_table(path, path, _read_toml(path))
-    if table is None:
-        raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
-    return _Validator(path).registry(table)
+    return _from_document(path, _read_toml(path))
+
+
+def loads_registry(text: str, path: Path) -> Registry:
+    """Validate registry TOML ``text`` as if it were the file at ``path`` (a pyproject.toml
+    holds it in its tool table): what ``ssot-ws init`` generates is loaded this way before it
+    is shown or written. Raises RegistryError."""
+    path = Path(path).absolute()
+    return _from_document(path, parse_toml(path, text))
 
 
 # What is at a path: True a folder, False something else, None nothing.
@@ -258,6 +263,11 @@ def _on_disk(path: Path) -> bool | None:
     return path.is_dir() if path.exists() else None
 
 
+def default_src(root: Path, folder: FolderTest = _on_disk) -> tuple[str, ...]:
+    """The source roots of a registry in ``root`` that has no ``src`` key."""
+    return ("src", ".") if folder(root / "src") else (".",)
+
+
 def registry_from_bytes(path: Path, data: bytes, *, folder: FolderTest, shown: str) -> Registry | None:
     """A registry file's content as it is somewhere else than on disk (a commit's tree, for
     ``report --history --registry-at-commit``). ``path`` is where the file would sit, ``folder``
@@ -266,6 +276,13 @@ def registry_from_bytes(path: Path, data: bytes, *, folder: FolderTest, shown: s
     without our table: no registry, which is not an error there."""
     table = _registry_table(path, shown, _parse_toml(shown, data))
     return None if table is None else _Validator(path, shown, folder).registry(table)
+
+
+def _from_document(path: Path, document: dict[str, Any]) -> Registry:
+    table = _registry_table(path, path, document)
+    if table is None:
+        raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
+    return _Validator(path).registry(table)
 
 
 def _registry_table(path: Path, shown: Path | str, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -296,6 +313,10 @@ def _parse_toml(path: Path | str, data: bytes) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
+    return parse_toml(path, text)
+
+
+def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -333,8 +354,7 @@ class _Validator:
         self.check_keys(table, _TOP_KEYS, "")
         root = self.root(table)
         exempt = self.strings(table, "exempt", "")
-        default_src = ("src", ".") if self.folder(root / "src") else (".",)
-        src = self.strings(table, "src", "") if "src" in table else default_src
+        src = self.strings(table, "src", "") if "src" in table else default_src(root, self.folder)
         for index, directory in enumerate(src):
             if os.path.isabs(directory) or os.path.normpath(directory).split(os.sep)[0] == os.pardir:
                 raise self.fail(f"src[{index}]", f"expected a path inside the root folder, got {directory!r}")
@@ -420,19 +440,9 @@ class _Validator:
 
     def import_spec(self, text: str, where: str) -> ImportSpec:
         try:
-            module = ast.parse(text.strip())
-        except SyntaxError:
-            raise self.fail(where, f"not a Python import statement: {text!r}") from None
-        body = module.body
-        if len(body) != 1 or not isinstance(body[0], ast.ImportFrom):
-            raise self.fail(where, f"expected exactly one 'from MODULE import NAME [as ALIAS]': {text!r}")
-        statement = body[0]
-        if statement.level or not statement.module:
-            raise self.fail(where, f"relative imports are not allowed in the registry: {text!r}")
-        if len(statement.names) != 1 or statement.names[0].name == "*":
-            raise self.fail(where, f"expected exactly one imported name: {text!r}")
-        alias = statement.names[0]
-        return ImportSpec(statement.module, alias.name, alias.asname)
+            return parse_import(text)
+        except ValueError as error:
+            raise self.fail(where, str(error)) from None
 
     def legacy(self, raw: dict[str, Any], where: str, canonical: tuple[ImportSpec, ...]) -> LegacyEntry:
         self.check_keys(raw, _LEGACY_KEYS, where)
@@ -441,7 +451,7 @@ class _Validator:
         spec = self.import_spec(import_text, f"{where}.import")
         use_text = self.string(raw, "use", where, required=False)
         if use_text is None:
-            use = _infer_replacement(spec.module, spec.name, canonical)
+            use = infer_replacement(spec.module, spec.name, canonical)
             if use is None:
                 raise self.fail(
                     f"{where}.use", f"required: no single canonical import binds or imports {spec.name!r}"
@@ -488,6 +498,24 @@ class _Validator:
             legacy[key] = where
 
 
+def parse_import(text: str) -> ImportSpec:
+    """``from MODULE import NAME [as ALIAS]`` -> ImportSpec; ValueError says what is wrong."""
+    try:
+        module = ast.parse(text.strip())
+    except SyntaxError:
+        raise ValueError(f"not a Python import statement: {text!r}") from None
+    body = module.body
+    if len(body) != 1 or not isinstance(body[0], ast.ImportFrom):
+        raise ValueError(f"expected exactly one 'from MODULE import NAME [as ALIAS]': {text!r}")
+    statement = body[0]
+    if statement.level or not statement.module:
+        raise ValueError(f"relative imports are not allowed in the registry: {text!r}")
+    if len(statement.names) != 1 or statement.names[0].name == "*":
+        raise ValueError(f"expected exactly one imported name: {text!r}")
+    alias = statement.names[0]
+    return ImportSpec(statement.module, alias.name, alias.asname)
+
+
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
@@ -509,7 +537,7 @@ def _same_import(spec: ImportSpec, canonical: tuple[ImportSpec, ...]) -> bool:
     )
 
 
-def _infer_replacement(module: str, name: str, canonical: tuple[ImportSpec, ...]) -> ImportSpec | None:
+def infer_replacement(module: str, name: str, canonical: tuple[ImportSpec, ...]) -> ImportSpec | None:
     """The one canonical import binding ``name``, else the one importing it, else None."""
     for candidates in (
         [c for c in canonical if c.bound == name],
@@ -533,11 +561,14 @@ __all__ = [
     "Registry",
     "RegistryError",
     "UnreadableRegistry",
+    "default_src",
     "discover_registry",
     "discovery_start",
     "find_registry",
     "load_registry",
+    "loads_registry",
     "near_misses",
     "no_registry_message",
+    "parse_import",
     "registry_from_bytes",
 ]

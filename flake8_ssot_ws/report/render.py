@@ -29,15 +29,19 @@ def _headline(report: Report) -> str:
     overall = report.overall
     return (
         f"SSOT compliance {overall.compliance:.1f}% "
-        f"({overall.canonical} of {overall.tracked} tracked imports canonical)"
+        f"({overall.canonical} of {_plural(overall.tracked, 'tracked import')} canonical)"
     )
 
 
 def _files_line(report: Report) -> str:
     return (
-        f"{report.files_scanned} files scanned, {report.overall.files_tracked} with tracked imports, "
+        f"{_plural(report.files_scanned, 'file')} scanned, {report.overall.files_tracked} with tracked imports, "
         f"{report.overall.files_with_findings} with findings, {report.files_unreadable} unreadable"
     )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _days(status: LegacyStatus) -> str:

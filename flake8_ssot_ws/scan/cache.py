@@ -52,7 +52,7 @@ from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 
-FORMAT = "v2"
+FORMAT = "v3"  # v3: a finding holds its UTF-16 column (SARIF) too
 DIRECTORY = ".ssot-ws-cache"
 RACY_NS = 2_000_000_000
 STALE_SECONDS = 7 * 24 * 3600
@@ -156,9 +156,10 @@ class Cache:
 
     # --- outcome <-> JSON ----------------------------------------------------------------
     # A payload is None for a file with nothing to say, else [reported, noqa, canonical,
-    # problem]; a finding is [line, col, code, message, group, legacy] with the strings as
-    # indexes into ``strings``, plus, when it is fixable, [start line, start col, end line,
-    # end col, alias index, module, name, asname]; a canonical import is [line, col, group].
+    # problem]; a finding is [line, col, code, message, group, legacy, utf16 col or null]
+    # with the strings as indexes into ``strings``, plus, when it is fixable, [start line,
+    # start col, end line, end col, alias index, module, name, asname]; a canonical import
+    # is [line, col, group].
 
     def _encoded(self, outcome: Outcome) -> Any:
         if outcome == EMPTY:
@@ -172,8 +173,8 @@ class Cache:
 
     def _finding(self, finding: Finding) -> list[Any]:
         intern = self._intern
-        item = [finding.line, finding.col, intern(finding.code), intern(finding.message), intern(finding.group)]
-        item.append(intern(finding.legacy))
+        item: list[int | None] = [finding.line, finding.col, intern(finding.code), intern(finding.message)]
+        item += [intern(finding.group), intern(finding.legacy), finding.utf16_col]
         fix = finding.fix
         if fix is not None:
             spec = fix.replacement
@@ -211,10 +212,10 @@ class Cache:
         the indexes checked once (a negative one would silently count from the end)."""
         strings = self.strings
         fix = None
-        if len(item) == 6:
-            line, col, code, message, group, legacy = item
+        if len(item) == 7:
+            line, col, code, message, group, legacy, utf16_col = item
         else:
-            line, col, code, message, group, legacy, *fix_data = item
+            line, col, code, message, group, legacy, utf16_col, *fix_data = item
             start_line, start_col, end_line, end_col, index, module, name, asname = fix_data
             if min(module, name) < 0 or asname < _NONE:
                 raise IndexError(min(module, name, asname))
@@ -223,7 +224,8 @@ class Cache:
         if min(code, message, group) < 0 or legacy < _NONE:
             raise IndexError(min(code, message, group, legacy))
         legacy_key = None if legacy == _NONE else strings[legacy]
-        return Finding(int(line), int(col), strings[code], strings[message], strings[group], fix, legacy_key)
+        utf16 = None if utf16_col is None else int(utf16_col)
+        return Finding(int(line), int(col), strings[code], strings[message], strings[group], fix, legacy_key, utf16)
 
     def _string(self, number: int) -> str:
         if number < 0:  # a negative index would count from the end of the table

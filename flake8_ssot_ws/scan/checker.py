@@ -27,6 +27,7 @@ from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.core.outcome import describe
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.core.rules import Analysis
+from flake8_ssot_ws.core.rules import Finding
 from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import analyze_source
 from flake8_ssot_ws.core.rules import analyze_tree
@@ -87,6 +88,9 @@ class FileChecker:
             reported, noqa = split_noqa(analysis.findings, source)
         else:
             reported, noqa = fastnoqa.split_noqa(analysis.findings, source, lexed)
+        if not source.isascii():  # (the fast path takes ASCII files only: lexed is None here)
+            lines = source_lines(source)
+            reported, noqa = _with_utf16_columns(reported, lines), _with_utf16_columns(noqa, lines)
         return Outcome(tuple(reported), tuple(noqa), tuple(analysis.canonical))
 
     def _analyze(self, source: str, context: FileContext) -> tuple[Analysis, Lexed | None]:
@@ -110,7 +114,7 @@ class FileChecker:
         needle occurs in one exactly when it occurs in the other. Anything else (non-ASCII
         bytes, a cookie, a file in a package the registry names) is left to the text test.
         """
-        if not self.needles or not data.isascii() or _may_declare_encoding(data):
+        if not self.needles or not data.isascii() or may_declare_encoding(data):
             return False
         if self._in_named_package(path):
             return False
@@ -128,7 +132,22 @@ class FileChecker:
         return verdict
 
 
-def _may_declare_encoding(data: bytes) -> bool:
+def _with_utf16_columns(findings: list[Finding], lines: list[str]) -> list[Finding]:
+    """``utf16_col`` for the findings whose line has non-ASCII text before them: SARIF counts
+    columns in UTF-16 code units, the AST (and flake8) in UTF-8 bytes."""
+    result = []
+    for finding in findings:
+        line = lines[finding.line - 1]
+        if not line.isascii():
+            before = line.encode("utf-8")[: finding.col].decode("utf-8", "replace")
+            units = len(before.encode("utf-16-le")) // 2
+            if units != finding.col:
+                finding = finding._replace(utf16_col=units)
+        result.append(finding)
+    return result
+
+
+def may_declare_encoding(data: bytes) -> bool:
     """Whether a coding cookie may sit in the first two lines (as detect_encoding reads them)."""
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1

@@ -4,8 +4,10 @@ Inside a git work tree, a directory's files are what ``git ls-files --cached --o
 --exclude-standard`` lists, so everything git ignores is skipped without re-implementing
 ``.gitignore``; elsewhere a directory walk. Either way the usual virtualenv, build and cache
 folders are skipped (``DEFAULT_EXCLUDE``, replaced by ``--exclude``, extended by
-``--extend-exclude``). A file named on the command line is always checked: pre-commit
-passes exactly the files it wants checked.
+``--extend-exclude``). A file named on the command line is always checked when it is Python
+(pre-commit passes exactly the files it wants checked): a Python suffix or, whatever its name, a
+``#!`` line naming python -- what pre-commit's ``types: [python]`` passes. Any other named file
+(``ssot-registry.toml``, ``notes.txt``) is skipped, and listed as such.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from typing import NamedTuple
 from typing import Sequence
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+# A named file is Python with one of these suffixes (the ones pre-commit's `identify` tags
+# python or pyi), or with a python shebang.
+NAMED_PYTHON_SUFFIXES = (*PYTHON_SUFFIXES, ".pyw", ".pyt", ".tac", ".wsgi")
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache", ".ruff_cache",
     ".ssot-ws-cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build", "buck-out",
@@ -100,23 +105,43 @@ class PendingDiscovery:
 
     def __init__(self, paths: Sequence[str], excluder: Excluder) -> None:
         self.excluder = excluder
+        self.skipped: list[str] = []  # named files that are not Python, filled by result()
         self.arguments = [(argument, _GitListing(argument) if os.path.isdir(argument) else None) for argument in paths]
 
     def result(self) -> list[Discovered]:
+        """The files to check; ``self.skipped`` then holds the named files that are not Python."""
         seen: set[str] = set()
         found: list[Discovered] = []
+        self.skipped.clear()
         for argument, listing in self.arguments:
             if listing is None:
                 key = os.path.normpath(argument)
-                if key not in seen:
-                    seen.add(key)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if is_python_file(argument):
                     found.append(Discovered(argument, True))
+                else:
+                    self.skipped.append(argument)
             else:
                 for child in sorted(_directory_files(argument, listing.files(), self.excluder)):
                     if child not in seen:  # discovered paths are already normal
                         seen.add(child)
                         found.append(Discovered(child, False))
         return found
+
+
+def is_python_file(path: str) -> bool:
+    """Whether a file named on the command line is Python: its suffix, else a ``#!`` line
+    naming python. One that cannot be read counts as Python: the scan reports why."""
+    if path.endswith(NAMED_PYTHON_SUFFIXES):
+        return True
+    try:
+        with open(path, "rb") as stream:
+            first = stream.readline(256)
+    except OSError:
+        return True
+    return first.startswith(b"#!") and b"python" in first
 
 
 def _directory_files(root: str, listed: list[str] | None, excluder: Excluder) -> list[str]:

@@ -35,7 +35,6 @@ from flake8_ssot_ws.core.outcome import Outcome
 from flake8_ssot_ws.core.outcome import describe
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import discovery_start
-from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.scan.project import project_root
 
 if TYPE_CHECKING:  # imported when a file must be checked: a warm run parses nothing
@@ -67,6 +66,7 @@ class ScanResult(NamedTuple):
     # Every file looked at, as displayed (the baseline needs the clean ones too: their
     # entries are fixed, while entries of files this run did not look at are not).
     paths: Sequence[str] = ()
+    skipped: Sequence[str] = ()  # files named on the command line that are not Python
 
     @property
     def findings(self) -> Iterator[tuple[str, Finding]]:
@@ -164,7 +164,8 @@ def scan(
         if outcome is not EMPTY and outcome != EMPTY
     ]
     files.sort(key=lambda result: result.path)
-    return ScanResult(files, scanned=len(outcomes), paths=[items[index].path for index in sorted(outcomes)])
+    looked_at = [items[index].path for index in sorted(outcomes)]
+    return ScanResult(files, scanned=len(outcomes), paths=looked_at, skipped=discovery.skipped)
 
 
 def _cache_key(path: str, cwd: str, root: str) -> str:
@@ -229,7 +230,9 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    initargs = (checker.registry.path, checker.today, checker.fast, os.getpid())
+    # The registry itself, not its path: ``ssot-ws init`` scans with one that has no file yet.
+    # Forked workers inherit it; spawned ones unpickle it (Registry.__reduce__).
+    initargs = (checker.registry, checker.today, checker.fast, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         for done in pool.imap_unordered(_check_chunk, chunks):
             yield from done
@@ -238,7 +241,7 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
 _WORKER_CHECKER: FileChecker | None = None
 
 
-def _start_worker(registry_path: Path, today: datetime.date, fast: bool, parent: int | None = None) -> None:
+def _start_worker(registry: Registry, today: datetime.date, fast: bool, parent: int | None = None) -> None:
     """A pool worker's initializer; ``parent``: the pid of the scan, whose death ends the worker."""
     global _WORKER_CHECKER
     from flake8_ssot_ws.scan.checker import FileChecker
@@ -247,9 +250,7 @@ def _start_worker(registry_path: Path, today: datetime.date, fast: bool, parent:
         from flake8_ssot_ws.scan import workers
 
         workers.die_with_parent(parent)
-
-    # Forked workers find the registry in load_registry's cache; spawned ones load it.
-    _WORKER_CHECKER = FileChecker(load_registry(registry_path), today, fast=fast)
+    _WORKER_CHECKER = FileChecker(registry, today, fast=fast)
 
 
 def _check_chunk(chunk: Sequence[_Task]) -> list[_Done]:
