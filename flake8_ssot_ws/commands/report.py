@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Mapping
 
 from flake8_ssot_ws.commands import check as check_command
+from flake8_ssot_ws.commands import report_history
 from flake8_ssot_ws.report.badge import badge_svg
 from flake8_ssot_ws.baseline.store import entry_path
 from flake8_ssot_ws.baseline.store import read_baseline
@@ -35,7 +36,7 @@ RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_js
 
 def configure(parser: argparse.ArgumentParser) -> None:
     check_command.add_scan_arguments(parser)
-    check_command.add_output_format(parser, RENDERERS, "text")
+    check_command.add_output_format(parser, {**RENDERERS, **dict.fromkeys(report_history.FORMATS)}, "text")
     parser.add_argument("--badge", metavar="PATH", help="also write an SVG badge of the overall compliance")
     parser.add_argument("--baseline", metavar="FILE", help="count the findings this baseline knows in their own column")
     parser.add_argument(
@@ -47,9 +48,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="PCT",
         help="exit 1 when the overall compliance is below PCT (a ratchet for CI)",
     )
+    report_history.configure(parser)
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
+    if report_history.applies(args):
+        return report_history.run(args, registry)
     today = args.today or datetime.date.today()
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
     result = check_command.run_scan(args, registry)

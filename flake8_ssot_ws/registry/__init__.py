@@ -15,6 +15,7 @@ from flake8_ssot_ws.registry.load import load_registry
 from flake8_ssot_ws.registry.load import loads_registry
 from flake8_ssot_ws.registry.load import no_registry_message
 from flake8_ssot_ws.registry.load import parse_import
+from flake8_ssot_ws.registry.load import registry_from_bytes
 from flake8_ssot_ws.registry.load import UnreadableRegistry
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
@@ -40,4 +41,5 @@ __all__ = [
     "loads_registry",
     "no_registry_message",
     "parse_import",
+    "registry_from_bytes",
 ]

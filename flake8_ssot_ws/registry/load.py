@@ -13,8 +13,10 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+from typing import Callable
 from typing import NamedTuple
 from typing import Sequence
+from typing import Union
 
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
@@ -253,34 +255,68 @@ def loads_registry(text: str, path: Path) -> Registry:
     return _from_document(path, parse_toml(path, text))
 
 
-def default_src(root: Path) -> tuple[str, ...]:
+# What is at a path: True a folder, False something else, None nothing.
+FolderTest = Callable[[Path], Union[bool, None]]
+
+
+def _on_disk(path: Path) -> bool | None:
+    return path.is_dir() if path.exists() else None
+
+
+def default_src(root: Path, folder: FolderTest = _on_disk) -> tuple[str, ...]:
     """The source roots of a registry in ``root`` that has no ``src`` key."""
-    return ("src", ".") if (root / "src").is_dir() else (".",)
+    return ("src", ".") if folder(root / "src") else (".",)
+
+
+def registry_from_bytes(path: Path, data: bytes, *, folder: FolderTest, shown: str) -> Registry | None:
+    """A registry file's content as it is somewhere else than on disk (a commit's tree, for
+    ``report --history --registry-at-commit``). ``path`` is where the file would sit, ``folder``
+    says what is at the paths around it there (the ``root`` key, the default of ``src``),
+    ``shown`` is what error messages call the file. None when it is a ``pyproject.toml``
+    without our table: no registry, which is not an error there."""
+    table = _registry_table(path, shown, _parse_toml(shown, data))
+    return None if table is None else _Validator(path, shown, folder).registry(table)
 
 
 def _from_document(path: Path, document: dict[str, Any]) -> Registry:
-    if path.name == PYPROJECT:
-        tool = document.get("tool", {})
-        if not isinstance(tool, dict) or TOOL_TABLE not in tool:
-            raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
-        table = tool[TOOL_TABLE]
-        if not isinstance(table, dict):
-            raise RegistryError(path, f"tool.{TOOL_TABLE}", "expected a table")
-    else:
-        table = document
+    table = _registry_table(path, path, document)
+    if table is None:
+        raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
     return _Validator(path).registry(table)
+
+
+def _registry_table(path: Path, shown: Path | str, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The registry's table in a parsed file: the whole of ssot-registry.toml, our table of a
+    pyproject.toml (None when it has none)."""
+    if path.name != PYPROJECT:
+        return document
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict) or TOOL_TABLE not in tool:
+        return None
+    table = tool[TOOL_TABLE]
+    if not isinstance(table, dict):
+        raise RegistryError(shown, f"tool.{TOOL_TABLE}", "expected a table")
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
+    return _parse_toml(path, data)
+
+
+def _parse_toml(path: Path | str, data: bytes) -> dict[str, Any]:
+    try:
         # utf-8-sig: an editor that saves with a byte order mark does not make it invalid TOML.
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
     return parse_toml(path, text)
 
 
-def parse_toml(path: Path, text: str) -> dict[str, Any]:
+def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -306,17 +342,19 @@ def _reason(error: Exception) -> str:
 class _Validator:
     """Turns a parsed TOML table into a Registry, raising RegistryError at the first fault."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shown: Path | str | None = None, folder: FolderTest = _on_disk) -> None:
         self.path = path
+        self.shown = path if shown is None else shown  # what messages call the file
+        self.folder = folder  # what is at a path (on disk, or in a commit's tree)
 
     def fail(self, where: str, message: str) -> RegistryError:
-        return RegistryError(self.path, where, message)
+        return RegistryError(self.shown, where, message)
 
     def registry(self, table: dict[str, Any]) -> Registry:
         self.check_keys(table, _TOP_KEYS, "")
         root = self.root(table)
         exempt = self.strings(table, "exempt", "")
-        src = self.strings(table, "src", "") if "src" in table else default_src(root)
+        src = self.strings(table, "src", "") if "src" in table else default_src(root, self.folder)
         for index, directory in enumerate(src):
             if os.path.isabs(directory) or os.path.normpath(directory).split(os.sep)[0] == os.pardir:
                 raise self.fail(f"src[{index}]", f"expected a path inside the root folder, got {directory!r}")
@@ -345,9 +383,10 @@ class _Validator:
         if text is None:
             return self.path.parent
         root = Path(os.path.normpath(self.path.parent / text))
-        if not root.exists():
+        found = self.folder(root)
+        if found is None:
             raise self.fail("root", f"no such folder: {text!r} ({root})")
-        if not root.is_dir():
+        if not found:
             raise self.fail("root", f"not a folder: {text!r} ({root})")
         return root
 
@@ -531,4 +570,5 @@ __all__ = [
     "near_misses",
     "no_registry_message",
     "parse_import",
+    "registry_from_bytes",
 ]

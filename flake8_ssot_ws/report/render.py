@@ -161,8 +161,8 @@ def report_json(report: Report) -> dict[str, object]:
         "today": report.today.isoformat(),
         "registry": report.registry,
         "files": {"scanned": report.files_scanned, "unreadable": report.files_unreadable},
-        "overall": _counts_json(report.overall),
-        "groups": [_counts_json(counts) for counts in report.groups],
+        "overall": counts_json(report.overall),
+        "groups": [counts_json(counts) for counts in report.groups],
         "top_directories": [{"path": r.path, "findings": r.findings} for r in report.top_directories],
         "top_files": [{"path": r.path, "findings": r.findings} for r in report.top_files],
         "legacy": [
@@ -181,7 +181,7 @@ def report_json(report: Report) -> dict[str, object]:
     }
 
 
-def _counts_json(counts: Counts) -> dict[str, object]:
+def counts_json(counts: Counts) -> dict[str, object]:
     return {
         "name": counts.name,
         "compliance": counts.compliance,

@@ -168,6 +168,13 @@ def _directory_files(root: str, listed: list[str] | None, excluder: Excluder) ->
     return found
 
 
+def listed_python_files(root: str, listed: list[str], excluder: Excluder) -> list[str]:
+    """The files discovery would check below the directory ``root``, given a listing of what is
+    below it that does not come from the work tree (``/``-separated, relative to ``root``;
+    ``report --history`` lists a commit's tree): the same filter, the same display paths."""
+    return _directory_files(root, listed, excluder)
+
+
 class _GitListing:
     """Files below ``root`` that git tracks or would track (``/``-separated, relative to
     ``root``), listed in the background; ``files()`` is None when ``root`` is not in a git
