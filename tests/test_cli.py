@@ -143,11 +143,6 @@ def test_main_reads_sys_argv_by_default(monkeypatch: pytest.MonkeyPatch, capsys:
             id="a missing path is still a missing path",
         ),
         pytest.param(
-            ["check", "app", "--exit-zero", "app/routes"],
-            "unrecognized arguments: app/routes (see 'ssot-ws check --help')",
-            id="paths on both sides of an option: argparse takes the first run only",
-        ),
-        pytest.param(
             ["fix", "--check", "--diff"],
             "argument --diff: not allowed with argument --check (see 'ssot-ws fix --help')",
             id="argparse's own errors",
