@@ -106,7 +106,7 @@ def test_registry_equality_ignores_the_derived_tables(changes: dict[str, Any]) -
     registry, other = _registry(), _registry(**changes)
     assert registry == other
     assert hash(registry) == hash(other)
-    assert _plan(registry, False) is _plan(other, False)  # the lru_cache sees one registry
+    assert _plan(registry) is _plan(other)  # the lru_cache sees one registry
 
 
 @pytest.mark.parametrize(
