@@ -45,7 +45,7 @@ class Probe(ExpressionRule):
     def check(self, node: ast.AST, facts: FileFacts) -> Iterator[Finding]:
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-        if any(facts.registry.group_of(name) for name in names) or isinstance(node, ast.Call):
+        if any(facts.registry.group_of(name) for name in names) or isinstance(node, (ast.Call, ast.ClassDef)):
             assert isinstance(node, (ast.expr, ast.stmt))
             yield Finding(node.lineno, node.col_offset, PROBE.id, PROBE.message(node=type(node).__name__), "probe")
 
@@ -98,5 +98,25 @@ def test_a_rule_declared_with_a_trigger_is_reached_by_both_paths(
         reached = [f"{f.line}:{f.col} {f.message.rpartition(' ')[2]}" for f in full if f.code == PROBE.id]
         assert reached == [expected]
         assert fast.analysis.findings == full
+    finally:
+        shortcut._plan.cache_clear()
+
+
+@pytest.mark.parametrize("trigger", [Trigger.CALL, Trigger.BASE], ids=["CALL", "BASE"])
+def test_a_tracked_name_bound_under_an_untracked_alias_is_not_missed(
+    trigger: Trigger, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path finds calls and bases by the tracked name's text: ``as WSM`` hides
+    them, so such a file is parsed (None) rather than missed."""
+    monkeypatch.setattr(checks, "RULES", (Probe(trigger),))
+    shortcut._plan.cache_clear()
+    try:
+        source = (
+            "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WSM\n"
+            "WSM()\nclass T(WSM):\n    pass\n"
+        )
+        context = file_context(registry, registry.root / "app/services/views.py")
+        assert any(f.code == PROBE.id for f in analyze_source(source, registry, context, today=TODAY).findings)
+        assert shortcut.analyze_ascii(source, registry, context, today=TODAY) is None
     finally:
         shortcut._plan.cache_clear()

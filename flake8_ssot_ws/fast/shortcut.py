@@ -80,6 +80,9 @@ class _Plan:
         self.group_of = registry.group_of
         self.name_finders = tuple(_FINDERS[t] for t in sorted(triggers - _NOT_ON_NAMES, key=lambda t: t.name))
         self.fragments = tuple(fragments or ())
+        # Calls and bases are found by the tracked name: an import binding one under another
+        # name hides them from the lexer, so such a file is parsed.
+        self.aliases_hide = bool(triggers & {Trigger.CALL, Trigger.BASE})
 
 
 # What ssot-ws init observes: the import-related expressions, whatever the rules.
@@ -219,6 +222,17 @@ class _Reader:
         return names
 
 
+    def hides_tracked_names(self, group_of: Callable[[str], object]) -> bool:
+        """Whether an import binds a tracked name under a name that is not tracked."""
+        for node in self.statements() or ():
+            assert isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names:
+                name = alias.name.rpartition(".")[2]
+                if alias.asname and group_of(name) is not None and group_of(alias.asname) is None:
+                    return True
+        return False
+
+
 def _shift(node: Positioned, parsed_line: int, line: int, col: int) -> None:
     """Move a node parsed at ``parsed_line`` (its statement at column 0) to ``line``, ``col``."""
     assert node.end_lineno is not None and node.end_col_offset is not None  # parsed nodes have both
@@ -267,6 +281,8 @@ def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> _Spans | No
     """Spans of the expressions (and class headers) the core's rules must see, chosen by
     their declared triggers; None: unsure."""
     source, statement_spans = reader.source, lexed.statements
+    if plan.aliases_hide and reader.hides_tracked_names(plan.group_of):
+        return None
     starts = [start for start, _ in statement_spans]
     spans: dict[int, int] = {}
     kinds: dict[int, str] = {}
