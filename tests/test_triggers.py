@@ -54,8 +54,10 @@ class Probe(ExpressionRule):
 FIRES = {
     Trigger.ATTRIBUTE: ("import app.services.other as other\nx = other.WebSocketManager\n", "2:4 Attribute"),
     Trigger.CALL: (
-        "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
-        "def f():\n    return [WebSocketManager() for _ in ()]\n",
+        (
+            "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
+            "def f():\n    return [WebSocketManager() for _ in ()]\n"
+        ),
         "3:12 Call",
     ),
     Trigger.DYNAMIC_IMPORT: (
@@ -63,8 +65,10 @@ FIRES = {
         "2:0 Call",
     ),
     Trigger.BASE: (
-        "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
-        "if True:\n    class Tenant(WebSocketManager):\n        x = 1\n",
+        (
+            "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
+            "if True:\n    class Tenant(WebSocketManager):\n        x = 1\n"
+        ),
         "3:4 ClassDef",
     ),
 }
@@ -120,3 +124,16 @@ def test_a_tracked_name_bound_under_an_untracked_alias_is_not_missed(
         assert shortcut.analyze_ascii(source, registry, context, today=TODAY) is None
     finally:
         shortcut._plan.cache_clear()
+
+
+def test_rules_sharing_a_trigger_are_all_reached(registry: Registry) -> None:
+    source, _ = FIRES[Trigger.CALL]
+    context = file_context(registry, registry.root / "app/services/views.py")
+    facts = FileFacts(ast.parse(source), [], registry, context, source)
+    assert len(checks.expression_findings(facts, (Probe(Trigger.CALL), Probe(Trigger.CALL)))) == 0  # no import: gated
+    from flake8_ssot_ws.core.imports import imported_names
+    from flake8_ssot_ws.core.imports import source_lines
+
+    tree = ast.parse(source)
+    facts = FileFacts(tree, imported_names(tree, None, source_lines(source)), registry, context, source)
+    assert len(checks.expression_findings(facts, (Probe(Trigger.CALL), Probe(Trigger.CALL)))) == 2

@@ -357,9 +357,8 @@ def _tracked_call_span(reader: _Reader, start: int, end: int, comments: Sequence
 
 
 def _class_span(source: str, start: int, end: int, comments: Sequence[Span], fragments: Sequence[str]) -> Found:
-    """Trigger.BASE: ``class Name(bases)`` when the bases may name a tracked name."""
-    if end - start != 5:
-        return _IRRELEVANT  # a longer name holding "class"
+    """Trigger.BASE: ``class Name(bases)`` when the bases may name a tracked name (the
+    caller passes the keyword itself, not a longer word holding it)."""
     name_start = _next_code_index(source, end, comments)
     name_end = name_start
     while name_end < len(source) and source[name_end] in WORD:

@@ -379,7 +379,7 @@ class _Validator:
         """The folder ``exempt``, ``src`` and module names are relative to: ``root``, relative
         to the registry file's folder (default: that folder). Kept as spelt, not resolved:
         file paths are compared with it as given (core/context.py resolves on a mismatch)."""
-        text = self.string(table, "root", "", required=False)
+        text = self.string(table, "root", "")
         if text is None:
             return self.path.parent
         root = Path(os.path.normpath(self.path.parent / text))
@@ -396,11 +396,9 @@ class _Validator:
                 known = ", ".join(sorted(allowed))
                 raise self.fail(_join(where, key), f"unknown key (expected one of: {known})")
 
-    def string(self, table: dict[str, Any], key: str, where: str, *, required: bool) -> str | None:
+    def string(self, table: dict[str, Any], key: str, where: str) -> str | None:
         value = table.get(key)
         if value is None:
-            if required:
-                raise self.fail(_join(where, key), "required key is missing")
             return None
         if not isinstance(value, str) or not value.strip():
             raise self.fail(_join(where, key), f"expected a non-empty string, got {_show(value)}")
