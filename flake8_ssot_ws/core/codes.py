@@ -118,6 +118,17 @@ SWS007 = Code(
     counts=True,
     rule="attribute_path",
 )
+SWS008 = Code(
+    "SWS008",
+    "direct-construction",
+    "tracked class constructed outside its factory",
+    "A tracked class of a group with a factory is constructed or subclassed directly.",
+    {"": "{name!r} constructed directly - get instances from {factory}() ({use!r})"},
+    fixable=False,
+    severity="error",
+    counts=True,
+    rule="construction",
+)
 SWS101 = Code(
     "SWS101",
     "legacy-import",
@@ -141,7 +152,7 @@ SWS900 = Code(
 )
 
 CATALOGUE: Mapping[str, Code] = {
-    code.id: code for code in (SWS001, SWS002, SWS003, SWS004, SWS005, SWS006, SWS007, SWS101, SWS900)
+    code.id: code for code in (SWS001, SWS002, SWS003, SWS004, SWS005, SWS006, SWS007, SWS008, SWS101, SWS900)
 }
 # What the compliance report counts, in column order.
 COUNTED = tuple(code.id for code in CATALOGUE.values() if code.counts)

@@ -52,6 +52,8 @@ class Group(NamedTuple):
     watch_modules: tuple[str, ...]
     canonical: tuple[ImportSpec, ...]
     legacy: tuple[LegacyEntry, ...]
+    factory: ImportSpec | None = None  # SWS008: where instances of the tracked classes come from
+    construct_in: tuple[str, ...] = ()  # SWS008: globs of the files that may construct directly
 
     @property
     def modules(self) -> frozenset[str]:
@@ -190,6 +192,10 @@ def _canonical(value: Any, where: str, _: Mapping[str, Any]) -> tuple[ImportSpec
     return tuple(import_spec(text, f"{where}[{index}]") for index, text in enumerate(texts))
 
 
+def _factory(value: Any, where: str, _: Mapping[str, Any]) -> ImportSpec:
+    return import_spec(string(value, where), where)
+
+
 _LEGACY_KEYS = frozenset({"import", "use", "deadline", "reason"})
 
 
@@ -240,6 +246,10 @@ def toml_array(items: Sequence[str]) -> str:
     return "[\n" + "".join(f"  {toml_string(item)},\n" for item in items) + "]"
 
 
+def toml_string_of_spec(spec: ImportSpec) -> str:
+    return toml_string(spec.text)
+
+
 def _write_specs(specs: tuple[ImportSpec, ...]) -> str:
     return toml_array([spec.text for spec in specs])
 
@@ -251,6 +261,8 @@ GROUP_KEYS: tuple[GroupKey, ...] = (
     # Absent reads as [], which its reader refuses: at least one is required.
     GroupKey("canonical", "canonical", _canonical, [], (), "", _write_specs),
     GroupKey("legacy", "legacy", _legacy, [], (), "", None),
+    GroupKey("factory", "factory", _factory, None, None, "Instances come from {} (SWS008).", toml_string_of_spec),
+    GroupKey("construct-in", "construct_in", _globs, [], (), "May construct directly: {}.", toml_array),
 )
 GROUP_KEY_NAMES = frozenset(key.key for key in GROUP_KEYS)
 
@@ -273,7 +285,7 @@ def documented(group: Group) -> list[str]:
     for key in GROUP_KEYS:
         value = getattr(group, key.field)
         if key.describe and value != key.default:
-            items = value if isinstance(value, tuple) else (value,)
+            items = (value,) if isinstance(value, ImportSpec) or not isinstance(value, tuple) else value
             lines.append(key.describe.format(", ".join(f"`{_text(item)}`" for item in items)))
     return lines
 
@@ -288,7 +300,8 @@ def json_fields(group: Group) -> dict[str, Any]:
     for key in GROUP_KEYS:
         if key.describe:
             value = getattr(group, key.field)
-            fields[key.field] = [_text(item) for item in value] if isinstance(value, tuple) else _json(value)
+            many = isinstance(value, tuple) and not isinstance(value, ImportSpec)
+            fields[key.field] = [_text(item) for item in value] if many else _json(value)
     return fields
 
 
