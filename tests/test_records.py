@@ -48,7 +48,7 @@ from flake8_ssot_ws.registry import Registry
         pytest.param(FileContext, ("relpath", "module", "is_package", "exempt"), id="FileContext"),
         pytest.param(ImportSpec, ("module", "name", "asname"), id="ImportSpec"),
         pytest.param(LegacyEntry, ("key", "spec", "use", "deadline", "reason"), id="LegacyEntry"),
-        pytest.param(Group, ("name", "watch", "watch_modules", "canonical", "legacy"), id="Group"),
+        pytest.param(Group, ("name", "watch", "watch_modules", "canonical", "legacy", "watch_from"), id="Group"),
     ],
 )
 def test_positional_field_order(record: Any, fields: tuple[str, ...]) -> None:

@@ -177,6 +177,8 @@ def _group_markdown(group: Group) -> list[str]:
         out += ["", f"Also tracked: imported names matching {_codes(group.watch)}."]
     if group.watch_modules:
         out += ["", f"Never imported as modules: {_codes(group.watch_modules)}."]
+    if group.watch_from:
+        out += ["", f"Tracked only when imported from modules matching {_codes(group.watch_from)}."]
     out += ["", "### Legacy imports", ""]
     if not group.legacy:
         return [*out, "None."]
@@ -205,6 +207,7 @@ def render_json(registry: Registry) -> str:
                 "name": group.name,
                 "watch": list(group.watch),
                 "watch_modules": list(group.watch_modules),
+                "watch_from": list(group.watch_from),
                 "canonical": [
                     {"import": spec.text, "module": spec.module, "name": spec.name, "bound": spec.bound}
                     for spec in group.canonical

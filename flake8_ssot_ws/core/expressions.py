@@ -120,7 +120,7 @@ def _attribute_path(node: ast.Attribute, registry: Registry, bindings: dict[str,
     if reach is None:
         return None
     dotted, module = reach
-    if (module, node.attr) in registry.canonical_by_import:
+    if (module, node.attr) in registry.canonical_by_import or not registry.tracks(group, module, node.attr):
         return None
     expr = f"{dotted}.{node.attr}"
     path = f"{module}.{node.attr}"

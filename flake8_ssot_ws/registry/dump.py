@@ -42,6 +42,8 @@ def dump_registry(
             out.append(f"watch = {_array(group.watch)}")
         if group.watch_modules:
             out.append(f"watch-modules = {_array(group.watch_modules)}")
+        if group.watch_from:
+            out.append(f"watch-from = {_array(group.watch_from)}")
         out.append(f"canonical = {_array([spec.text for spec in group.canonical])}")
         for entry in group.legacy:
             out += ["", f"[[{prefix}group.legacy]]", f"import = {_string(entry.spec.text)}"]

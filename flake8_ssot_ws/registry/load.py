@@ -18,6 +18,7 @@ from typing import NamedTuple
 from typing import Sequence
 from typing import Union
 
+from flake8_ssot_ws.registry.model import GLOB_WILDCARD
 from flake8_ssot_ws.registry.model import Group
 from flake8_ssot_ws.registry.model import ImportSpec
 from flake8_ssot_ws.registry.model import LegacyEntry
@@ -34,7 +35,7 @@ REGISTRY_FILE = "ssot-registry.toml"
 TOOL_TABLE = "flake8-ssot-ws"
 
 _TOP_KEYS = frozenset({"root", "exempt", "src", "group"})
-_GROUP_KEYS = frozenset({"name", "watch", "watch-modules", "canonical", "legacy"})
+_GROUP_KEYS = frozenset({"name", "watch", "watch-modules", "watch-from", "canonical", "legacy"})
 _LEGACY_KEYS = frozenset({"import", "use", "deadline", "reason"})
 # Names that a registry file was probably meant to have (after lower-casing, dropping leading
 # dots and spelling '_' as '-'), with a configuration file's suffix; not the generated
@@ -424,6 +425,10 @@ class _Validator:
         for index, module in enumerate(watch_modules):
             if not _is_dotted_name(module):
                 raise self.fail(f"{where}.watch-modules[{index}]", f"not a dotted module name: {module!r}")
+        watch_from = self.strings(raw, "watch-from", where)
+        for index, glob in enumerate(watch_from):
+            if not _is_module_glob(glob):
+                raise self.fail(f"{where}.watch-from[{index}]", f"not a dotted module name or glob: {glob!r}")
         canonical_texts = self.strings(raw, "canonical", where)
         if not canonical_texts:
             raise self.fail(_join(where, "canonical"), "at least one canonical import is required")
@@ -436,7 +441,7 @@ class _Validator:
         legacy = tuple(
             self.legacy(entry, f"{where}.legacy[{index}]", canonical) for index, entry in enumerate(raw_legacy)
         )
-        return Group(name, watch, watch_modules, canonical, legacy)
+        return Group(name, watch, watch_modules, canonical, legacy, watch_from)
 
     def import_spec(self, text: str, where: str) -> ImportSpec:
         try:
@@ -529,6 +534,11 @@ def _show(value: object) -> str:
 
 def _is_dotted_name(text: str) -> bool:
     return all(part.isidentifier() for part in text.split("."))
+
+
+def _is_module_glob(text: str) -> bool:
+    """A dotted name whose parts may hold fnmatch wildcards and bracket sets: ``app.*``."""
+    return all(GLOB_WILDCARD.sub("x", part).isidentifier() for part in text.split("."))
 
 
 def _same_import(spec: ImportSpec, canonical: tuple[ImportSpec, ...]) -> bool:

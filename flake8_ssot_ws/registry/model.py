@@ -14,7 +14,7 @@ from typing import Mapping
 from typing import NamedTuple
 
 # Wildcards and bracket sets of an fnmatch glob: what is left between them is literal.
-_GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
+GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
 
 
 class ImportSpec(NamedTuple):
@@ -49,6 +49,13 @@ class Group(NamedTuple):
     watch_modules: tuple[str, ...]
     canonical: tuple[ImportSpec, ...]
     legacy: tuple[LegacyEntry, ...]
+    # Module globs whose imports of the group's names are tracked (``watch-from``); empty:
+    # any module. Its canonical and legacy entries are tracked wherever they point.
+    watch_from: tuple[str, ...] = ()
+
+    def watches_from(self, module: str) -> bool:
+        """Whether an import of one of the group's names from ``module`` is tracked."""
+        return not self.watch_from or any(fnmatch.fnmatchcase(module, glob) for glob in self.watch_from)
 
     @property
     def modules(self) -> frozenset[str]:
@@ -191,6 +198,12 @@ class Registry:
                     return group
         return None
 
+    def tracks(self, group: Group, module: str, name: str) -> bool:
+        """Whether ``from module import name`` (``name`` tracked by ``group``) is tracked:
+        a canonical or legacy entry's module, or one the group's ``watch-from`` matches."""
+        key = (module, name)
+        return key in self.canonical_by_import or key in self.legacy_by_import or group.watches_from(module)
+
     def replacements_for(self, name: str) -> tuple[ImportSpec, ...]:
         """Canonical imports that could replace an import of ``name``: the one binding it,
         else every one importing it (one: the replacement; several: ambiguous)."""
@@ -249,7 +262,7 @@ def name_fragments(groups: tuple[Group, ...], literal_names: Mapping[str, Group]
     fragments = set(literal_names)
     for group in groups:
         for pattern in group.watch:
-            runs = [run for run in _GLOB_WILDCARD.split(pattern) if run]
+            runs = [run for run in GLOB_WILDCARD.split(pattern) if run]
             if not runs:
                 return None
             fragments.add(max(runs, key=len))
