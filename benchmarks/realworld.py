@@ -898,7 +898,7 @@ _FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>
 def soak_flake8(tree: Path, result: Soaked, limits: Limits, checked: CheckOutput) -> None:
     """The plugin inside flake8 must report exactly check's findings, and E999 on every file
     check could not parse. Same files: check's default excludes, .py and .pyi."""
-    from flake8_ssot_ws.discovery import DEFAULT_EXCLUDE
+    from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
 
     command = [str(BIN / "flake8"), "--isolated", "-j2", "--select", "SWS,E999", "--ssot-registry", REGISTRY,
                "--filename", "*.py,*.pyi", "--exclude", ",".join(DEFAULT_EXCLUDE), "."]  # fmt: skip
@@ -1018,8 +1018,8 @@ class _Follower:
 def time_files(tree: Path, today: datetime.date) -> None:
     """(The child of soak_timing, cwd = tree.) One FileChecker over every file check would
     look at; the 10 slowest as JSON on stdout."""
-    from flake8_ssot_ws.checker import FileChecker
-    from flake8_ssot_ws.discovery import iter_python_files
+    from flake8_ssot_ws.scan.checker import FileChecker
+    from flake8_ssot_ws.scan.discovery import iter_python_files
     from flake8_ssot_ws.registry import load_registry
 
     checker = FileChecker(load_registry(Path(REGISTRY).resolve()), today)
