@@ -152,6 +152,16 @@ FIX_CASES = [
         id="split, a trailing noqa is copied to the split-off statement",
     ),
     pytest.param(
+        "from app.ws import (  # noqa: F401\n    other,\n    WebSocketManager,\n)\n",
+        f"{WSM}  # noqa: F401\nfrom app.ws import (  # noqa: F401\n    other,\n)\n",
+        id="split, a noqa on the first line of a multi-line statement is copied",
+    ),
+    pytest.param(
+        "from app.ws import (  # the old path\n    other,\n    WebSocketManager,\n)\n",
+        f"{WSM}\nfrom app.ws import (  # the old path\n    other,\n)\n",
+        id="split, a plain comment on the first line stays there",
+    ),
+    pytest.param(
         "from app.compat import WebSocketManager, Session\n",
         f"{SESSION}\n{WSM}\n",
         id="two canonical modules: the first in place, the other split off",

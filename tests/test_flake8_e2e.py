@@ -212,6 +212,12 @@ SPLIT_NOQA_CASES = [
         "from app.websocket_core import (other_thing)  # noqa: F401,E501\n",
         id="parenthesised import, fixed name last",
     ),
+    pytest.param(
+        "from app.websocket_core import (  # noqa: F401\n    other_thing,\n    WebSocketManager,\n)\n",
+        "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager  # noqa: F401\n"
+        "from app.websocket_core import (  # noqa: F401\n    other_thing,\n)\n",
+        id="multi-line import, noqa on its first line (where pyflakes reports it)",
+    ),
 ]
 
 

@@ -28,6 +28,8 @@ from typing import Container
 from typing import Iterable
 from typing import Sequence
 
+from tokenize_rt import src_to_tokens
+
 from flake8_ssot_ws.fix.tokens import Unsure
 from flake8_ssot_ws.fix.tokens import edit_statement
 from flake8_ssot_ws.core.imports import source_lines
@@ -229,7 +231,7 @@ def _rewrite_statement(work: list[str], span: Fix, findings: list[Finding], line
     new_segment, split_off = edit_statement(segment, node, fixes, own_lines)
     if own_lines:
         newline = _line_ending(lines[first - 1]) or _line_ending(lines[0]) or "\n"
-        kept = _suppression(suffix)
+        kept = _suppression(suffix) or (_opening_suppression(segment) if first != last else "")
         before = "".join(
             f"{prefix}{spec.text}{_with_suppression(comment, kept)}{newline}" for spec, comment in split_off
         )
@@ -248,6 +250,13 @@ def _suppression(suffix: str) -> str:
     if comment.startswith("#") and _SUPPRESSION.search(comment) is not None:
         return comment
     return ""
+
+
+def _opening_suppression(segment: str) -> str:
+    """A suppression comment on the first line of a multi-line statement (``from m import (
+    # noqa: F401``), where pyflakes reports the statement's F401, or ""."""
+    comments = [token.src for token in src_to_tokens(segment) if token.name == "COMMENT" and token.line == 1]
+    return comments[0] if comments and _SUPPRESSION.search(comments[0]) is not None else ""
 
 
 def _with_suppression(comment: str, suppression: str) -> str:
