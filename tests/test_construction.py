@@ -339,3 +339,37 @@ def test_readme_diff_is_real(registry: Registry) -> None:
     context = file_context(registry, registry.root / VIEWS)
     assert [f.code for f in check_source(before, registry, context, today=TODAY)] == ["SWS008"]
     assert check_source(after, registry, context, today=TODAY) == []
+
+
+WATCH_FROM_REGISTRY = FACTORY_REGISTRY.replace(
+    'watch = ["*WebSocketManager", "get_websocket_manager"]\n',
+    'watch = ["*WebSocketManager", "get_websocket_manager"]\nwatch-from = ["app.*"]\n',
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "from vendor.ws import WebSocketManager\nWebSocketManager()\n",
+            [],
+            id="a namesake from a module outside watch-from is not constructed from the group",
+        ),
+        pytest.param(
+            "import vendor.ws as v\nclass T(v.WebSocketManager):\n    pass\n",
+            [],
+            id="nor subclassed through a module alias",
+        ),
+        pytest.param(
+            "from app.ws import WebSocketManager\nWebSocketManager()\n",
+            ["1:19:SWS001", "2:0:SWS008"],
+            id="a module that watch-from matches is tracked",
+        ),
+        pytest.param(IMPORT + "WebSocketManager()\n", ["2:0:SWS008"], id="the canonical import is tracked wherever"),
+    ],
+)
+def test_watch_from_limits_what_is_constructed(make_registry: MakeRegistry, source: str, expected: list[str]) -> None:
+    registry = make_registry(WATCH_FROM_REGISTRY)
+    fast, full = both(registry, source, VIEWS)
+    assert fast == full
+    assert [f"{f.line}:{f.col}:{f.code}" for f in full.reported] == expected  # type: ignore[attr-defined]

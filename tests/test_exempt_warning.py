@@ -14,7 +14,7 @@ from flake8_ssot_ws.scan import exempt_globs
 from flake8_ssot_ws.commands.cli import main
 from tests.conftest import write_tree
 
-GROUP = '[[group]]\nname = "g"\ncanonical = ["from m import X"]\n'
+GROUP = '[[group]]\nname = "g"\ncanonical = ["from m import X"]\n[[group.legacy]]\nimport = "from old import X"\n'
 EXEMPT = 'exempt = ["app/shim.py", "app/legacy/*.py"]\n'
 LEGACY = "from old import X\n"  # a finding anywhere but in an exempt file
 CLEAN = "from m import X\n"

@@ -48,9 +48,28 @@ import = "from app.ws.legacy import WebSocketManager"
 deadline = 2099-12-31
 reason = "see issue 1182"
 
+# fix rewrites only the legacy paths the registry names (issue 11, bug 7).
+[[group.legacy]]
+import = "from app.ws import WebSocketManager"
+
+[[group.legacy]]
+import = "from app import WebSocketManager"
+
+[[group.legacy]]
+import = "from app.ws import get_websocket_manager"
+
+[[group.legacy]]
+import = "from app.compat import get_websocket_manager"
+
+[[group.legacy]]
+import = "from app.compat import WebSocketManager"
+
 [[group]]
 name = "db"
 canonical = ["from app.db.session import Session"]
+
+[[group.legacy]]
+import = "from app.compat import Session"
 """
 WSM = "from app.ws.unified import UnifiedWebSocketManager as WebSocketManager"
 GET = "from app.ws.unified import get_websocket_manager"
@@ -123,9 +142,24 @@ FIX_CASES = [
         id="split, fixed name in the middle",
     ),
     pytest.param(
-        "from app.ws import other, WebSocketManager  # noqa: E501\n",
-        f"{WSM}\nfrom app.ws import other  # noqa: E501\n",
+        "from app.ws import other, WebSocketManager  # the old path\n",
+        f"{WSM}\nfrom app.ws import other  # the old path\n",
         id="split, trailing comment stays with the remaining statement",
+    ),
+    pytest.param(
+        "from app.ws import other, WebSocketManager  # noqa: E501\n",
+        f"{WSM}  # noqa: E501\nfrom app.ws import other  # noqa: E501\n",
+        id="split, a trailing noqa is copied to the split-off statement",
+    ),
+    pytest.param(
+        "from app.ws import (  # noqa: F401\n    other,\n    WebSocketManager,\n)\n",
+        f"{WSM}  # noqa: F401\nfrom app.ws import (  # noqa: F401\n    other,\n)\n",
+        id="split, a noqa on the first line of a multi-line statement is copied",
+    ),
+    pytest.param(
+        "from app.ws import (  # the old path\n    other,\n    WebSocketManager,\n)\n",
+        f"{WSM}\nfrom app.ws import (  # the old path\n    other,\n)\n",
+        id="split, a plain comment on the first line stays there",
     ),
     pytest.param(
         "from app.compat import WebSocketManager, Session\n",

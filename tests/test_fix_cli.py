@@ -389,7 +389,8 @@ def test_temporary_file_cannot_be_created(project, capsys, monkeypatch) -> None:
 
 def test_fixed_source_not_encodable_in_the_file_encoding(tmp_path, monkeypatch, capsys) -> None:
     (tmp_path / "ssot-registry.toml").write_text(
-        '[[group]]\nname = "g"\ncanonical = ["from app.\u0175s import Thing"]\n', encoding="utf-8"
+        '[[group]]\nname = "g"\ncanonical = ["from app.\u0175s import Thing"]\n'
+        '[[group.legacy]]\nimport = "from app.old import Thing"\n', encoding="utf-8"
     )
     module = tmp_path / "mod.py"
     before = b"# coding: latin-1\nfrom app.old import Thing  # \xe9\n"

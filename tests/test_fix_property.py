@@ -10,6 +10,7 @@ that imports bind, and leave everything that is not an import statement as it wa
 from __future__ import annotations
 
 import ast
+import os
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -176,15 +177,37 @@ def test_fix_properties(project, source) -> None:
     check_fix_properties(project, source)
 
 
+def slow_examples(examples: int) -> int:
+    """``examples``, capped by ``SSOT_WS_SLOW_EXAMPLES`` (CI bounds the -m slow run with it)."""
+    cap = os.environ.get("SSOT_WS_SLOW_EXAMPLES")
+    return min(examples, int(cap)) if cap else examples
+
+
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")
 def test_fix_properties_many(project, request) -> None:
     if "slow" not in request.config.getoption("markexpr"):
         pytest.skip("a few thousand examples: run with -m slow")
 
-    @settings(max_examples=3000, **SETTINGS)
+    @settings(max_examples=slow_examples(3000), **SETTINGS)
     @given(source=programs_with_legacy_imports())
     def many(source: str) -> None:
         check_fix_properties(project, source)
 
     many()
+
+
+@pytest.mark.parametrize(
+    ("cap", "expected"),
+    [
+        pytest.param(None, 3000, id="no cap: the examples asked for"),
+        pytest.param("300", 300, id="CI's cap bounds the slow run"),
+        pytest.param("5000", 3000, id="a cap above the examples changes nothing"),
+    ],
+)
+def test_slow_examples(monkeypatch: pytest.MonkeyPatch, cap: str | None, expected: int) -> None:
+    if cap is None:
+        monkeypatch.delenv("SSOT_WS_SLOW_EXAMPLES", raising=False)
+    else:
+        monkeypatch.setenv("SSOT_WS_SLOW_EXAMPLES", cap)
+    assert slow_examples(3000) == expected

@@ -22,6 +22,10 @@ LEGACY_ENTRY = """
 [[group.legacy]]
 import = "from app.websocket_core.manager import WebSocketManager"
 deadline = 2099-12-31
+
+# fix rewrites only legacy paths the registry names (issue 11, bug 7).
+[[group.legacy]]
+import = "from app.websocket_core import WebSocketManager"
 """
 REGISTRY = EXAMPLE_REGISTRY + LEGACY_ENTRY
 USE = "'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'"
@@ -192,3 +196,37 @@ def test_in_process(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyte
         "".join(f"app/services/bridge.py:{line}\n" for line in BRIDGE_FINDINGS),
         "",
     )
+
+
+SPLIT_NOQA_CASES = [
+    pytest.param(
+        "from app.websocket_core import WebSocketManager, other_thing  # noqa: F401\n",
+        "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager  # noqa: F401\n"
+        "from app.websocket_core import other_thing  # noqa: F401\n",
+        id="one-line import, fixed name first",
+    ),
+    pytest.param(
+        "from app.websocket_core import (other_thing, WebSocketManager)  # noqa: F401,E501\n",
+        "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager"
+        "  # noqa: F401,E501\n"
+        "from app.websocket_core import (other_thing)  # noqa: F401,E501\n",
+        id="parenthesised import, fixed name last",
+    ),
+    pytest.param(
+        "from app.websocket_core import (  # noqa: F401\n    other_thing,\n    WebSocketManager,\n)\n",
+        "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager  # noqa: F401\n"
+        "from app.websocket_core import (  # noqa: F401\n    other_thing,\n)\n",
+        id="multi-line import, noqa on its first line (where pyflakes reports it)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), SPLIT_NOQA_CASES)
+def test_split_keeps_noqa_for_real_flake8(tmp_path: Path, before: str, after: str) -> None:
+    """Issue 11, bug 9: the split-off import lost ``# noqa: F401`` and flake8 reported F401."""
+    write_tree(tmp_path, {"ssot-registry.toml": REGISTRY, "app/__init__.py": "", "app/views.py": before})
+    assert flake8(tmp_path, "--select", "F401", "app/views.py") == ([], "", 0)
+    ssot_ws = str(Path(sys.executable).with_name("ssot-ws"))
+    subprocess.run([ssot_ws, "fix", "app/views.py"], cwd=tmp_path, capture_output=True, check=False)
+    assert (tmp_path / "app/views.py").read_text(encoding="utf-8") == after
+    assert flake8(tmp_path, "--select", "F401", "app/views.py") == ([], "", 0)

@@ -25,6 +25,7 @@ A few hundred examples in the default run; ``-m slow`` runs a few thousand.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime
 import io
@@ -58,10 +59,13 @@ from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.core.rules import Analysis
 from flake8_ssot_ws.core.rules import Finding
 from flake8_ssot_ws.core.rules import analyze_source
+from flake8_ssot_ws.core.rules import analyze_tree
+from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.core.rules import check_source
 from flake8_ssot_ws.core.rules import file_context
 from tests.test_fix_property import programs_with_spots
 from tests.test_fix_property import parses
+from tests.test_fix_property import slow_examples
 from tests.test_rules import RULES_REGISTRY
 from tests.test_rules import VIEWS
 
@@ -309,7 +313,13 @@ def check_core(registry: Registry, relpath: str, program: Program) -> None:
     context = file_context(registry, registry.root / relpath)
     analysis = analyze_source(program.source, registry, context, today=TODAY)
     assert analyze_source(program.source, registry, context, today=TODAY) == analysis
-    assert check_source(program.source, registry, context, today=TODAY) == analysis.findings
+    # The reference: the whole tree, parsed, through the rules, with no byte prefilter (which
+    # check_source and analyze_source apply) -- and the fast path that check uses on ASCII files.
+    reference = analyze_tree(ast.parse(program.source), source_lines(program.source), registry, context, today=TODAY)
+    assert check_source(program.source, registry, context, today=TODAY) == reference.findings
+    if program.source.isascii():
+        fast = fastpath.analyze_ascii(program.source, registry, context, today=TODAY)
+        assert fast is None or fast.analysis == reference
     alone = analyze_source(program.original, registry, context, today=TODAY)
     findings = [_moved(f, program.moved[f.line] - f.line, 0) for f in alone.findings]
     canonical = [c._replace(line=program.moved[c.line]) for c in alone.canonical]
@@ -487,7 +497,7 @@ def test_many(tools: Tools, check, inputs, examples: int, request: pytest.Fixtur
     if "slow" not in request.config.getoption("markexpr"):
         pytest.skip("a few thousand examples: run with -m slow")
 
-    @settings(max_examples=examples, **SETTINGS)
+    @settings(max_examples=slow_examples(examples), **SETTINGS)
     @given(relpath=st.sampled_from(PATHS), example=inputs)
     def many(relpath: str, example) -> None:
         check(tools, relpath, example)

@@ -106,6 +106,9 @@ canonical = ["from app.websocket_core.unified_manager import UnifiedWebSocketMan
 [[group.legacy]]
 import = "from app.websocket_core.manager import WebSocketManager"
 deadline = 2099-12-31
+
+[[group.legacy]]
+import = "from app.websocket_core.websocket_manager import WebSocketManager"
 """
 USE = "'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'"
 ERROR = "from app.websocket_core.websocket_manager import WebSocketManager\n\nWebSocketManager()\n"
@@ -298,7 +301,7 @@ UNIFIED_MANAGER = {
     [
         pytest.param(
             {"app/__init__.py": ""},
-            (1, "Failed", [VERIFY_PROBLEM, f"ssot-ws: 1 problem in 1 canonical and 1 legacy imports, {RESOLVED}"]),
+            (1, "Failed", [VERIFY_PROBLEM, f"ssot-ws: 1 problem in 1 canonical and 2 legacy imports, {RESOLVED}"]),
             id="the canonical module is missing",
         ),
         pytest.param(UNIFIED_MANAGER, (0, "Passed", []), id="the canonical import resolves"),

@@ -24,3 +24,11 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = ROOT.joinpath(".ci", "run").read_text(encoding="utf-8")
     (command,) = re.findall(r'^TEST_COMMAND="(.+)"$', ci, flags=re.MULTILINE)
     assert command == tests
+
+
+def test_ci_runs_the_slow_fuzz_tests_on_the_primary_python() -> None:
+    """Issue 11: the -m slow fuzz tests ran nowhere; CI runs them once, bounded."""
+    ci = ROOT.joinpath(".ci", "run").read_text(encoding="utf-8")
+    primary = ci[ci.index('if [ "$version" = "$PRIMARY" ]; then') :]
+    primary = primary[: primary.index("fi\n")]
+    assert "SSOT_WS_SLOW_EXAMPLES=300 timeout 600 python -m pytest -q -m slow" in primary

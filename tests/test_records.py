@@ -49,7 +49,9 @@ from flake8_ssot_ws.registry import Registry
         pytest.param(ImportSpec, ("module", "name", "asname"), id="ImportSpec"),
         pytest.param(LegacyEntry, ("key", "spec", "use", "deadline", "reason"), id="LegacyEntry"),
         pytest.param(
-            Group, ("name", "watch", "watch_modules", "canonical", "legacy", "factory", "construct_in"), id="Group"
+            Group,
+            ("name", "watch", "watch_modules", "canonical", "legacy", "watch_from", "factory", "construct_in"),
+            id="Group",
         ),
     ],
 )

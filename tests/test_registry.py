@@ -118,7 +118,7 @@ ERRORS = [
     pytest.param(
         GROUP + "canonicals = []\n",
         "{file}: group[0].canonicals: unknown key"
-        " (expected one of: canonical, construct-in, factory, legacy, name, watch, watch-modules)",
+        " (expected one of: canonical, construct-in, factory, legacy, name, watch, watch-from, watch-modules)",
         id="unknown-group-key",
     ),
     pytest.param(
@@ -175,6 +175,31 @@ ERRORS = [
         GROUP + 'watch-modules = ["a..b"]\n',
         "{file}: group[0].watch-modules[0]: not a dotted module name: 'a..b'",
         id="watch-module-not-dotted",
+    ),
+    pytest.param(
+        GROUP + 'watch-from = "app.*"\n',
+        "{file}: group[0].watch-from: expected an array of strings, got str 'app.*'",
+        id="watch-from-str",
+    ),
+    pytest.param(
+        GROUP + 'watch-from = ["app.*", 3]\n',
+        "{file}: group[0].watch-from[1]: expected a non-empty string, got int 3",
+        id="watch-from-not-a-string",
+    ),
+    pytest.param(
+        GROUP + 'watch-from = ["app/*"]\n',
+        "{file}: group[0].watch-from[0]: not a dotted module name or glob: 'app/*'",
+        id="watch-from-path-not-module",
+    ),
+    pytest.param(
+        GROUP + 'watch-from = ["app..*"]\n',
+        "{file}: group[0].watch-from[0]: not a dotted module name or glob: 'app..*'",
+        id="watch-from-empty-part",
+    ),
+    pytest.param(
+        GROUP + 'watch-from = ["app.[ab"]\n',
+        "{file}: group[0].watch-from[0]: not a dotted module name or glob: 'app.[ab'",
+        id="watch-from-unclosed-bracket",
     ),
     pytest.param(
         GROUP + 'legacy = "x"\n',
@@ -488,3 +513,23 @@ def test_attribute_pattern(make_registry: MakeRegistry, text: str, matches: bool
 )
 def test_import_spec(spec: ImportSpec, bound: str, text: str) -> None:
     assert (spec.bound, spec.text) == (bound, text)
+
+
+def test_readme_registry_sample(tmp_path: Path) -> None:
+    """README's registry schema sample loads, and its ``watch-from`` leaves namesakes alone."""
+    from flake8_ssot_ws.core.rules import NO_CONTEXT
+    from flake8_ssot_ws.core.rules import check_source
+    from flake8_ssot_ws.registry.dump import dump_registry
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n[tool.flake8-ssot-ws]\n") + len("```toml\n")
+    sample = readme[start : readme.index("```\n", start)]
+    (tmp_path / "pyproject.toml").write_text(sample, encoding="utf-8")
+    registry = load_registry(tmp_path / "pyproject.toml")
+    (group,) = registry.groups
+    assert group.watch_from == ("app.*",)
+    assert 'watch-from = ["app.*"]' in dump_registry(registry.groups).splitlines()
+    today = datetime.date(2026, 1, 1)
+    source = "from lib.sockets import WebSocketManager\nfrom app.ws import WebSocketManager\n"
+    assert [(f.line, f.code) for f in check_source(source, registry, NO_CONTEXT, today=today)] == [(2, "SWS001")]

@@ -46,6 +46,8 @@ Never imported as modules: `app.websocket_core.websocket_manager`, `app.websocke
 see issue 1182 |
 | `from app.websocket_core.manager import WebSocketManager` | \
 `from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager` | 2099-12-31 |  |
+| `from app.websocket_core import WebSocketManager` | \
+`from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager` | none |  |
 
 ## Exemptions
 
@@ -66,6 +68,7 @@ EXAMPLE_JSON = {
             "name": "websocket-manager",
             "watch": ["*WebSocketManager", "get_websocket_manager"],
             "watch_modules": ["app.websocket_core.websocket_manager", "app.websocket_core.manager"],
+            "watch_from": [],
             "factory": None,
             "construct_in": [],
             "canonical": [
@@ -95,6 +98,13 @@ EXAMPLE_JSON = {
                     "import": "from app.websocket_core.manager import WebSocketManager",
                     "use": USE,
                     "deadline": "2099-12-31",
+                    "reason": None,
+                },
+                {
+                    "key": "group[0].legacy[2]",
+                    "import": "from app.websocket_core import WebSocketManager",
+                    "use": USE,
+                    "deadline": None,
                     "reason": None,
                 },
             ],
@@ -261,7 +271,7 @@ def test_check_fails_when_missing(example, tmp_path, capsys) -> None:
     assert err == (
         f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --output-format json > {doc}'\n"
     )
-    assert out.splitlines()[:3] == [f"--- {doc}", "+++ generated", "@@ -0,0 +1,55 @@"]
+    assert out.splitlines()[:3] == [f"--- {doc}", "+++ generated", "@@ -0,0 +1,63 @@"]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_ssot_ws.fix.rewrite import fix_text
 from flake8_ssot_ws.plugin import SWS900
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
@@ -56,7 +57,16 @@ FIXABLE = " (fixable with 'ssot-ws fix')"
 
 
 def sws001(name: str, module: str, use: str = USE) -> str:
-    return f"SWS001 {name!r} imported from non-canonical path {module!r} - use {use!r}{FIXABLE}"
+    """SWS001 as check words it: fixable only from the registry's one legacy path (bug 7)."""
+    note = FIXABLE if (module, name) == (WSM, "WebSocketManager") else inferred(name, module)
+    return f"SWS001 {name!r} imported from non-canonical path {module!r} - use {use!r}{note}"
+
+
+def inferred(name: str, module: str) -> str:
+    return (
+        f" (not fixable: the registry names no legacy import of {name!r} from {module!r},"
+        " which may hold another object)"
+    )
 
 
 def sws101(name: str = "WebSocketManager", module: str = WSM) -> str:
@@ -112,7 +122,8 @@ MESSAGES = [
         "from app.websocket_core import WebSocketManager\n",
         "1:31: SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core'"
         " - use 'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'"
-        " (fixable with 'ssot-ws fix')",
+        " (not fixable: the registry names no legacy import of 'WebSocketManager' from 'app.websocket_core',"
+        " which may hold another object)",
         id="SWS001",
     ),
     pytest.param(
@@ -581,14 +592,146 @@ def test_finding_carries_group_legacy_key_and_fix(registry: Registry) -> None:
     )
 
 
-def test_fix_keeps_the_local_name_and_drops_a_redundant_alias(registry: Registry) -> None:
+MANAGER_LEGACY = """
+[[group.legacy]]
+import = "from app.websocket_core.manager import get_websocket_manager"
+
+[[group.legacy]]
+import = "from app.websocket_core.manager import WebSocketManager"
+"""
+
+
+def test_fix_keeps_the_local_name_and_drops_a_redundant_alias(make_registry: MakeRegistry) -> None:
+    registry = make_registry(EXAMPLE_REGISTRY + MANAGER_LEGACY)
     source = "from app.websocket_core.manager import get_websocket_manager, WebSocketManager\n"
     findings = check_source(source, registry, NO_CONTEXT, today=TODAY)
     assert [f.fix.replacement if f.fix else None for f in findings] == [
         ImportSpec("app.websocket_core.unified_manager", "get_websocket_manager", None),
         ImportSpec("app.websocket_core.unified_manager", "UnifiedWebSocketManager", "WebSocketManager"),
     ]
-    assert [f.legacy for f in findings] == [None, None]
+    assert [f.legacy for f in findings] == ["group[0].legacy[1]", "group[0].legacy[2]"]
+
+
+NAMESAKE_CASES = [
+    pytest.param(
+        "from salt.modules.file import patch\n",
+        [("1:30: SWS001 'patch' imported from non-canonical path 'salt.modules.file' - use"
+         " 'from unittest.mock import patch' (not fixable: the registry names no legacy import of 'patch'"
+         " from 'salt.modules.file', which may hold another object)")],
+        [None],
+        id="an inferred replacement is reported, not fixable",
+    ),
+    pytest.param(
+        "from tests.support.mock import patch\n",
+        [("1:31: SWS001 'patch' imported from non-canonical path 'tests.support.mock' - use"
+         " 'from unittest.mock import patch' (fixable with 'ssot-ws fix')")],
+        ["from unittest.mock import patch"],
+        id="a legacy path is fixable",
+    ),
+]
+MOCK_REGISTRY = """\
+[[group]]
+name = "mock"
+canonical = ["from unittest.mock import patch", "from unittest.mock import call"]
+
+[[group.legacy]]
+import = "from tests.support.mock import patch"
+"""
+
+
+@pytest.mark.parametrize(("source", "expected", "fixes"), NAMESAKE_CASES)
+def test_only_legacy_paths_are_fixable(
+    make_registry: MakeRegistry, source: str, expected: list[str], fixes: list[str | None]
+) -> None:
+    """Issue 11, bug 7: fix rewrote salt's own ``patch`` into ``unittest.mock.patch``."""
+    registry = make_registry(MOCK_REGISTRY)
+    findings = check_source(source, registry, NO_CONTEXT, today=TODAY)
+    assert [f"{f.line}:{f.col}: {f.message}" for f in findings] == expected
+    assert [f.fix.replacement.text if f.fix else None for f in findings] == fixes
+
+
+WATCH_FROM_CASES = [
+    pytest.param("from subprocess import call\n", [], id="a namesake from another module is not tracked"),
+    pytest.param("import subprocess\nsubprocess.call()\n", [], id="nor reached as an attribute (SWS007)"),
+    pytest.param(
+        "from tests.support.helpers import call\n",
+        [("1:34: SWS001 'call' imported from non-canonical path 'tests.support.helpers' - use"
+         " 'from unittest.mock import call' (not fixable: the registry names no legacy import of 'call'"
+         " from 'tests.support.helpers', which may hold another object)")],
+        id="a module watch-from matches is tracked",
+    ),
+    pytest.param(
+        "import tests.support.helpers as h\nh.call()\n",
+        [("2:0: SWS007 'h.call' reaches 'tests.support.helpers.call', which is not a canonical import"
+         " - use 'from unittest.mock import call'")],
+        id="and reached as an attribute",
+    ),
+    pytest.param(
+        "from tests.support.mock import patch\n",
+        [("1:31: SWS001 'patch' imported from non-canonical path 'tests.support.mock' - use"
+         " 'from unittest.mock import patch' (fixable with 'ssot-ws fix')")],
+        id="a legacy entry is tracked wherever it points",
+    ),
+    pytest.param("from unittest.mock import call\n", [], id="a canonical entry is canonical wherever it points"),
+    pytest.param(
+        "from unittest.mock import call as c\n",
+        ["1:26: SWS002 'call' must be bound as 'call' - use 'from unittest.mock import call'"],
+        id="and bound to another name is SWS002",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), WATCH_FROM_CASES)
+def test_watch_from(make_registry: MakeRegistry, source: str, expected: list[str]) -> None:
+    """Issue 11, bug 7: ``subprocess.call`` was reported as ``unittest.mock.call``."""
+    watch_from = 'name = "mock"\nwatch-from = ["tests.support.*"]\n'
+    registry = make_registry(MOCK_REGISTRY.replace('name = "mock"\n', watch_from))
+    assert run(registry, source) == expected
+
+
+CANONICAL_WATCHED = """\
+[[group]]
+name = "models"
+watch-modules = ["app.models"]
+canonical = ["from app import models"]
+
+[[group.legacy]]
+import = "from app.legacy import models"
+"""
+CANONICAL_WATCHED_CASES = [
+    pytest.param("from app import models\n", [], id="the canonical entry wins over its watched module"),
+    pytest.param(
+        "from app import models as m\n",
+        ["1:16: SWS002 'models' must be bound as 'models' - use 'from app import models'"],
+        id="bound to another name: SWS002, not SWS003",
+    ),
+    pytest.param(
+        "import app.models\n",
+        ["1:7: SWS003 module 'app.models' imported as a module - import names from their canonical path instead"],
+        id="import app.models is still SWS003",
+    ),
+    pytest.param(
+        "from app.legacy import models\n",
+        [("1:23: SWS001 'models' imported from non-canonical path 'app.legacy' - use 'from app import models'"
+         " (fixable with 'ssot-ws fix')")],
+        id="the legacy path is SWS001",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CANONICAL_WATCHED_CASES)
+def test_canonical_import_of_a_watched_module(make_registry: MakeRegistry, source: str, expected: list[str]) -> None:
+    """Issue 11, bug 8 (Django's ``from django.db import models``)."""
+    assert run(make_registry(CANONICAL_WATCHED), source) == expected
+
+
+def test_canonical_import_of_a_watched_module_is_fixed_and_counted(make_registry: MakeRegistry) -> None:
+    registry = make_registry(CANONICAL_WATCHED)
+    context = file_context(registry, registry.root / VIEWS)
+    result = fix_text("from app.legacy import models\n", registry, context, today=TODAY)
+    assert (result.source, result.problem, result.left) == ("from app import models\n", None, ())
+    analysis = analyze_source(result.source, registry, context, today=TODAY)
+    assert (analysis.findings, [c.group for c in analysis.canonical]) == ([], ["models"])
 
 
 def test_unfixable_codes_carry_no_fix(registry: Registry) -> None:

@@ -39,6 +39,10 @@ class Code(NamedTuple):
 
 
 FIXABLE_NOTE = " (fixable with 'ssot-ws fix')"
+# An SWS001 whose replacement is inferred, not given by a legacy entry: why fix leaves it.
+INFERRED_NOTE = (
+    " (not fixable: the registry names no legacy import of {name!r} from {module!r}, which may hold another object)"
+)
 
 SWS001 = Code(
     "SWS001",

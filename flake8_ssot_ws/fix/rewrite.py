@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from typing import Callable
 from typing import Container
 from typing import Iterable
 from typing import Sequence
+
+from tokenize_rt import src_to_tokens
 
 from flake8_ssot_ws.fix.tokens import Unsure
 from flake8_ssot_ws.fix.tokens import edit_statement
@@ -39,6 +42,9 @@ from flake8_ssot_ws.core.rules import analyze_tree
 
 MISMATCH = "the finding does not match the source (changed since it was checked?)"
 _STATEMENT_ENDS = ("", ";", "#", "\\", "\r", "\n")
+# A comment that tells a tool to ignore its line: flake8/ruff, mypy, coverage. One '#' and
+# a run of blanks before a fixed word: linear.
+_SUPPRESSION = re.compile(r"#[ \t]*(?:noqa|type:|pragma)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -225,12 +231,39 @@ def _rewrite_statement(work: list[str], span: Fix, findings: list[Finding], line
     new_segment, split_off = edit_statement(segment, node, fixes, own_lines)
     if own_lines:
         newline = _line_ending(lines[first - 1]) or _line_ending(lines[0]) or "\n"
-        before = "".join(f"{prefix}{spec.text}{comment}{newline}" for spec, comment in split_off)
+        kept = _suppression(suffix) or (_opening_suppression(segment) if first != last else "")
+        before = "".join(
+            f"{prefix}{spec.text}{_with_suppression(comment, kept)}{newline}" for spec, comment in split_off
+        )
         work[statement_lines] = [f"{before}{prefix}{new_segment}{suffix}"]
     else:
         joined = "".join(f"{spec.text}; " for spec, _ in split_off)
         work[statement_lines] = [f"{prefix}{joined}{new_segment}{suffix}"]
     return _binding_change(node, [new_segment, *(spec.text for spec, _ in split_off)])
+
+
+def _suppression(suffix: str) -> str:
+    """The statement's trailing comment when it suppresses something (``# noqa``, ``# type:``,
+    ``# pragma``): every statement split off it needs it too, or flake8 reports F401 on the
+    new line (issue 11, bug 9). Else ""."""
+    comment = suffix.strip(" \t\f\r\n")
+    if comment.startswith("#") and _SUPPRESSION.search(comment) is not None:
+        return comment
+    return ""
+
+
+def _opening_suppression(segment: str) -> str:
+    """A suppression comment on the first line of a multi-line statement (``from m import (
+    # noqa: F401``), where pyflakes reports the statement's F401, or ""."""
+    comments = [token.src for token in src_to_tokens(segment) if token.name == "COMMENT" and token.line == 1]
+    return comments[0] if comments and _SUPPRESSION.search(comments[0]) is not None else ""
+
+
+def _with_suppression(comment: str, suppression: str) -> str:
+    """A split-off line's moved comment, followed by the statement's suppression comment."""
+    if not suppression or suppression in comment:
+        return comment
+    return f"{comment}  {suppression}"
 
 
 def _binding_change(old: ast.ImportFrom, new_statements: list[str]) -> str | None:

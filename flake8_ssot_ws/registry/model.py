@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 from typing import Mapping
 
+from flake8_ssot_ws.registry.schema import GLOB_WILDCARD
 from flake8_ssot_ws.registry.schema import Group
 from flake8_ssot_ws.registry.schema import ImportSpec
 from flake8_ssot_ws.registry.schema import LegacyEntry
-
-# Wildcards and bracket sets of an fnmatch glob: what is left between them is literal.
-_GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
 
 
 # Registry's constructor arguments, in order (pickling and ``_replace`` rebuild from them).
@@ -151,6 +149,12 @@ class Registry:
                     return group
         return None
 
+    def tracks(self, group: Group, module: str, name: str) -> bool:
+        """Whether ``from module import name`` (``name`` tracked by ``group``) is tracked:
+        a canonical or legacy entry's module, or one the group's ``watch-from`` matches."""
+        key = (module, name)
+        return key in self.canonical_by_import or key in self.legacy_by_import or group.watches_from(module)
+
     def replacements_for(self, name: str) -> tuple[ImportSpec, ...]:
         """Canonical imports that could replace an import of ``name``: the one binding it,
         else every one importing it (one: the replacement; several: ambiguous)."""
@@ -209,7 +213,7 @@ def name_fragments(groups: tuple[Group, ...], literal_names: Mapping[str, Group]
     fragments = set(literal_names)
     for group in groups:
         for pattern in group.watch:
-            runs = [run for run in _GLOB_WILDCARD.split(pattern) if run]
+            runs = [run for run in GLOB_WILDCARD.split(pattern) if run]
             if not runs:
                 return None
             fragments.add(max(runs, key=len))

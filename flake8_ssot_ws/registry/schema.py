@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import ast
 import datetime
+import fnmatch
+import re
 from typing import Any
 from typing import Callable
 from typing import Mapping
 from typing import NamedTuple
 from typing import Sequence
 
+# Wildcards and bracket sets of an fnmatch glob: what is left between them is literal.
+GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
 
 
 class ImportSpec(NamedTuple):
@@ -52,8 +56,15 @@ class Group(NamedTuple):
     watch_modules: tuple[str, ...]
     canonical: tuple[ImportSpec, ...]
     legacy: tuple[LegacyEntry, ...]
+    # Module globs whose imports of the group's names are tracked (``watch-from``); empty:
+    # any module. Its canonical and legacy entries are tracked wherever they point.
+    watch_from: tuple[str, ...] = ()
     factory: ImportSpec | None = None  # SWS008: where instances of the tracked classes come from
     construct_in: tuple[str, ...] = ()  # SWS008: globs of the files that may construct directly
+
+    def watches_from(self, module: str) -> bool:
+        """Whether an import of one of the group's names from ``module`` is tracked."""
+        return not self.watch_from or any(fnmatch.fnmatchcase(module, glob) for glob in self.watch_from)
 
     @property
     def modules(self) -> frozenset[str]:
@@ -185,6 +196,15 @@ def _modules(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
     return modules
 
 
+def _module_globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
+    globs = strings(value, where)
+    for index, glob in enumerate(globs):
+        # A dotted name whose parts may hold fnmatch wildcards and bracket sets: ``app.*``.
+        if not all(GLOB_WILDCARD.sub("x", part).isidentifier() for part in glob.split(".")):
+            raise Fault(f"{where}[{index}]", f"not a dotted module name or glob: {glob!r}")
+    return globs
+
+
 def _canonical(value: Any, where: str, _: Mapping[str, Any]) -> tuple[ImportSpec, ...]:
     texts = strings(value, where)
     if not texts:
@@ -258,6 +278,15 @@ GROUP_KEYS: tuple[GroupKey, ...] = (
     GroupKey("name", "name", _name, REQUIRED, None, "", toml_string),
     GroupKey("watch", "watch", _globs, [], (), "Also tracked: imported names matching {}.", toml_array),
     GroupKey("watch-modules", "watch_modules", _modules, [], (), "Never imported as modules: {}.", toml_array),
+    GroupKey(
+        "watch-from",
+        "watch_from",
+        _module_globs,
+        [],
+        (),
+        "Tracked only when imported from modules matching {}.",
+        toml_array,
+    ),
     # Absent reads as [], which its reader refuses: at least one is required.
     GroupKey("canonical", "canonical", _canonical, [], (), "", _write_specs),
     GroupKey("legacy", "legacy", _legacy, [], (), "", None),

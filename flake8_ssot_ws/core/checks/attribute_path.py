@@ -28,7 +28,7 @@ class AttributePath(ExpressionRule):
         if reach is None:
             return
         dotted, module = reach
-        if (module, node.attr) in registry.canonical_by_import:
+        if (module, node.attr) in registry.canonical_by_import or not registry.tracks(group, module, node.attr):
             return
         expr = f"{dotted}.{node.attr}"
         path = f"{module}.{node.attr}"

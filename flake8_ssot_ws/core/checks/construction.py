@@ -48,11 +48,13 @@ class Construction(ExpressionRule):
             if path is None:
                 continue
             full = f"{path}.{rest}" if rest else path
-            name = full.rpartition(".")[2]
+            module, _, name = full.rpartition(".")
             group = facts.registry.group_of(name)
             factory = group.factory if group is not None else None
             if group is None or factory is None or full == f"{factory.module}.{factory.name}":
                 continue
+            if not facts.registry.tracks(group, module, name):
+                continue  # a namesake from a module outside the group's ``watch-from``
             if not _may_construct(group, facts):
                 message = self.code.message(name=chain, factory=factory.bound, use=factory.text)
                 yield Finding(target.lineno, target.col_offset, self.code.id, message, group.name)
