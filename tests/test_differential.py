@@ -100,7 +100,28 @@ TRICKY = [
         ["1:49:SWS101"],
         id="nfkc-name",
     ),
-    pytest.param(f"x = 'é'\n{LEGACY}\n", VIEWS, False, ["2:49:SWS101"], id="non-ascii-elsewhere"),
+    pytest.param(f"x = 'é'\n{LEGACY}\n", VIEWS, True, ["2:49:SWS101"], id="non-ascii-in-a-string"),
+    pytest.param(f"é = 1\n{LEGACY}\n", VIEWS, False, ["2:49:SWS101"], id="non-ascii-name"),
+    pytest.param(f"x = 1\n{LEGACY}\nπ = 2\n", VIEWS, False, ["2:49:SWS101"], id="non-ascii-name-last"),
+    pytest.param(f"x = 'é€𝕏'; {LEGACY}\n", VIEWS, True, ["1:66:SWS101"], id="columns-in-bytes-after-a-string"),
+    pytest.param(
+        "from app.websocket_core.websocket_manager import (  # é\n    WebSocketManager,  # ü\n)\n",
+        VIEWS,
+        True,
+        ["2:4:SWS101"],
+        id="non-ascii-comments-in-an-import",
+    ),
+    pytest.param(
+        "import app.websocket_core.websocket_manager as m\nprint('é', m.WebSocketManager)\n",
+        VIEWS,
+        True,
+        ["1:7:SWS003", "2:12:SWS007"],
+        id="attribute-chain-after-non-ascii",
+    ),
+    pytest.param(
+        f"x = '\u2028'\n{LEGACY}  # noqa: SWS101 é\n{LEGACY}\n", VIEWS, True, ["2:49:SWS101", "3:49:SWS101"], id="u2028-and-noqa"
+    ),
+    pytest.param(f"# é\n{LEGACY}  # noqa: SWS101 ü\n", VIEWS, True, ["2:49:SWS101"], id="noqa-beside-non-ascii"),
     pytest.param(
         "import importlib\nimportlib.import_module('app.websocket_core.websocket\\x5fmanager')\n",
         VIEWS,

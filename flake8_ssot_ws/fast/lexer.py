@@ -1,4 +1,4 @@
-"""Where the strings, comments and import statements of an ASCII Python source are.
+"""Where the strings, comments and import statements of a Python source are.
 
 One regular expression finds every comment and string literal (ending them where CPython's
 tokenizer ends them), every ``import``/``from`` keyword and every word of interest outside
@@ -6,7 +6,10 @@ them. Because ``import`` is a hard keyword, each one in code belongs to exactly 
 statement, whose extent follows from the grammar of import statements (no strings, no
 nested brackets). Anything the lexer cannot delimit with certainty -- an unterminated
 string, an f-string that may hold code of interest or nested quotes -- makes it give up
-(None): the caller then parses the file.
+(None): the caller then parses the file. So does a non-ASCII character outside strings and
+comments: an identifier may then be spelled with characters whose NFKC form is a tracked name
+(PEP 3131), which no text search sees. With all of them in strings and comments, every name
+and keyword is ASCII and the lexer reads the code as it reads an ASCII file.
 
 Results are exact only for source that parses; callers validate before trusting them.
 """
@@ -70,8 +73,14 @@ class Lexer:
         multiline: list[Span] = []
         multiline_fstring = False
         last_from: int | None = None
+        # Code is what lies between the matches (every string and comment is one).
+        code_from: int | None = None if source.isascii() else 0
         for match in self._pattern.finditer(source):
             start, end = match.span()
+            if code_from is not None:
+                if not source[code_from:start].isascii():
+                    return None
+                code_from = end
             first = source[start]
             if first == "#":
                 comments.append((start, end))
@@ -102,6 +111,8 @@ class Lexer:
                 assert tail is not None  # every part of the pattern may match empty
                 statements.append((begin, tail.end()))
                 last_from = None
+        if code_from is not None and not source[code_from:].isascii():
+            return None
         return Lexed(statements, words, comments, multiline, multiline_fstring)
 
     def _plain_fstring(self, text: str) -> bool:
@@ -169,11 +180,12 @@ def closing_bracket(source: str, opening: int) -> int | None:
 
 
 class Lines:
-    """Offsets -> (1-based line, 0-based column), lines ending as Python's tokenizer ends
-    them (``\\r\\n``, ``\\r``, ``\\n``); in ASCII source, columns are also UTF-8 bytes."""
+    """Offsets -> (1-based line, 0-based column in UTF-8 bytes, as the AST counts), lines
+    ending as Python's tokenizer ends them (``\\r\\n``, ``\\r``, ``\\n``)."""
 
     def __init__(self, source: str) -> None:
         self._source = source
+        self._ascii = source.isascii()
         # Without carriage returns, counting newlines is cheaper than indexing every line.
         self._starts = [0, *(match.end() for match in _NEWLINE.finditer(source))] if "\r" in source else None
         # The last answer: callers ask in increasing order, so counting on from there keeps a
@@ -187,9 +199,14 @@ class Lines:
                 self._last_offset, self._last_line = 0, 1
             self._last_line += self._source.count("\n", self._last_offset, offset)
             self._last_offset = offset
-            return self._last_line, offset - line_start
+            return self._last_line, self._column(line_start, offset)
         line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1]
+        return line, self._column(self._starts[line - 1], offset)
+
+    def _column(self, line_start: int, offset: int) -> int:
+        if self._ascii:
+            return offset - line_start
+        return len(self._source[line_start:offset].encode("utf-8", "surrogatepass"))
 
 
 def count_lines(text: str) -> int:

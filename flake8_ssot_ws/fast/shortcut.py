@@ -1,4 +1,5 @@
-"""An exact shortcut past ``ast.parse`` for ASCII files that the byte prefilter let through.
+"""An exact shortcut past ``ast.parse`` for files that the byte prefilter let through, whose code
+(outside strings and comments) is ASCII.
 
 Such files mostly mention tracked names only in strings and comments, or use them in a few
 import statements; building the whole file's AST is most of the cost and none of it is
@@ -86,9 +87,9 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     plan = _plan(registry, bool(registry.watched_modules))
     # may_have_findings of an empty text is True only for a file inside a package the
     # registry names, where `from . import *` needs no needle: such files are parsed.
-    if not plan.usable or not source.isascii() or may_have_findings(registry, "", context):
+    if not plan.usable or may_have_findings(registry, "", context):
         return None
-    lexed = plan.lexer.lex(source)
+    lexed = plan.lexer.lex(source)  # None for non-ASCII text outside strings and comments
     if lexed is None:
         return None
     reader = _Reader(source, lexed.statements)
