@@ -117,11 +117,13 @@ class Lexer:
 
     def _plain_fstring(self, text: str) -> bool:
         """False for an f-string that may hold code of interest or that may not end here."""
-        if any(needle in text for needle in self._needles):
+        quote = 3 if len(text) >= 6 and text.startswith(text[0] * 3) else 1
+        body = text[quote:-quote]
+        fields = field_text(body)  # code sits only in the fields: `f"Q: {x}"` holds no code `Q`
+        if any(needle in (body if fields is None else fields) for needle in self._needles):
             return False
         if _NESTED_FSTRINGS:  # pragma: >=3.12 cover
-            quote = 3 if len(text) >= 6 and text.startswith(text[0] * 3) else 1
-            return fields_are_plain(text[quote:-quote])
+            return fields_are_plain(body)
         return True  # pragma: <3.12 cover
 
 
@@ -162,6 +164,35 @@ def fields_are_plain(body: str) -> bool:
             depth -= 1
         index += 1
     return depth == 0
+
+
+def field_text(body: str) -> str | None:
+    """The replacement fields of an f-string body, joined (a superset of its code: format
+    specs too); None when a field holds a quote, comment or backslash, which could end it
+    elsewhere than its first closing brace, or when the braces do not balance."""
+    fields: list[str] = []
+    depth = 0
+    field_start = index = 0
+    while index < len(body):
+        char = body[index]
+        if depth == 0:
+            if char in "{}" and body.startswith(char * 2, index):
+                index += 2  # a literal brace
+                continue
+            if char == "}":
+                return None
+            if char == "{":
+                depth, field_start = 1, index
+        elif char in "'\"#\\":
+            return None
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if not depth:
+                fields.append(body[field_start : index + 1])
+        index += 1
+    return None if depth else " ".join(fields)
 
 
 def closing_bracket(source: str, opening: int) -> int | None:
