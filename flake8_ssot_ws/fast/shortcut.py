@@ -103,7 +103,12 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     module = _module(reader, spans)
     if module is None:
         return None
-    analysis = analyze_tree(module, source_lines(source), registry, context, today=today, text=source)
+    # The core searches ``text`` for what its expression rules need (``x.Tracked`` chains,
+    # dynamic-import names) before walking the module; the module holds only these spans, so
+    # their text answers the same, without a regex over the whole file (5 ms a file in
+    # azure-cli's generated modules).
+    held = "\n".join(source[start:end] for start, end in (*lexed.statements, *spans))
+    analysis = analyze_tree(module, source_lines(source), registry, context, today=today, text=held)
     if analysis.findings or analysis.canonical:
         try:
             symtable.symtable(source, "<ssot-ws>", "exec")
