@@ -149,13 +149,13 @@ def test_main_reads_sys_argv_by_default(monkeypatch: pytest.MonkeyPatch, capsys:
         ),
         pytest.param(
             ["check", "--select", "E501"],
-            "argument --select: no code starts with 'E501' (the codes: SWS001-SWS007, SWS101, SWS900) "
+            "argument --select: no code starts with 'E501' (the codes: SWS001-SWS008, SWS101, SWS900) "
             "(see 'ssot-ws check --help')",
             id="a code of another tool selects nothing: an error",
         ),
         pytest.param(
             ["fix", "--extend-ignore", "sws101"],
-            "argument --extend-ignore: no code starts with 'sws101' (the codes: SWS001-SWS007, SWS101, SWS900) "
+            "argument --extend-ignore: no code starts with 'sws101' (the codes: SWS001-SWS008, SWS101, SWS900) "
             "(see 'ssot-ws fix --help')",
             id="codes are case-sensitive, as in flake8",
         ),

@@ -190,13 +190,14 @@ def test_sarif() -> None:
         "SWS005",
         "SWS006",
         "SWS007",
+        "SWS008",
         "SWS101",
     ]
     rules = {rule["id"]: rule for rule in driver["rules"]}
     help_uri = {code: rule["helpUri"].partition("#")[2] for code, rule in rules.items()}
     assert help_uri["SWS001"] == "sws001-non-canonical-import-of-a-tracked-name"
     assert help_uri["SWS006"] == "sws006-tracked-name-with-no-single-canonical-import"
-    assert [rule["defaultConfiguration"]["level"] for rule in driver["rules"]] == [*["error"] * 7, "warning"]
+    assert [rule["defaultConfiguration"]["level"] for rule in driver["rules"]] == [*["error"] * 8, "warning"]
     assert run["results"][0] == {
         "ruleId": "SWS001",
         "ruleIndex": 0,

@@ -183,12 +183,12 @@ its 1 first-parent commit (`git log --first-parent {short['C0']}..{short['C1']}`
 
 def _expected_csv(sha: dict[str, str]) -> str:
     return f"""\
-date,commit,status,compliance,change,tracked,canonical,non_canonical,SWS001,SWS002,SWS003,SWS004,SWS005,SWS006,SWS007,SWS101,files_scanned,files_tracked,files_with_findings,unreadable,missing
-2025-12-31,{sha['C0']},measured,100.0,,1,1,0,0,0,0,0,0,0,0,0,3,1,0,0,0
-2026-01-01,{sha['C1']},measured,33.3,-66.7,3,1,2,2,0,0,0,0,0,0,0,8,3,2,0,0
-2026-01-02,{sha['C3']},measured,60.0,26.7,5,3,2,2,0,0,0,0,0,0,0,11,5,2,1,0
-2026-01-03,{sha['M']},measured,42.8,-17.2,7,3,4,3,0,1,0,0,0,0,0,13,6,3,1,0
-2026-01-05,{sha['C6']},measured,85.7,42.9,7,6,1,1,0,0,0,0,0,0,0,13,7,1,0,0
+date,commit,status,compliance,change,tracked,canonical,non_canonical,SWS001,SWS002,SWS003,SWS004,SWS005,SWS006,SWS007,SWS008,SWS101,files_scanned,files_tracked,files_with_findings,unreadable,missing
+2025-12-31,{sha['C0']},measured,100.0,,1,1,0,0,0,0,0,0,0,0,0,0,3,1,0,0,0
+2026-01-01,{sha['C1']},measured,33.3,-66.7,3,1,2,2,0,0,0,0,0,0,0,0,8,3,2,0,0
+2026-01-02,{sha['C3']},measured,60.0,26.7,5,3,2,2,0,0,0,0,0,0,0,0,11,5,2,1,0
+2026-01-03,{sha['M']},measured,42.8,-17.2,7,3,4,3,0,1,0,0,0,0,0,0,13,6,3,1,0
+2026-01-05,{sha['C6']},measured,85.7,42.9,7,6,1,1,0,0,0,0,0,0,0,0,13,7,1,0,0
 """
 
 
@@ -340,7 +340,7 @@ def test_unreadable_tree(small, capsys) -> None:
     _loose_object(root, tree).unlink()
     code, out, err = run(capsys, "--history", "--format", "csv")
     assert (code, err) == (0, "")
-    assert out.splitlines()[1] == f"2026-02-01,{shas[0]},tree unreadable: fatal: not a tree object,{',' * 17}"
+    assert out.splitlines()[1] == f"2026-02-01,{shas[0]},tree unreadable: fatal: not a tree object,{',' * 18}"
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,9 @@ from flake8_ssot_ws.registry import Registry
         pytest.param(FileContext, ("relpath", "module", "is_package", "exempt"), id="FileContext"),
         pytest.param(ImportSpec, ("module", "name", "asname"), id="ImportSpec"),
         pytest.param(LegacyEntry, ("key", "spec", "use", "deadline", "reason"), id="LegacyEntry"),
-        pytest.param(Group, ("name", "watch", "watch_modules", "canonical", "legacy"), id="Group"),
+        pytest.param(
+            Group, ("name", "watch", "watch_modules", "canonical", "legacy", "factory", "construct_in"), id="Group"
+        ),
     ],
 )
 def test_positional_field_order(record: Any, fields: tuple[str, ...]) -> None:
@@ -106,7 +108,7 @@ def test_registry_equality_ignores_the_derived_tables(changes: dict[str, Any]) -
     registry, other = _registry(), _registry(**changes)
     assert registry == other
     assert hash(registry) == hash(other)
-    assert _plan(registry, False) is _plan(other, False)  # the lru_cache sees one registry
+    assert _plan(registry) is _plan(other)  # the lru_cache sees one registry
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,8 @@ ERRORS = [
     ),
     pytest.param(
         GROUP + "canonicals = []\n",
-        "{file}: group[0].canonicals: unknown key (expected one of: canonical, legacy, name, watch, watch-modules)",
+        "{file}: group[0].canonicals: unknown key"
+        " (expected one of: canonical, construct-in, factory, legacy, name, watch, watch-modules)",
         id="unknown-group-key",
     ),
     pytest.param(

@@ -21,7 +21,7 @@ EXAMPLE_MARKDOWN = """\
 
 # SSOT import registry
 
-Each tracked name has exactly one allowed import. `ssot-ws check` and flake8 (codes `SWS001`-`SWS007`,
+Each tracked name has exactly one allowed import. `ssot-ws check` and flake8 (codes `SWS001`-`SWS008`,
 `SWS101`) flag every other way of importing it.
 
 ## websocket-manager
@@ -66,6 +66,8 @@ EXAMPLE_JSON = {
             "name": "websocket-manager",
             "watch": ["*WebSocketManager", "get_websocket_manager"],
             "watch_modules": ["app.websocket_core.websocket_manager", "app.websocket_core.manager"],
+            "factory": None,
+            "construct_in": [],
             "canonical": [
                 {
                     "import": USE,
@@ -114,7 +116,7 @@ MINIMAL_MARKDOWN = """\
 
 # SSOT import registry
 
-Each tracked name has exactly one allowed import. `ssot-ws check` and flake8 (codes `SWS001`-`SWS007`,
+Each tracked name has exactly one allowed import. `ssot-ws check` and flake8 (codes `SWS001`-`SWS008`,
 `SWS101`) flag every other way of importing it.
 
 ## config\\|loader
@@ -259,7 +261,7 @@ def test_check_fails_when_missing(example, tmp_path, capsys) -> None:
     assert err == (
         f"{doc} is missing (ssot-registry.toml): regenerate it with 'ssot-ws registry --output-format json > {doc}'\n"
     )
-    assert out.splitlines()[:3] == [f"--- {doc}", "+++ generated", "@@ -0,0 +1,53 @@"]
+    assert out.splitlines()[:3] == [f"--- {doc}", "+++ generated", "@@ -0,0 +1,55 @@"]
 
 
 @pytest.mark.parametrize(

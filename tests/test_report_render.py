@@ -34,10 +34,10 @@ config        33.3%        3          1              2     0         0      2   
 overall       15.3%       13          2             11     1         2      4              4
 
 non-canonical by code
-group    SWS001  SWS002  SWS003  SWS004  SWS005  SWS006  SWS007  SWS101
-ws            2       0       1       1       1       1       1       2
-config        1       1       0       0       0       0       0       0
-overall       3       1       1       1       1       1       1       2
+group    SWS001  SWS002  SWS003  SWS004  SWS005  SWS006  SWS007  SWS008  SWS101
+ws            2       0       1       1       1       1       1       0       2
+config        1       1       0       0       0       0       0       0       0
+overall       3       1       1       1       1       1       1       0       2
 
 top directories by findings
 findings  path
@@ -77,11 +77,11 @@ MARKDOWN = """\
 
 ### Non-canonical by code
 
-| group | SWS001 | SWS002 | SWS003 | SWS004 | SWS005 | SWS006 | SWS007 | SWS101 |
-| --- | --: | --: | --: | --: | --: | --: | --: | --: |
-| ws | 2 | 0 | 1 | 1 | 1 | 1 | 1 | 2 |
-| config | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 |
-| **overall** | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 2 |
+| group | SWS001 | SWS002 | SWS003 | SWS004 | SWS005 | SWS006 | SWS007 | SWS008 | SWS101 |
+| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |
+| ws | 2 | 0 | 1 | 1 | 1 | 1 | 1 | 0 | 2 |
+| config | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| **overall** | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 0 | 2 |
 
 ### Top directories by findings
 
@@ -120,9 +120,9 @@ websocket-manager      100.0%        0          0              0     0         0
 overall                100.0%        0          0              0     0         0      0              0
 
 non-canonical by code
-group              SWS001  SWS002  SWS003  SWS004  SWS005  SWS006  SWS007  SWS101
-websocket-manager       0       0       0       0       0       0       0       0
-overall                 0       0       0       0       0       0       0       0
+group              SWS001  SWS002  SWS003  SWS004  SWS005  SWS006  SWS007  SWS008  SWS101
+websocket-manager       0       0       0       0       0       0       0       0       0
+overall                 0       0       0       0       0       0       0       0       0
 
 legacy imports
   group[0].legacy[0] (websocket-manager): 0 remaining, deadline 2026-03-31, 62 days overdue
@@ -240,10 +240,10 @@ EMPTY_MARKDOWN_NO_LEGACY = """\
 
 ### Non-canonical by code
 
-| group | SWS001 | SWS002 | SWS003 | SWS004 | SWS005 | SWS006 | SWS007 | SWS101 |
-| --- | --: | --: | --: | --: | --: | --: | --: | --: |
-| a\\|b | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
-| **overall** | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| group | SWS001 | SWS002 | SWS003 | SWS004 | SWS005 | SWS006 | SWS007 | SWS008 | SWS101 |
+| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |
+| a\\|b | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| **overall** | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
 """
 
 
@@ -251,7 +251,7 @@ def test_registry_without_legacy_has_no_legacy_section(make_registry) -> None:
     registry = make_registry('[[group]]\nname = "a|b"\ncanonical = ["from m import X"]\n')
     report = build_report([], registry, today=TODAY, registry_name="r", files_scanned=0)
     assert render_markdown(report) == EMPTY_MARKDOWN_NO_LEGACY
-    assert render_text(report).endswith("overall       0       0       0       0       0       0       0       0\n")
+    assert render_text(report).endswith("overall" + "       0" * 9 + "\n")
 
 
 @pytest.mark.parametrize(

@@ -790,6 +790,7 @@ README_SOURCES = {
     "SWS005": "import importlib\nimportlib.import_module('app.websocket_core.websocket_manager')\n",
     "SWS006": "from app.legacy.old import ThreadWebSocketManager\nfrom app.old import Event\n",
     "SWS007": "import app.websocket_core as wsc\nwsc.WebSocketManager()\n",
+    "SWS008": f"{USE}\nWebSocketManager()\n",
     "SWS101": "from app.websocket_core.manager import WebSocketManager\n",
 }
 
@@ -799,7 +800,11 @@ def test_readme_messages_are_what_the_core_says(make_registry: MakeRegistry) -> 
     readme = (root / "README.md").read_text(encoding="utf-8").split("## Error codes", 1)[1].split("\n## ", 1)[0]
     documented = [line for block in re.findall(r"```text\n(.*?)```", readme, re.DOTALL) for line in block.splitlines()]
     # The shipped example's registry (SWS101 until 2099), after the first legacy deadline.
-    registry = make_registry((root / "example/ssot-registry.toml").read_text(encoding="utf-8") + EVENTS_GROUP)
+    # With the factory README's SWS008 section configures.
+    example = (root / "example/ssot-registry.toml").read_text(encoding="utf-8")
+    factory = "from app.websocket_core.unified_manager import get_websocket_manager"
+    factory = f'name = "websocket-manager"\nfactory = "{factory}"'
+    registry = make_registry(example.replace('name = "websocket-manager"', factory, 1) + EVENTS_GROUP)
     produced = {
         finding.message
         for source in README_SOURCES.values()

@@ -27,6 +27,8 @@ from flake8_ssot_ws.registry import Group
 from flake8_ssot_ws.registry import PYPROJECT
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import TOOL_TABLE
+from flake8_ssot_ws.registry.schema import documented
+from flake8_ssot_ws.registry.schema import json_fields
 
 NAME = "registry"
 HELP = "print the registry as the SSOT import registry document, --check a committed copy, or --verify it"
@@ -173,10 +175,8 @@ def render_markdown(registry: Registry) -> str:
 def _group_markdown(group: Group) -> list[str]:
     out = [f"## {_escape(group.name)}", "", "### Canonical imports", "", "| name | import |", "| --- | --- |"]
     out += [f"| `{spec.bound}` | `{spec.text}` |" for spec in group.canonical]
-    if group.watch:
-        out += ["", f"Also tracked: imported names matching {_codes(group.watch)}."]
-    if group.watch_modules:
-        out += ["", f"Never imported as modules: {_codes(group.watch_modules)}."]
+    for line in documented(group):
+        out += ["", line]
     out += ["", "### Legacy imports", ""]
     if not group.legacy:
         return [*out, "None."]
@@ -203,8 +203,7 @@ def render_json(registry: Registry) -> str:
         "groups": [
             {
                 "name": group.name,
-                "watch": list(group.watch),
-                "watch_modules": list(group.watch_modules),
+                **json_fields(group),
                 "canonical": [
                     {"import": spec.text, "module": spec.module, "name": spec.name, "bound": spec.bound}
                     for spec in group.canonical

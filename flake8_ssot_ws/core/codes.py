@@ -2,7 +2,8 @@
 
 The rules build their messages from here; SARIF's rule metadata, the compliance report's
 columns, the registry document and the README tests (tests/test_codes.py) derive from it.
-Adding a code is adding an entry here (and its README section, which a test demands).
+Adding a code is adding an entry here (and its README section, which a test demands); an
+expression rule's entry names its module in core/checks/, which is how it is registered.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Code(NamedTuple):
     severity: str  # "error" or "warning" (a finding that does not fail a run)
     counts: bool  # whether it is a non-canonical use in the compliance report
     core: bool = True  # emitted by the checking core (every command); False: by the plugin only
+    rule: str = ""  # the module of core/checks/ holding an expression rule's code (its registration)
 
     def message(self, variant: str = "", **fields: object) -> str:
         """``"SWS001 " + template``, filled in."""
@@ -87,6 +89,7 @@ SWS005 = Code(
     fixable=False,
     severity="error",
     counts=True,
+    rule="dynamic_import",
 )
 SWS006 = Code(
     "SWS006",
@@ -113,6 +116,18 @@ SWS007 = Code(
     fixable=False,
     severity="error",
     counts=True,
+    rule="attribute_path",
+)
+SWS008 = Code(
+    "SWS008",
+    "direct-construction",
+    "tracked class constructed outside its factory",
+    "A tracked class of a group with a factory is constructed or subclassed directly.",
+    {"": "{name!r} constructed directly - get instances from {factory}() ({use!r})"},
+    fixable=False,
+    severity="error",
+    counts=True,
+    rule="construction",
 )
 SWS101 = Code(
     "SWS101",
@@ -137,7 +152,7 @@ SWS900 = Code(
 )
 
 CATALOGUE: Mapping[str, Code] = {
-    code.id: code for code in (SWS001, SWS002, SWS003, SWS004, SWS005, SWS006, SWS007, SWS101, SWS900)
+    code.id: code for code in (SWS001, SWS002, SWS003, SWS004, SWS005, SWS006, SWS007, SWS008, SWS101, SWS900)
 }
 # What the compliance report counts, in column order.
 COUNTED = tuple(code.id for code in CATALOGUE.values() if code.counts)

@@ -1,9 +1,10 @@
 """The checking core: (tree or source, Registry) -> findings.
 
 The flake8 plugin and the ``ssot-ws`` commands all call ``check_tree``/``check_source``,
-so they cannot disagree. The import-statement codes live here, SWS005/SWS007 in
-``expressions``; ``context`` places a file, ``findings`` holds the result types (all
-re-exported here: adapters import the core from this one module).
+so they cannot disagree. The import-statement codes live here, the expression rules in
+``checks`` (one module per code, each declaring its triggers: core/triggers.py);
+``context`` places a file, ``findings`` holds the result types (all re-exported here:
+adapters import the core from this one module).
 """
 from __future__ import annotations
 
@@ -17,9 +18,7 @@ from flake8_ssot_ws.core.context import NO_CONTEXT
 from flake8_ssot_ws.core.context import FileContext
 from flake8_ssot_ws.core.context import file_context
 from flake8_ssot_ws.core.context import may_have_findings
-from flake8_ssot_ws.core.expressions import DYNAMIC_IMPORTERS
-from flake8_ssot_ws.core.expressions import expression_findings
-from flake8_ssot_ws.core.expressions import module_bindings
+from flake8_ssot_ws.core.checks import expression_findings
 from flake8_ssot_ws.core.findings import Analysis
 from flake8_ssot_ws.core.findings import CanonicalImport
 from flake8_ssot_ws.core.findings import Finding
@@ -27,6 +26,7 @@ from flake8_ssot_ws.core.findings import Fix
 from flake8_ssot_ws.core.imports import ImportedName
 from flake8_ssot_ws.core.imports import imported_names
 from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.core.triggers import FileFacts
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 
@@ -100,17 +100,8 @@ def analyze_tree(
             canonical.append(result)
     if text is None:
         text = "".join(lines)
-    ascii_only = text.isascii()
-    # Expressions are walked only when the text can hold what SWS005/SWS007 look for.
-    want_calls = bool(registry.watched_modules) and (
-        not ascii_only or any(name in text for name in DYNAMIC_IMPORTERS)
-    )
-    want_attributes = bool(records) and (
-        not ascii_only or registry.attribute_pattern is None or registry.attribute_pattern.search(text) is not None
-    )
-    bindings = module_bindings(records, registry.group_of) if want_attributes else {}
-    if want_calls or bindings:
-        findings.extend(expression_findings(tree, registry, context, bindings))
+    # Expressions are walked only when a declared trigger of an active rule may fire.
+    findings.extend(expression_findings(FileFacts(tree, records, registry, context, text)))
     findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
     canonical.sort(key=lambda c: (c.line, c.col))
     return Analysis(findings, canonical)

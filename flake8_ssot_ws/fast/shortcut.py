@@ -28,11 +28,15 @@ import datetime
 import functools
 import symtable
 import sys
+from typing import Callable
 from typing import NamedTuple
 from typing import Sequence
 from typing import Union
 
+from flake8_ssot_ws.core import checks
 from flake8_ssot_ws.core.expressions import DYNAMIC_IMPORTERS
+from flake8_ssot_ws.core.triggers import Trigger
+from flake8_ssot_ws.core.triggers import active_triggers
 from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.fast.lexer import WORD
 from flake8_ssot_ws.fast.lexer import Lexed
@@ -55,7 +59,7 @@ _UNSURE = None
 _IRRELEVANT = ""
 Root = Union[tuple[int, str], str, None]
 Found = Union[Span, str, None]
-Positioned = Union[ast.stmt, ast.expr, ast.alias]
+Positioned = Union[ast.stmt, ast.expr, ast.alias, ast.keyword]
 
 
 class Shortcut(NamedTuple):
@@ -64,19 +68,31 @@ class Shortcut(NamedTuple):
 
 
 class _Plan:
-    """What the shortcut looks for, derived once per registry."""
+    """What the shortcut looks for, derived once per registry from the triggers of the
+    rules it turns on (core/triggers.py): each has a span finder in ``_FINDERS``."""
 
-    def __init__(self, registry: Registry, dynamic: bool) -> None:
+    def __init__(self, registry: Registry, triggers: frozenset[Trigger]) -> None:
         fragments = name_fragments(registry.groups, registry.literal_names)
         self.usable = fragments is not None and bool(registry.needles)
-        self.importers = _DYNAMIC_IMPORTERS if dynamic else ()
-        self.lexer = Lexer((*(fragments or ()), *self.importers), registry.needles)
+        self.importers = _DYNAMIC_IMPORTERS if Trigger.DYNAMIC_IMPORT in triggers else ()
+        # A class statement is found by its keyword: its bases may hold a tracked name.
+        self.keywords = ("class",) if Trigger.BASE in triggers else ()
+        self.lexer = Lexer((*(fragments or ()), *self.importers, *self.keywords), registry.needles)
         self.group_of = registry.group_of
+        self.name_finders = tuple(_FINDERS[t] for t in sorted(triggers - _NOT_ON_NAMES, key=lambda t: t.name))
+        self.fragments = tuple(fragments or ())
+        # Calls and bases are found by the tracked name: an import binding one under another
+        # name hides them from the lexer, so such a file is parsed.
+        self.aliases_hide = bool(triggers & {Trigger.CALL, Trigger.BASE})
+
+
+# What ssot-ws init observes: the import-related expressions, whatever the rules.
+_OBSERVED = frozenset({Trigger.ATTRIBUTE, Trigger.DYNAMIC_IMPORT})
 
 
 @functools.lru_cache(maxsize=8)
-def _plan(registry: Registry, dynamic: bool) -> _Plan:
-    return _Plan(registry, dynamic)
+def _plan(registry: Registry, triggers: frozenset[Trigger] | None = None) -> _Plan:
+    return _Plan(registry, active_triggers(checks.RULES, registry) if triggers is None else triggers)
 
 
 def analyze_ascii(source: str, registry: Registry, context: FileContext, *, today: datetime.date) -> Shortcut | None:
@@ -84,7 +100,7 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     when the shortcut cannot be sure (then parse the file). Raises nothing."""
     if context.exempt:
         return Shortcut(Analysis([], []), None)
-    plan = _plan(registry, bool(registry.watched_modules))
+    plan = _plan(registry)
     # may_have_findings of an empty text is True only for a file inside a package the
     # registry names, where `from . import *` needs no needle: such files are parsed.
     if not plan.usable or may_have_findings(registry, "", context):
@@ -97,24 +113,45 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     if spans is None:
         return None
     needles = registry.needles
-    if not spans and not any(needle in source[a:b] for a, b in lexed.statements for needle in needles):
+    if not spans.spans and not any(needle in source[a:b] for a, b in lexed.statements for needle in needles):
         # Only an import statement naming a needle can give a finding or a canonical import.
         return Shortcut(Analysis([], []), lexed)
     module = _module(reader, spans)
     if module is None:
         return None
-    # The core searches ``text`` for what its expression rules need (``x.Tracked`` chains,
+    # The core searches ``text`` for what its expression triggers need (``x.Tracked`` chains,
     # dynamic-import names) before walking the module; the module holds only these spans, so
     # their text answers the same, without a regex over the whole file (5 ms a file in
     # azure-cli's generated modules).
-    held = "\n".join(source[start:end] for start, end in (*lexed.statements, *spans))
+    held = "\n".join(source[start:end] for start, end in (*lexed.statements, *spans.spans))
     analysis = analyze_tree(module, source_lines(source), registry, context, today=today, text=held)
-    if analysis.findings or analysis.canonical:
+    if analysis.findings or analysis.canonical or spans.scoped:
         try:
-            symtable.symtable(source, "<ssot-ws>", "exec")
+            table = symtable.symtable(source, "<ssot-ws>", "exec")
         except Exception:  # any doubt: the caller's full parse reports it exactly
             return None
+        if spans.scoped and _rebound(table, spans.scoped):
+            return None
     return Shortcut(analysis, lexed)
+
+
+def _rebound(table: symtable.SymbolTable, names: set[str]) -> bool:
+    """Whether any of ``names`` is bound other than by a module-level import: then only
+    the full parse knows which scope a call or base resolves in. The shortcut places every
+    span at module level, which is right exactly when this is False."""
+    stack = [table]
+    while stack:
+        scope = stack.pop()
+        nested = scope.get_type() != "module"
+        for name in names:
+            try:
+                symbol = scope.lookup(name)
+            except KeyError:
+                continue
+            if symbol.is_assigned() or symbol.is_parameter() or (nested and symbol.is_imported()):
+                return True
+        stack.extend(scope.get_children())
+    return False
 
 
 def relevant_module(source: str, registry: Registry) -> ast.Module | None:
@@ -124,7 +161,7 @@ def relevant_module(source: str, registry: Registry) -> ast.Module | None:
     positions, without parsing the rest of the file; None when unsure (then parse the file).
     What ``ssot-ws init`` observes. The file itself is not validated: that is the caller's
     part, as in ``analyze_ascii``."""
-    plan = _plan(registry, True)
+    plan = _plan(registry, _OBSERVED)
     if not plan.usable or not source.isascii():
         return None
     lexed = plan.lexer.lex(source)
@@ -135,7 +172,7 @@ def relevant_module(source: str, registry: Registry) -> ast.Module | None:
     return None if spans is None else _module(reader, spans)
 
 
-def _module(reader: _Reader, spans: Sequence[Span]) -> ast.Module | None:
+def _module(reader: _Reader, spans: _Spans) -> ast.Module | None:
     statements = reader.statements()
     expressions = _expressions(reader, spans)
     if statements is None or expressions is None:
@@ -191,6 +228,17 @@ class _Reader:
         return names
 
 
+    def hides_tracked_names(self, group_of: Callable[[str], object]) -> bool:
+        """Whether an import binds a tracked name under a name that is not tracked."""
+        for node in self.statements() or ():
+            assert isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names:
+                name = alias.name.rpartition(".")[2]
+                if alias.asname and group_of(name) is not None and group_of(alias.asname) is None:
+                    return True
+        return False
+
+
 def _shift(node: Positioned, parsed_line: int, line: int, col: int) -> None:
     """Move a node parsed at ``parsed_line`` (its statement at column 0) to ``line``, ``col``."""
     assert node.end_lineno is not None and node.end_col_offset is not None  # parsed nodes have both
@@ -202,29 +250,49 @@ def _shift(node: Positioned, parsed_line: int, line: int, col: int) -> None:
     node.end_lineno += line - parsed_line
 
 
-def _expressions(reader: _Reader, spans: Sequence[Span]) -> list[ast.stmt] | None:
-    """An expression statement for each span, its nodes at their real positions."""
+def _expressions(reader: _Reader, spans: _Spans) -> list[ast.stmt] | None:
+    """An expression statement for each span (a class statement with an empty body for a
+    class header), its nodes at their real positions."""
     expressions: list[ast.stmt] = []
-    for start, end in spans:
+    for start, end in spans.spans:
         line, col = reader.lines.position(start)
+        statement: ast.stmt
+        kind = spans.kinds.get(start)
         try:
-            value = ast.parse(reader.source[start:end], mode="eval").body
+            if kind == "class":
+                parsed = ast.parse(reader.source[start:end] + ": pass").body
+                if len(parsed) != 1 or not isinstance(parsed[0], ast.ClassDef):  # pragma: no cover (one header)
+                    return None
+                statement = parsed[0]
+            else:
+                value = ast.parse(reader.source[start:end], mode="eval").body
+                statement = ast.Expr(value, lineno=line, col_offset=col)
         except (SyntaxError, ValueError):
             return None
-        for node in ast.walk(value):
-            if isinstance(node, ast.expr):  # not the Load contexts
+        for node in ast.walk(statement):
+            # Not the Load contexts; not an Expr made here, already at its place.
+            if isinstance(node, (ast.expr, ast.stmt, ast.keyword)) and (node is not statement or kind == "class"):
                 _shift(node, 1, line, col)
-        expressions.append(ast.Expr(value, lineno=line, col_offset=col))
+        expressions.append(statement)
     return expressions
 
 
-def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> list[Span] | None:
-    """Spans of the attribute chains (``root.x.Tracked``, root bound by an import) and
-    dynamic-import calls the core must see; None: unsure."""
+class _Spans(NamedTuple):
+    spans: list[Span]
+    kinds: dict[int, str]  # span start -> "class" for a class header (else an expression)
+    scoped: set[str]  # names whose Python scope decides a finding (checked with symtable)
+
+
+def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> _Spans | None:
+    """Spans of the expressions (and class headers) the core's rules must see, chosen by
+    their declared triggers; None: unsure."""
     source, statement_spans = reader.source, lexed.statements
+    if plan.aliases_hide and reader.hides_tracked_names(plan.group_of):
+        return None
     starts = [start for start, _ in statement_spans]
-    bound: set[str] | None = None
     spans: dict[int, int] = {}
+    kinds: dict[int, str] = {}
+    scoped: set[str] = set()
     seen: set[int] = set()
     for start, end in lexed.words:
         index = bisect.bisect_right(starts, start) - 1
@@ -238,22 +306,106 @@ def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> list[Span] 
             continue
         seen.add(start)
         name = source[start:end]
-        span: Found
+        found: list[Found] = []
         if name in plan.importers:
-            span = _call_span(source, start, end, lexed.comments)
-        elif plan.group_of(name) is None:
-            continue
+            found.append(_call_span(source, start, end, lexed.comments))
+        elif name in plan.keywords:
+            found.append(_class_span(source, start, end, lexed.comments, plan.fragments))
+            if isinstance(found[-1], tuple):
+                kinds[found[-1][0]] = "class"
+        elif plan.group_of(name) is not None:
+            found.extend(finder(reader, start, end, lexed.comments, scoped) for finder in plan.name_finders)
+        for span in found:
+            if span is _UNSURE:
+                return None
+            if isinstance(span, tuple):
+                spans[span[0]] = max(span[1], spans.get(span[0], span[1]))
+    return _Spans(_outermost(spans), kinds, scoped)
+
+
+def _attribute_span(reader: _Reader, start: int, end: int, comments: Sequence[Span], scoped: set[str]) -> Found:
+    """Trigger.ATTRIBUTE: ``root.x.Tracked`` whose root an import may bind."""
+    root = _chain_root(reader.source, start, comments)
+    if not isinstance(root, tuple):
+        return root
+    return (root[0], end) if root[1] in reader.bound_names() else _IRRELEVANT
+
+
+def _tracked_call_span(reader: _Reader, start: int, end: int, comments: Sequence[Span], scoped: set[str]) -> Found:
+    """Trigger.CALL: ``Tracked(...)`` or ``root.x.Tracked(...)``, the callee's first name
+    bound by an import (its scope is then checked: ``scoped``)."""
+    source = reader.source
+    if source[end : end + 1] != "(":
+        after = _next_code_index(source, end, comments)
+        if after < len(source) and source[after] == "(":
+            return _UNSURE  # `Tracked (...)`
+        if after < len(source) and source[after] == ")":
+            # `(Tracked)(...)` calls it too; `f(Tracked)` does not.
+            following = _next_code_index(source, after + 1, comments)
+            return _UNSURE if source[following : following + 1] == "(" else _IRRELEVANT
+        return _IRRELEVANT
+    if start and source[start - 1] == ".":
+        root = _chain_root(source, start, comments)
+        if not isinstance(root, tuple):
+            return root
+        first, name = root
+    elif _dot_or_comment_before(source, start, comments):
+        return _UNSURE
+    else:
+        first, name = start, source[start:end]
+    if name not in reader.bound_names():
+        return _IRRELEVANT
+    closing = closing_bracket(source, end)
+    if closing is None:
+        return _UNSURE
+    scoped.add(name)
+    return first, closing + 1
+
+
+def _class_span(source: str, start: int, end: int, comments: Sequence[Span], fragments: Sequence[str]) -> Found:
+    """Trigger.BASE: ``class Name(bases)`` when the bases may name a tracked name (the
+    caller passes the keyword itself, not a longer word holding it)."""
+    name_start = _next_code_index(source, end, comments)
+    name_end = name_start
+    while name_end < len(source) and source[name_end] in WORD:
+        name_end += 1
+    if name_end == name_start:
+        return _UNSURE
+    opening = _next_code_index(source, name_end, comments)
+    char = source[opening : opening + 1]
+    if char == ":":
+        return _IRRELEVANT  # no bases
+    if char != "(":
+        return _UNSURE  # `class C[T](...)` and what else may come
+    closing = closing_bracket(source, opening)
+    if closing is None:
+        return _UNSURE
+    header = source[opening:closing]
+    return (start, closing + 1) if any(fragment in header for fragment in fragments) else _IRRELEVANT
+
+
+_Finder = Callable[[_Reader, int, int, Sequence[Span], set[str]], Found]
+# Trigger -> what finds its spans from a tracked name; the other triggers are found by their
+# own words (dynamic importers, the class keyword) in _expression_spans.
+_FINDERS: dict[Trigger, _Finder] = {
+    Trigger.ATTRIBUTE: _attribute_span,
+    Trigger.CALL: _tracked_call_span,
+}
+_NOT_ON_NAMES = frozenset({Trigger.DYNAMIC_IMPORT, Trigger.BASE})
+
+
+def _next_code_index(source: str, index: int, comments: Sequence[Span]) -> int:
+    """The offset of the first character from ``index`` on that is not blank, a line
+    continuation or in a comment (``len(source)`` at the end)."""
+    while index < len(source):
+        if source[index] in _BLANK:
+            index += 1
+        elif source[index] == "#":
+            position = bisect.bisect_right(comments, (index, len(source) + 1)) - 1
+            index = comments[position][1]
         else:
-            root = _chain_root(source, start, lexed.comments)
-            span = root if not isinstance(root, tuple) else _IRRELEVANT
-            if isinstance(root, tuple):
-                bound = reader.bound_names() if bound is None else bound
-                span = (root[0], end) if root[1] in bound else _IRRELEVANT
-        if span is _UNSURE:
-            return None
-        if isinstance(span, tuple):
-            spans[span[0]] = max(span[1], spans.get(span[0], span[1]))
-    return _outermost(spans)
+            return index
+    return index
 
 
 def _outermost(spans: dict[int, int]) -> list[Span]:
@@ -286,15 +438,8 @@ def _call_span(source: str, start: int, end: int, comments: Sequence[Span]) -> F
 def _next_code_char(source: str, index: int, comments: Sequence[Span]) -> str:
     """The first character from ``index`` on that is not blank, a line continuation or
     in a comment ("" at the end)."""
-    while index < len(source):
-        if source[index] in _BLANK:
-            index += 1
-        elif source[index] == "#":
-            position = bisect.bisect_right(comments, (index, len(source) + 1)) - 1
-            index = comments[position][1]
-        else:
-            return source[index]
-    return ""
+    index = _next_code_index(source, index, comments)
+    return source[index : index + 1]
 
 
 def _chain_root(source: str, name_start: int, comments: Sequence[Span]) -> Root:

@@ -17,9 +17,9 @@ from flake8_ssot_ws.registry.load import no_registry_message
 from flake8_ssot_ws.registry.load import parse_import
 from flake8_ssot_ws.registry.load import registry_from_bytes
 from flake8_ssot_ws.registry.load import UnreadableRegistry
-from flake8_ssot_ws.registry.model import Group
-from flake8_ssot_ws.registry.model import ImportSpec
-from flake8_ssot_ws.registry.model import LegacyEntry
+from flake8_ssot_ws.registry.schema import Group
+from flake8_ssot_ws.registry.schema import ImportSpec
+from flake8_ssot_ws.registry.schema import LegacyEntry
 from flake8_ssot_ws.registry.model import Registry
 
 __all__ = [

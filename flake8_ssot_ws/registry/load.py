@@ -5,8 +5,6 @@ derived from them are in ``registry_model`` and re-exported, so callers import f
 """
 from __future__ import annotations
 
-import ast
-import datetime
 import functools
 import os
 import re
@@ -18,11 +16,15 @@ from typing import NamedTuple
 from typing import Sequence
 from typing import Union
 
-from flake8_ssot_ws.registry.model import Group
-from flake8_ssot_ws.registry.model import ImportSpec
-from flake8_ssot_ws.registry.model import LegacyEntry
+from flake8_ssot_ws.registry.schema import Group
+from flake8_ssot_ws.registry.schema import ImportSpec
+from flake8_ssot_ws.registry.schema import LegacyEntry
 from flake8_ssot_ws.registry.model import Registry
 from flake8_ssot_ws.registry.model import with_lookup_tables
+from flake8_ssot_ws.registry.schema import Fault
+from flake8_ssot_ws.registry.schema import parse_import
+from flake8_ssot_ws.registry.schema import read_group
+from flake8_ssot_ws.registry.schema import show as _show
 
 if sys.version_info >= (3, 11):  # pragma: >=3.11 cover
     import tomllib
@@ -34,8 +36,6 @@ REGISTRY_FILE = "ssot-registry.toml"
 TOOL_TABLE = "flake8-ssot-ws"
 
 _TOP_KEYS = frozenset({"root", "exempt", "src", "group"})
-_GROUP_KEYS = frozenset({"name", "watch", "watch-modules", "canonical", "legacy"})
-_LEGACY_KEYS = frozenset({"import", "use", "deadline", "reason"})
 # Names that a registry file was probably meant to have (after lower-casing, dropping leading
 # dots and spelling '_' as '-'), with a configuration file's suffix; not the generated
 # document (.md, .json).
@@ -379,7 +379,7 @@ class _Validator:
         """The folder ``exempt``, ``src`` and module names are relative to: ``root``, relative
         to the registry file's folder (default: that folder). Kept as spelt, not resolved:
         file paths are compared with it as given (core/context.py resolves on a mismatch)."""
-        text = self.string(table, "root", "", required=False)
+        text = self.string(table, "root", "")
         if text is None:
             return self.path.parent
         root = Path(os.path.normpath(self.path.parent / text))
@@ -396,11 +396,9 @@ class _Validator:
                 known = ", ".join(sorted(allowed))
                 raise self.fail(_join(where, key), f"unknown key (expected one of: {known})")
 
-    def string(self, table: dict[str, Any], key: str, where: str, *, required: bool) -> str | None:
+    def string(self, table: dict[str, Any], key: str, where: str) -> str | None:
         value = table.get(key)
         if value is None:
-            if required:
-                raise self.fail(_join(where, key), "required key is missing")
             return None
         if not isinstance(value, str) or not value.strip():
             raise self.fail(_join(where, key), f"expected a non-empty string, got {_show(value)}")
@@ -416,57 +414,10 @@ class _Validator:
         return tuple(value)
 
     def group(self, raw: dict[str, Any], where: str) -> Group:
-        self.check_keys(raw, _GROUP_KEYS, where)
-        name = self.string(raw, "name", where, required=True)
-        assert name is not None  # required=True
-        watch = self.strings(raw, "watch", where)
-        watch_modules = self.strings(raw, "watch-modules", where)
-        for index, module in enumerate(watch_modules):
-            if not _is_dotted_name(module):
-                raise self.fail(f"{where}.watch-modules[{index}]", f"not a dotted module name: {module!r}")
-        canonical_texts = self.strings(raw, "canonical", where)
-        if not canonical_texts:
-            raise self.fail(_join(where, "canonical"), "at least one canonical import is required")
-        canonical = tuple(
-            self.import_spec(text, f"{where}.canonical[{index}]") for index, text in enumerate(canonical_texts)
-        )
-        raw_legacy = raw.get("legacy", [])
-        if not isinstance(raw_legacy, list) or not all(isinstance(e, dict) for e in raw_legacy):
-            raise self.fail(_join(where, "legacy"), "expected an array of tables ([[group.legacy]])")
-        legacy = tuple(
-            self.legacy(entry, f"{where}.legacy[{index}]", canonical) for index, entry in enumerate(raw_legacy)
-        )
-        return Group(name, watch, watch_modules, canonical, legacy)
-
-    def import_spec(self, text: str, where: str) -> ImportSpec:
         try:
-            return parse_import(text)
-        except ValueError as error:
-            raise self.fail(where, str(error)) from None
-
-    def legacy(self, raw: dict[str, Any], where: str, canonical: tuple[ImportSpec, ...]) -> LegacyEntry:
-        self.check_keys(raw, _LEGACY_KEYS, where)
-        import_text = self.string(raw, "import", where, required=True)
-        assert import_text is not None  # required=True
-        spec = self.import_spec(import_text, f"{where}.import")
-        use_text = self.string(raw, "use", where, required=False)
-        if use_text is None:
-            use = infer_replacement(spec.module, spec.name, canonical)
-            if use is None:
-                raise self.fail(
-                    f"{where}.use", f"required: no single canonical import binds or imports {spec.name!r}"
-                )
-        else:
-            use = self.import_spec(use_text, f"{where}.use")
-            if not _same_import(use, canonical):
-                raise self.fail(f"{where}.use", f"not one of this group's canonical imports: {use_text!r}")
-        deadline = raw.get("deadline")
-        if deadline is not None and (
-            not isinstance(deadline, datetime.date) or isinstance(deadline, datetime.datetime)
-        ):
-            raise self.fail(f"{where}.deadline", f"expected a TOML date like 2026-03-31, got {_show(deadline)}")
-        reason = self.string(raw, "reason", where, required=False)
-        return LegacyEntry(where, spec, use, deadline, reason)
+            return read_group(raw, where)
+        except Fault as fault:
+            raise self.fail(fault.where, fault.message) from None
 
     def check_unique(self, groups: tuple[Group, ...]) -> None:
         names: set[str] = set()
@@ -498,56 +449,8 @@ class _Validator:
             legacy[key] = where
 
 
-def parse_import(text: str) -> ImportSpec:
-    """``from MODULE import NAME [as ALIAS]`` -> ImportSpec; ValueError says what is wrong."""
-    try:
-        module = ast.parse(text.strip())
-    except SyntaxError:
-        raise ValueError(f"not a Python import statement: {text!r}") from None
-    body = module.body
-    if len(body) != 1 or not isinstance(body[0], ast.ImportFrom):
-        raise ValueError(f"expected exactly one 'from MODULE import NAME [as ALIAS]': {text!r}")
-    statement = body[0]
-    if statement.level or not statement.module:
-        raise ValueError(f"relative imports are not allowed in the registry: {text!r}")
-    if len(statement.names) != 1 or statement.names[0].name == "*":
-        raise ValueError(f"expected exactly one imported name: {text!r}")
-    alias = statement.names[0]
-    return ImportSpec(statement.module, alias.name, alias.asname)
-
-
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
-
-
-def _show(value: object) -> str:
-    """A TOML value as the user wrote it, with its type: ``str 'x'``, ``int 1``, ``datetime
-    2026-03-31 10:00:00`` (str(), not repr(), for TOML's dates and times)."""
-    shown = str(value) if isinstance(value, (datetime.date, datetime.time)) else repr(value)
-    return f"{type(value).__name__} {shown}"
-
-
-def _is_dotted_name(text: str) -> bool:
-    return all(part.isidentifier() for part in text.split("."))
-
-
-def _same_import(spec: ImportSpec, canonical: tuple[ImportSpec, ...]) -> bool:
-    return any(
-        (c.module, c.name, c.bound) == (spec.module, spec.name, spec.bound) for c in canonical
-    )
-
-
-def infer_replacement(module: str, name: str, canonical: tuple[ImportSpec, ...]) -> ImportSpec | None:
-    """The one canonical import binding ``name``, else the one importing it, else None."""
-    for candidates in (
-        [c for c in canonical if c.bound == name],
-        [c for c in canonical if c.name == name],
-    ):
-        if len(candidates) == 1:
-            return candidates[0]
-        if candidates:
-            return None
-    return None
 
 
 __all__ = [

@@ -5,58 +5,18 @@ per-file hot path only does dictionary lookups.
 """
 from __future__ import annotations
 
-import datetime
 import fnmatch
 import re
 from pathlib import Path
 from typing import Any
 from typing import Mapping
-from typing import NamedTuple
+
+from flake8_ssot_ws.registry.schema import Group
+from flake8_ssot_ws.registry.schema import ImportSpec
+from flake8_ssot_ws.registry.schema import LegacyEntry
 
 # Wildcards and bracket sets of an fnmatch glob: what is left between them is literal.
 _GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
-
-
-class ImportSpec(NamedTuple):
-    """One ``from MODULE import NAME [as ALIAS]`` statement of the registry."""
-
-    module: str
-    name: str
-    asname: str | None
-
-    @property
-    def bound(self) -> str:
-        """The local name the import binds."""
-        return self.asname or self.name
-
-    @property
-    def text(self) -> str:
-        alias = f" as {self.asname}" if self.asname and self.asname != self.name else ""
-        return f"from {self.module} import {self.name}{alias}"
-
-
-class LegacyEntry(NamedTuple):
-    key: str
-    spec: ImportSpec
-    use: ImportSpec
-    deadline: datetime.date | None
-    reason: str | None
-
-
-class Group(NamedTuple):
-    name: str
-    watch: tuple[str, ...]
-    watch_modules: tuple[str, ...]
-    canonical: tuple[ImportSpec, ...]
-    legacy: tuple[LegacyEntry, ...]
-
-    @property
-    def modules(self) -> frozenset[str]:
-        """Every module the group names: canonical, legacy and watched."""
-        named = {spec.module for spec in self.canonical}
-        named.update(entry.spec.module for entry in self.legacy)
-        named.update(self.watch_modules)
-        return frozenset(named)
 
 
 # Registry's constructor arguments, in order (pickling and ``_replace`` rebuild from them).
