@@ -31,6 +31,7 @@ from flake8_ssot_ws.fast import shortcut as fastpath
 from flake8_ssot_ws.scan.checker import FileChecker
 from flake8_ssot_ws.scan.checker import Outcome
 from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.fast.lexer import field_text
 from flake8_ssot_ws.fast.lexer import fields_are_plain
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.core.rules import analyze_tree
@@ -100,7 +101,40 @@ TRICKY = [
         ["1:49:SWS101"],
         id="nfkc-name",
     ),
-    pytest.param(f"x = 'é'\n{LEGACY}\n", VIEWS, False, ["2:49:SWS101"], id="non-ascii-elsewhere"),
+    pytest.param(f"x = 'é'\n{LEGACY}\n", VIEWS, True, ["2:49:SWS101"], id="non-ascii-in-a-string"),
+    pytest.param(f"é = 1\n{LEGACY}\n", VIEWS, False, ["2:49:SWS101"], id="non-ascii-name"),
+    pytest.param(f"x = 1\n{LEGACY}\nπ = 2\n", VIEWS, False, ["2:49:SWS101"], id="non-ascii-name-last"),
+    pytest.param(f"x = 'é€\U0001d54f'; {LEGACY}\n", VIEWS, True, ["1:66:SWS101"], id="columns-in-bytes-after-a-string"),
+    pytest.param(
+        "from app.websocket_core.websocket_manager import (  # é\n    WebSocketManager,  # ü\n)\n",
+        VIEWS,
+        True,
+        ["2:4:SWS101"],
+        id="non-ascii-comments-in-an-import",
+    ),
+    pytest.param(
+        "import app.websocket_core.websocket_manager as m\nprint('é', m.WebSocketManager)\n",
+        VIEWS,
+        True,
+        ["1:7:SWS003", "2:12:SWS007"],
+        id="attribute-chain-after-non-ascii",
+    ),
+    pytest.param(
+        f"x = '\u2028'\n{LEGACY}  # noqa: SWS101 é\n{LEGACY}\n",
+        VIEWS,
+        True,
+        ["2:49:SWS101", "3:49:SWS101"],
+        id="u2028-and-noqa",
+    ),
+    pytest.param(f"# é\n{LEGACY}  # noqa: SWS101 ü\n", VIEWS, True, ["2:49:SWS101"], id="noqa-beside-non-ascii"),
+    pytest.param(f"s = f'WebSocketManager: {{s}}'\n{LEGACY}\n", VIEWS, True, ["2:49:SWS101"], id="needle-in-f-text"),
+    pytest.param(
+        "import app.websocket_core.websocket_manager as m\ns = f'{m.WebSocketManager}'\n",
+        VIEWS,
+        False,
+        ["1:7:SWS003", "2:7:SWS007"],
+        id="needle-in-f-field",
+    ),
     pytest.param(
         "import importlib\nimportlib.import_module('app.websocket_core.websocket\\x5fmanager')\n",
         VIEWS,
@@ -429,6 +463,10 @@ PIECES = [
     "t = 'import_module(\"app.websocket_core.manager\")'",
     "u = f'{v!r:>{w}} WebSocket'",
     "v = f'{wsc.WebSocketManager}'",
+    "v = f'WebSocketManager {wsc} {{m.WebSocketManager}}'",
+    "v = f\"{d['}'] + wsc.WebSocketManager}\"",
+    "v = f'{x:{m.WebSocketManager}}'",
+    "v = f'caf\u00e9 {wsc}'",
     "# from app.websocket_core.manager import WebSocketManager",
     "w = x \\\n    + 1  # noqa",
     "self.manager = manager",
@@ -482,6 +520,25 @@ def test_random_programs(registry, source, path) -> None:
 )
 def test_fields_are_plain(body: str, plain: bool) -> None:
     assert fields_are_plain(body) is plain
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        pytest.param("plain WebSocketManager", "", id="no-fields"),
+        pytest.param("WebSocketManager {x!r:>{width}} and {{m.WebSocketManager}}", "{x!r:>{width}}", id="spec-doubled"),
+        pytest.param("{a} text {b[0]}", "{a} {b[0]}", id="two-fields"),
+        pytest.param("\\N{DASH} {x}", "{DASH} {x}", id="named-escape-read-as-a-field"),
+        pytest.param("{d['}'] + m.WebSocketManager}", None, id="quote-in-field"),
+        pytest.param("{x # c\n}", None, id="comment-in-field"),
+        pytest.param("{x:\\n}", None, id="backslash-in-field"),
+        pytest.param("a } b", None, id="lone-closing-brace"),
+        pytest.param("{x", None, id="unclosed-field"),
+    ],
+)
+def test_field_text(body: str, fields: str | None) -> None:
+    """Needles count only in an f-string's fields, the only place code sits; unsure: None."""
+    assert field_text(body) == fields
 
 
 # --- ssot-ws check and the flake8 plugin, both for real, on the same trees ---------------

@@ -1,4 +1,4 @@
-"""Where the strings, comments and import statements of an ASCII Python source are.
+"""Where the strings, comments and import statements of a Python source are.
 
 One regular expression finds every comment and string literal (ending them where CPython's
 tokenizer ends them), every ``import``/``from`` keyword and every word of interest outside
@@ -6,7 +6,10 @@ them. Because ``import`` is a hard keyword, each one in code belongs to exactly 
 statement, whose extent follows from the grammar of import statements (no strings, no
 nested brackets). Anything the lexer cannot delimit with certainty -- an unterminated
 string, an f-string that may hold code of interest or nested quotes -- makes it give up
-(None): the caller then parses the file.
+(None): the caller then parses the file. So does a non-ASCII character outside strings and
+comments: an identifier may then be spelled with characters whose NFKC form is a tracked name
+(PEP 3131), which no text search sees. With all of them in strings and comments, every name
+and keyword is ASCII and the lexer reads the code as it reads an ASCII file.
 
 Results are exact only for source that parses; callers validate before trusting them.
 """
@@ -70,8 +73,14 @@ class Lexer:
         multiline: list[Span] = []
         multiline_fstring = False
         last_from: int | None = None
+        # Code is what lies between the matches (every string and comment is one).
+        code_from: int | None = None if source.isascii() else 0
         for match in self._pattern.finditer(source):
             start, end = match.span()
+            if code_from is not None:
+                if not source[code_from:start].isascii():
+                    return None
+                code_from = end
             first = source[start]
             if first == "#":
                 comments.append((start, end))
@@ -102,15 +111,19 @@ class Lexer:
                 assert tail is not None  # every part of the pattern may match empty
                 statements.append((begin, tail.end()))
                 last_from = None
+        if code_from is not None and not source[code_from:].isascii():
+            return None
         return Lexed(statements, words, comments, multiline, multiline_fstring)
 
     def _plain_fstring(self, text: str) -> bool:
         """False for an f-string that may hold code of interest or that may not end here."""
-        if any(needle in text for needle in self._needles):
+        quote = 3 if len(text) >= 6 and text.startswith(text[0] * 3) else 1
+        body = text[quote:-quote]
+        fields = field_text(body)  # code sits only in the fields: `f"Q: {x}"` holds no code `Q`
+        if any(needle in (body if fields is None else fields) for needle in self._needles):
             return False
         if _NESTED_FSTRINGS:  # pragma: >=3.12 cover
-            quote = 3 if len(text) >= 6 and text.startswith(text[0] * 3) else 1
-            return fields_are_plain(text[quote:-quote])
+            return fields_are_plain(body)
         return True  # pragma: <3.12 cover
 
 
@@ -153,6 +166,35 @@ def fields_are_plain(body: str) -> bool:
     return depth == 0
 
 
+def field_text(body: str) -> str | None:
+    """The replacement fields of an f-string body, joined (a superset of its code: format
+    specs too); None when a field holds a quote, comment or backslash, which could end it
+    elsewhere than its first closing brace, or when the braces do not balance."""
+    fields: list[str] = []
+    depth = 0
+    field_start = index = 0
+    while index < len(body):
+        char = body[index]
+        if depth == 0:
+            if char in "{}" and body.startswith(char * 2, index):
+                index += 2  # a literal brace
+                continue
+            if char == "}":
+                return None
+            if char == "{":
+                depth, field_start = 1, index
+        elif char in "'\"#\\":
+            return None
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if not depth:
+                fields.append(body[field_start : index + 1])
+        index += 1
+    return None if depth else " ".join(fields)
+
+
 def closing_bracket(source: str, opening: int) -> int | None:
     """The offset of the bracket closing the one at ``opening``, skipping strings and
     comments; None if it never closes."""
@@ -169,11 +211,12 @@ def closing_bracket(source: str, opening: int) -> int | None:
 
 
 class Lines:
-    """Offsets -> (1-based line, 0-based column), lines ending as Python's tokenizer ends
-    them (``\\r\\n``, ``\\r``, ``\\n``); in ASCII source, columns are also UTF-8 bytes."""
+    """Offsets -> (1-based line, 0-based column in UTF-8 bytes, as the AST counts), lines
+    ending as Python's tokenizer ends them (``\\r\\n``, ``\\r``, ``\\n``)."""
 
     def __init__(self, source: str) -> None:
         self._source = source
+        self._ascii = source.isascii()
         # Without carriage returns, counting newlines is cheaper than indexing every line.
         self._starts = [0, *(match.end() for match in _NEWLINE.finditer(source))] if "\r" in source else None
         # The last answer: callers ask in increasing order, so counting on from there keeps a
@@ -187,9 +230,14 @@ class Lines:
                 self._last_offset, self._last_line = 0, 1
             self._last_line += self._source.count("\n", self._last_offset, offset)
             self._last_offset = offset
-            return self._last_line, offset - line_start
+            return self._last_line, self._column(line_start, offset)
         line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1]
+        return line, self._column(self._starts[line - 1], offset)
+
+    def _column(self, line_start: int, offset: int) -> int:
+        if self._ascii:
+            return offset - line_start
+        return len(self._source[line_start:offset].encode("utf-8", "surrogatepass"))
 
 
 def count_lines(text: str) -> int:

@@ -25,7 +25,7 @@ from flake8_ssot_ws.fast.lexer import Lines
 from flake8_ssot_ws.fast.lexer import Span
 from flake8_ssot_ws.core.rules import Finding
 
-_EXTRA_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
+_EXTRA_LINE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _FILE_NOQA_HINT = re.compile(r"flake8[:=]", re.IGNORECASE)
 _CONTINUATION = re.compile(r"\\(?:\r\n|\r|\n)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -93,7 +93,7 @@ class FileChecker:
             reported, noqa = split_noqa(analysis.findings, source)
         else:
             reported, noqa = fastnoqa.split_noqa(analysis.findings, source, lexed)
-        if not source.isascii():  # (the fast path takes ASCII files only: lexed is None here)
+        if not source.isascii():
             lines = source_lines(source)
             reported, noqa = _with_utf16_columns(reported, lines), _with_utf16_columns(noqa, lines)
         return Outcome(tuple(reported), tuple(noqa), tuple(analysis.canonical))
