@@ -31,4 +31,4 @@ def test_ci_runs_the_slow_fuzz_tests_on_the_primary_python() -> None:
     ci = ROOT.joinpath(".ci", "run").read_text(encoding="utf-8")
     primary = ci[ci.index('if [ "$version" = "$PRIMARY" ]; then') :]
     primary = primary[: primary.index("fi\n")]
-    assert "SSOT_WS_SLOW_EXAMPLES=300 timeout 600 python -m pytest -q -m slow" in primary
+    assert "SSOT_WS_SLOW_EXAMPLES=300 timeout 600 python -m pytest -q -n auto -m slow" in primary
