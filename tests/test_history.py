@@ -67,6 +67,7 @@ EXACT = [
     pytest.param(".", (), False, id="the working tree's registry, from the top"),
     pytest.param(".", (), True, id="each commit's own registry"),
     pytest.param(".", ("app/services/a.py", "app/services"), False, id="a file and its directory named: once"),
+    pytest.param(".", ("app/services/a.py", "app/services/a.py"), False, id="a file named twice: once"),
     pytest.param(".", ("--extend-exclude", "c.py,routes"), False, id="exclusions"),
     pytest.param(".", ("--ignore", "SWS003"), False, id="--ignore: a code not shown is not counted"),
     pytest.param(".", ("--select", "SWS003"), True, id="--select"),
@@ -523,3 +524,20 @@ def test_every_report_format_is_a_history_format() -> None:
     from flake8_ssot_ws.commands import report_history
 
     assert set(report_command.RENDERERS) <= set(report_history.FORMATS)
+
+
+
+def test_a_blob_missing_from_two_samples_is_reported_once(small, capsys) -> None:
+    """The same unreadable blob in two samples: one problem line, counted in each sample."""
+    root, shas = small
+    later = commit(root, "four", "2026-02-04T10:00:00+00:00", {"app/d.py": CANONICAL})
+    blob = git(root, "rev-parse", f"{shas[2]}:app/c.py")
+    _loose_object(root, blob).unlink()
+    code, out, err = run(capsys, "--history", "--format", "csv", "--since", "2026-02-03")
+    problem = f"app/c.py at {shas[2][:8]} (2026-02-03): missing from the object store (a partial or damaged clone)\n"
+    rows = [(row[1], row[-2], row[-1]) for row in (line.split(",") for line in out.splitlines()[1:])]
+    assert (code, err, rows) == (
+        0,
+        problem + "ssot-ws: 1 file version could not be read or parsed\n",
+        [(shas[2], "1", "1"), (later, "1", "1")],
+    )

@@ -120,8 +120,10 @@ UNPARSABLE = {
     "500,000 nested brackets",
     "1 MB of unclosed brackets",
     "1 MB of dots",
-    "a 20,000-link attribute chain",  # too deeply nested for the parser (RecursionError)
 }
+# Too deeply nested for the parser of Python 3.11 (RecursionError); Python 3.9's parser takes
+# it. Parsable where this Python parses it, and then the plugin core gets the real tree.
+PARSER_LIMITED = {"a 20,000-link attribute chain"}
 
 
 @pytest.fixture
@@ -172,8 +174,10 @@ def test_plugin_core_finishes(project: Path, source: str, request: pytest.Fixtur
     case = request.node.callspec.id
     # flake8 cannot take the unparsable cases (E999, no plugin run): asserted, then the core
     # still gets the text with an empty tree, as the plugin would be called by another tool.
-    assert _parses(source) == (case not in UNPARSABLE)
-    tree = ast.parse(source) if case not in UNPARSABLE else ast.Module(body=[], type_ignores=[])
+    parses = _parses(source)
+    if case not in PARSER_LIMITED:
+        assert parses == (case not in UNPARSABLE)
+    tree = ast.parse(source) if parses else ast.Module(body=[], type_ignores=[])
     lines = source.splitlines(keepends=True)
 
     def lint() -> None:
