@@ -56,9 +56,9 @@ FIRES = {
     Trigger.CALL: (
         (
             "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager\n"
-            "def f():\n    return [WebSocketManager() for _ in ()]\n"
+            "def f():\n    return WebSocketManager()\n"
         ),
-        "3:12 Call",
+        "3:11 Call",
     ),
     Trigger.DYNAMIC_IMPORT: (
         "import importlib\nimportlib.import_module('app.websocket_core.manager')\n",

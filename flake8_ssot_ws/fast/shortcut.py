@@ -26,6 +26,7 @@ import ast
 import bisect
 import datetime
 import functools
+import re
 import symtable
 import sys
 from typing import Callable
@@ -130,9 +131,19 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
             table = symtable.symtable(source, "<ssot-ws>", "exec")
         except Exception:  # any doubt: the caller's full parse reports it exactly
             return None
-        if spans.scoped and _rebound(table, spans.scoped):
+        if spans.scoped and (_rebound(table, spans.scoped) or _may_bind_in_comprehension(source)):
             return None
     return Shortcut(analysis, lexed)
+
+
+_FOR = re.compile(r"\bfor\b")
+
+
+def _may_bind_in_comprehension(source: str) -> bool:
+    """Python 3.12 inlines comprehensions (PEP 709): ``symtable`` no longer shows their
+    scope, so ``[W() for W in makers]`` looks like a call of the module's ``W``. Any ``for``
+    there sends the file to the full parse, which sees the comprehension's binding."""
+    return sys.version_info >= (3, 12) and _FOR.search(source) is not None
 
 
 def _rebound(table: symtable.SymbolTable, names: set[str]) -> bool:
