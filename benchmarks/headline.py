@@ -29,7 +29,6 @@ its children from ``os.wait4``), medians of ``--repeat`` runs:
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import shutil
@@ -78,33 +77,8 @@ def banned_modules(tree: Path) -> str:
 
 def plugin_costs(file_list: Path, banned: str, repeat: int) -> None:
     """(In a child process, cwd = the tree) each plugin's own checks over the same parsed trees."""
-    from flake8_tidy_imports import ImportChecker
-
-    from flake8_ssot_ws.plugin import Plugin
-
-    trees = []
-    for name in file_list.read_text().split("\n"):
-        with open(name, encoding="utf-8", errors="surrogateescape") as stream:
-            lines = stream.readlines()
-        try:
-            trees.append((name, ast.parse("".join(lines)), lines))
-        except (SyntaxError, ValueError):
-            continue  # flake8 reports E999 and runs no AST plugin on it
-    Plugin.parse_options(argparse.Namespace(ssot_registry=realworld.REGISTRY, ssot_baseline=None))
-    ImportChecker.parse_options(argparse.Namespace(banned_modules=banned, ban_relative_imports=""))
-    costs: dict[str, float] = {}
-    found: dict[str, int] = {}
-    for label, check in (
-        ("sws", lambda name, tree, lines: list(Plugin(tree, name, lines).run())),
-        ("tidy", lambda name, tree, lines: [e for e in ImportChecker(tree).run() if e[2].startswith("I251")]),
-    ):
-        rounds = []
-        for _ in range(repeat):
-            start = time.process_time()
-            found[label] = sum(len(check(*tree)) for tree in trees)
-            rounds.append(time.process_time() - start)
-        costs[label] = statistics.median(rounds)
-    print(json.dumps({"costs": costs, "found": found, "trees": len(trees)}))
+    names = file_list.read_text().split("\n")
+    print(json.dumps(run.plugin_timings(names, realworld.REGISTRY, banned, repeat, statistics.median)))
 
 
 def needle_files(tree: Path, sample: int) -> list[str]:
