@@ -238,7 +238,6 @@ class _Reader:
             names.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
         return names
 
-
     def hides_tracked_names(self, group_of: Callable[[str], object]) -> bool:
         """Whether an import binds a tracked name under a name that is not tracked."""
         for node in self.statements() or ():

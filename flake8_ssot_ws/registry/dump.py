@@ -35,9 +35,9 @@ def dump_registry(
     out = [HEADER]
     if table:
         out.append(f"[{table}]")
-    out.append(f"exempt = {_array(exempt)}")
+    out.append(f"exempt = {toml_array(exempt)}")
     if src is not None:
-        out.append(f"src = {_array(src)}")
+        out.append(f"src = {toml_array(src)}")
     for group in groups:
         out += ["", f"[[{prefix}group]]"]
         for key in GROUP_KEYS:  # every key at its default is left out (name and canonical never are)
@@ -45,18 +45,14 @@ def dump_registry(
             if key.write is not None and value != key.default:
                 out.append(f"{key.key} = {key.write(value)}")
         for entry in group.legacy:
-            out += ["", f"[[{prefix}group.legacy]]", f"import = {_string(entry.spec.text)}"]
+            out += ["", f"[[{prefix}group.legacy]]", f"import = {toml_string(entry.spec.text)}"]
             if infer_replacement(entry.spec.module, entry.spec.name, group.canonical) != entry.use:
-                out.append(f"use = {_string(entry.use.text)}")
+                out.append(f"use = {toml_string(entry.use.text)}")
             if entry.deadline is not None:
                 out.append(f"deadline = {entry.deadline.isoformat()}")
             if entry.reason is not None:
-                out.append(f"reason = {_string(entry.reason)}")
+                out.append(f"reason = {toml_string(entry.reason)}")
     return "\n".join(out) + "\n"
-
-
-_array = toml_array
-_string = toml_string
 
 
 def append_table(existing: str, table_text: str, path: Path, *, replace: bool) -> str:
