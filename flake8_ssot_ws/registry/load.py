@@ -14,6 +14,7 @@ from typing import Any
 from typing import Callable
 from typing import NamedTuple
 from typing import Sequence
+from typing import TypeVar
 from typing import Union
 
 from flake8_ssot_ws.registry.schema import Group
@@ -23,8 +24,11 @@ from flake8_ssot_ws.registry.model import Registry
 from flake8_ssot_ws.registry.model import with_lookup_tables
 from flake8_ssot_ws.registry.schema import Fault
 from flake8_ssot_ws.registry.schema import parse_import
+from flake8_ssot_ws.registry.schema import check_keys
+from flake8_ssot_ws.registry.schema import join
 from flake8_ssot_ws.registry.schema import read_group
-from flake8_ssot_ws.registry.schema import show as _show
+from flake8_ssot_ws.registry.schema import string
+from flake8_ssot_ws.registry.schema import strings
 
 if sys.version_info >= (3, 11):  # pragma: >=3.11 cover
     import tomllib
@@ -339,6 +343,9 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
+_Value = TypeVar("_Value")
+
+
 class _Validator:
     """Turns a parsed TOML table into a Registry, raising RegistryError at the first fault."""
 
@@ -391,31 +398,22 @@ class _Validator:
         return root
 
     def check_keys(self, table: dict[str, Any], allowed: frozenset[str], where: str) -> None:
-        for key in table:
-            if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                raise self.fail(_join(where, key), f"unknown key (expected one of: {known})")
+        self._read(check_keys, table, allowed, where)
 
     def string(self, table: dict[str, Any], key: str, where: str) -> str | None:
         value = table.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(_join(where, key), f"expected a non-empty string, got {_show(value)}")
-        return value
+        return None if value is None else self._read(string, value, join(where, key))
 
     def strings(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list):
-            raise self.fail(_join(where, key), f"expected an array of strings, got {_show(value)}")
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"{_join(where, key)}[{index}]", f"expected a non-empty string, got {_show(item)}")
-        return tuple(value)
+        return self._read(strings, table.get(key, []), join(where, key))
 
     def group(self, raw: dict[str, Any], where: str) -> Group:
+        return self._read(read_group, raw, where)
+
+    def _read(self, reader: Callable[..., _Value], *arguments: Any) -> _Value:
+        """A reader of registry/schema.py, its Fault as this file's RegistryError."""
         try:
-            return read_group(raw, where)
+            return reader(*arguments)
         except Fault as fault:
             raise self.fail(fault.where, fault.message) from None
 
@@ -447,10 +445,6 @@ class _Validator:
             if key in legacy:
                 raise self.fail(where, f"duplicate of {legacy[key]}: {spec.text!r}")
             legacy[key] = where
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
 
 
 __all__ = [
