@@ -215,7 +215,9 @@ class _Writer:
         return f'class {self.klass()}:\n    """{self.name(4).replace("_", " ")}."""\n\n{methods}\n'
 
 
-def _file_text(rng: random.Random, *, tracked: bool, quoting: bool, generic: bool, relative_ok: bool) -> str:
+def _file_text(
+    rng: random.Random, *, tracked: bool, quoting: bool, generic: bool, relative_ok: bool, max_blocks: int = 120
+) -> str:
     writer = _Writer(rng)
     summary = writer.name(4).replace("_", " ").capitalize()
     parts = [f'"""{summary}.{DOCSTRING_QUOTE if quoting else ""}"""\n']
@@ -233,7 +235,7 @@ def _file_text(rng: random.Random, *, tracked: bool, quoting: bool, generic: boo
         parts.append(COMMENT_QUOTE)
     parts.append("\nlogger = logging.getLogger(__name__)\n\n\n")
     # Log-normal sizes: a median of about 280 lines, a long tail to a few thousand.
-    blocks = max(1, min(120, int(rng.lognormvariate(1.45, 0.9))))
+    blocks = max(1, min(max_blocks, int(rng.lognormvariate(1.45, 0.9))))
     for index in range(blocks):
         parts.append(writer.klass_block() if rng.random() < 0.6 else writer.function("", method=False))
         if generic and index == 0:
@@ -243,8 +245,10 @@ def _file_text(rng: random.Random, *, tracked: bool, quoting: bool, generic: boo
     return "".join(parts)
 
 
-def generate(root: Path, files: int, seed: int = 20260331) -> dict[str, int]:
-    """Write the corpus under ``root`` (a fresh git repository); return its statistics."""
+def generate(root: Path, files: int, seed: int = 20260331, *, max_blocks: int = 120) -> dict[str, int]:
+    """Write the corpus under ``root`` (a fresh git repository); return its statistics.
+    ``max_blocks`` caps the classes and functions after a file's imports (each some 60 lines):
+    the benchmark keeps the default; a test that needs many files, not long ones, passes 1."""
     rng = random.Random(seed)
     root.mkdir(parents=True)
     (root / "pyproject.toml").write_text(REGISTRY + _ruff_config())
@@ -258,7 +262,9 @@ def generate(root: Path, files: int, seed: int = 20260331) -> dict[str, int]:
         directory = f"app/services/svc_{service // 20:02d}/pkg_{service % 20:02d}"
         tracked = rng.random() < 0.15
         quoting = rng.random() < 0.04
-        text = _file_text(rng, tracked=tracked, quoting=quoting, generic=rng.random() < 0.12, relative_ok=True)
+        text = _file_text(
+            rng, tracked=tracked, quoting=quoting, generic=rng.random() < 0.12, relative_ok=True, max_blocks=max_blocks
+        )
         if index in broken:
             text += "\ndef broken(:\n    pass\n"
             stats["unparsable"] += 1
