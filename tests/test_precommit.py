@@ -4,11 +4,13 @@ The snippets name the GitHub repository at ``rev: main``; here that is a snapsho
 working tree (a git repository on branch ``main``, uncommitted files included), and PyCQA's
 flake8 repository is a stand-in with flake8's own hook definition (no network here): the rest
 of each snippet is taken as README has it. One environment per hook repository, shared by the
-tests of this module (pre-commit builds it once: the slow part); primary Python only.
+tests of this module and across pytest-xdist's workers (pre-commit builds it once: the slow part);
+primary Python only.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import subprocess
@@ -129,13 +131,29 @@ FLAKE8_HOOKS = """\
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def repos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """This repository's snapshot, the flake8 stand-in, and pre-commit's home (its environments)."""
-    base = tmp_path_factory.mktemp("pre-commit")
-    ours = base / "flake8-ssot-ws"
+    """This repository's snapshot, the flake8 stand-in, and pre-commit's home (its environments),
+    made once for the whole run: under pytest-xdist, in the folder the workers share, by the first
+    worker to take the lock. pre-commit keys an environment by the repository's path, and locks
+    its home while it installs one, so the workers build each environment once between them
+    (each built its own before: building them is most of this module's time)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/, above each worker's popen-gwN/
+    base = base / "pre-commit-shared"
+    base.mkdir(exist_ok=True)
+    found = {"ours": base / "flake8-ssot-ws", "flake8": base / "flake8", "home": base / "home"}
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (base / ".made").exists():
+            _make_repos(found["ours"], found["flake8"])
+            (base / ".made").touch()
+    return found
+
+
+def _make_repos(ours: Path, flake8: Path) -> None:
     snapshot_of_this_repo(ours)
-    flake8 = base / "flake8"
     write_tree(
         flake8,
         {
@@ -151,7 +169,6 @@ def repos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     git(flake8, "add", ".")
     git(flake8, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "stand-in")
     git(flake8, "tag", "7.1.1")
-    return {"ours": ours, "flake8": flake8, "home": base / "home"}
 
 
 def _project(root: Path, repos: dict[str, Path], config: str, files: dict[str, str]) -> Path:
