@@ -49,8 +49,9 @@ FORMS = [
     "from app.ws import \\\n    WebSocketManager, \\\n    other_thing",
     "x_ = 1; from app.ws import WebSocketManager, other_thing",
 ]
-# Built once: building the grammar strategy costs about a second.
-PROGRAMS = hypothesmith.from_grammar()
+# Built once, at its first draw: building the grammar strategy costs about a second, and three
+# at import, where coverage traces it (in every xdist worker, whether it runs these tests or not).
+PROGRAMS = st.deferred(hypothesmith.from_grammar)
 SETTINGS = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
