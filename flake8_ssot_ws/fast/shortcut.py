@@ -52,6 +52,8 @@ from flake8_ssot_ws.core.rules import Analysis
 from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import analyze_tree
 from flake8_ssot_ws.core.context import inside_named_package
+from flake8_ssot_ws.core.prefilter import Gate
+from flake8_ssot_ws.core.prefilter import gate
 from flake8_ssot_ws.core.expressions import MAX_CHAIN
 
 _DYNAMIC_IMPORTERS = tuple(sorted(DYNAMIC_IMPORTERS))
@@ -75,17 +77,23 @@ class _Plan:
 
     def __init__(self, registry: Registry, triggers: frozenset[Trigger]) -> None:
         fragments = name_fragments(registry.groups, registry.literal_names)
-        self.usable = fragments is not None and bool(registry.needles)
+        words = gate(registry) if registry.needles else None
+        self.usable = fragments is not None and words is not None
         self.importers = _DYNAMIC_IMPORTERS if Trigger.DYNAMIC_IMPORT in triggers else ()
         # A class statement is found by its keyword: its bases may hold a tracked name.
         self.keywords = ("class",) if Trigger.BASE in triggers else ()
-        self.lexer = Lexer((*(fragments or ()), *self.importers, *self.keywords), registry.needles)
+        # An f-string's fields hold code of interest where the file gate's words say so.
+        self.lexer = Lexer((*(fragments or ()), *self.importers, *self.keywords), _of_interest(words))
         self.group_of = registry.group_of
         self.name_finders = tuple(_FINDERS[t] for t in sorted(triggers - _NOT_ON_NAMES, key=lambda t: t.name))
         self.fragments = tuple(fragments or ())
         # Calls and bases are found by the tracked name: an import binding one under another
         # name hides them from the lexer, so such a file is parsed.
         self.aliases_hide = bool(triggers & {Trigger.CALL, Trigger.BASE})
+
+
+def _of_interest(words: Gate | None) -> Callable[[str], bool]:
+    return words.search_text if words is not None else bool
 
 
 # What ssot-ws init observes: the import-related expressions, whatever the rules.
