@@ -223,6 +223,40 @@ TRICKY = [
         ["2:5:SWS007"],
         id="comment-inside-attribute",
     ),
+    # A comment before a name is skipped, not a doubt: what comes before the comment decides.
+    pytest.param(
+        f"from {WSM} import WebSocketManager\nx = (1 &\n    # why\n    WebSocketManager())\n",
+        VIEWS, True, ["1:49:SWS101"], id="call-after-a-comment-line",
+    ),
+    pytest.param(
+        f"from {WSM} import WebSocketManager\nx = [  # a\n    # b\n\n    WebSocketManager(), WebSocketManager]\n",
+        VIEWS, True, ["1:49:SWS101"], id="call-after-two-comments-and-a-blank-line",
+    ),
+    pytest.param(
+        f"from {WSM} import WebSocketManager\nx = (1,  # ends with a dot.\n    WebSocketManager())\n",
+        VIEWS, True, ["1:49:SWS101"], id="call-after-a-comment-ending-in-a-dot",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (wsc.  # c\n    WebSocketManager)\n",
+        VIEWS, False, ["2:5:SWS007"], id="dot-then-comment-then-name",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (wsc.  # c\n    WebSocketManager())\n",
+        VIEWS, False, ["2:5:SWS007"], id="dot-then-comment-then-call",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = [  # c\n    wsc.WebSocketManager]\n",
+        VIEWS, True, ["3:4:SWS007"], id="attribute-root-after-a-comment",
+    ),
+    pytest.param(
+        f"from importlib import import_module\nm = (  # c\n    import_module('{WSM}'))\n",
+        VIEWS, True, ["3:4:SWS005"], id="dynamic-import-after-a-comment",
+    ),
+    pytest.param(
+        f"import importlib\nm = (importlib.  # c\n    import_module('{WSM}'))\n",
+        VIEWS, False, ["2:5:SWS005"], id="dynamic-import-dot-then-comment",
+    ),
+    pytest.param(f"# c\nWebSocketManager()\n{LEGACY}\n", VIEWS, True, ["3:49:SWS101"], id="comment-at-the-file-start"),
     pytest.param(
         "import app.websocket_core as wsc\nx = (wsc).WebSocketManager\n",
         VIEWS,

@@ -359,7 +359,7 @@ def _tracked_call_span(reader: _Reader, start: int, end: int, comments: Sequence
         if not isinstance(root, tuple):
             return root
         first, name = root
-    elif _dot_or_comment_before(source, start, comments):
+    elif _dot_before(source, start, comments):
         return _UNSURE
     else:
         first, name = start, source[start:end]
@@ -439,7 +439,7 @@ def _call_span(source: str, start: int, end: int, comments: Sequence[Span]) -> F
         if not isinstance(root, tuple):
             return _UNSURE  # `get().import_module(...)`: the call starts elsewhere
         start = root[0]
-    elif _dot_or_comment_before(source, start, comments):
+    elif _dot_before(source, start, comments):
         return _UNSURE
     closing = closing_bracket(source, end)
     return _UNSURE if closing is None else (start, closing + 1)
@@ -456,7 +456,7 @@ def _chain_root(source: str, name_start: int, comments: Sequence[Span]) -> Root:
     """For a name at ``name_start``: (start, root) of the dotted chain ``root.x.name``,
     ``_IRRELEVANT`` when it is not an attribute of a plain name, ``_UNSURE`` otherwise."""
     if not name_start or source[name_start - 1] != ".":
-        return _UNSURE if _dot_or_comment_before(source, name_start, comments) else _IRRELEVANT
+        return _UNSURE if _dot_before(source, name_start, comments) else _IRRELEVANT
     dot = name_start - 1
     while True:
         root_start = dot
@@ -471,19 +471,23 @@ def _chain_root(source: str, name_start: int, comments: Sequence[Span]) -> Root:
     root = source[root_start:dot]
     if root[0].isdigit():
         return _IRRELEVANT  # a number's attribute
-    if _dot_or_comment_before(source, root_start, comments):
+    if _dot_before(source, root_start, comments):
         return _UNSURE
     return root_start, root
 
 
-def _dot_or_comment_before(source: str, index: int, comments: Sequence[Span]) -> bool:
-    """Whether, skipping blanks and line continuations back from ``index``, a ``.`` or a
-    comment comes first (then the name may be an attribute written across lines)."""
-    while index and source[index - 1] in _BLANK:
-        index -= 1
-    if not index:
-        return False
-    if source[index - 1] == ".":
-        return True
-    position = bisect.bisect_right(comments, (index - 1, len(source))) - 1
-    return position >= 0 and comments[position][0] <= index - 1 < comments[position][1]
+def _dot_before(source: str, index: int, comments: Sequence[Span]) -> bool:
+    """Whether, skipping blanks, line continuations and comments back from ``index``, a ``.``
+    comes first (then the name may be an attribute written across lines). Comments are
+    skipped, not taken for a doubt: ``&\n# why\nQ(...)`` is common in real code (Django's
+    query tests), and a comment is nothing to the parser. Each step moves back: linear."""
+    while True:
+        while index and source[index - 1] in _BLANK:
+            index -= 1
+        if not index:
+            return False
+        position = bisect.bisect_right(comments, (index - 1, len(source))) - 1
+        if position >= 0 and comments[position][0] <= index - 1 < comments[position][1]:
+            index = comments[position][0]  # the comment's "#": what is before it decides
+            continue
+        return source[index - 1] == "."
