@@ -244,14 +244,45 @@ def test_both_spellings_of_the_output_format(
     assert capsys.readouterr().out.splitlines()[0] == first_line
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+VERSION_PROBE = """
+import sys
+from flake8_ssot_ws.commands.cli import COMMANDS, main
+try:
+    main(sys.argv[1:])
+finally:
+    print(sorted(name for name, module in COMMANDS.items() if module in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["--version"], id="alone"),
+        pytest.param(["--version", "check"], id="before a command: it exits before the command is parsed"),
+        pytest.param(["--version", "--no-such-option"], id="before an unknown option"),
+    ],
+)
+def test_version(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["--version"])
+        main(argv)
     python = f"{platform.python_implementation()} {platform.python_version()} on {platform.system()}"
     assert (exit_info.value.code, capsys.readouterr()) == (
         0,
         (f"ssot-ws {importlib.metadata.version('flake8-ssot-ws')} ({python})\n", ""),
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "loaded"),
+    [
+        pytest.param(["--version"], [], id="--version loads no command"),
+        pytest.param(["--version", "check"], [], id="--version before a command loads none either"),
+        pytest.param(["check", "--version"], ["check"], id="after a command: its unknown option, the command loaded"),
+    ],
+)
+def test_version_imports_no_command_module(argv: list[str], loaded: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-c", VERSION_PROBE, *argv], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == str(loaded)
 
 
 def test_deleted_current_directory(
