@@ -191,10 +191,14 @@ TRICKY = [
     pytest.param(
         "from . import *\nfrom .. import websocket_manager\n",
         "app/websocket_core/manager/sub.py",
-        False,
+        True,
         ["1:14:SWS004", "2:15:SWS003"],
         id="relative-in-named-package",
     ),
+    pytest.param(
+        "from . import *\n", "app/websocket_core/manager/sub.py", True, ["1:14:SWS004"], id="a star import, no needle"
+    ),
+    pytest.param("from . import *\n", "app/other/sub.py", True, [], id="a star import of a package not named"),
     pytest.param(
         "from .websocket_core.websocket_manager import WebSocketManager\n",
         "app/views.py",

@@ -68,7 +68,7 @@ def may_have_findings(registry: Registry, text: str, context: FileContext) -> bo
     """
     if not registry.needles:
         return True
-    if context.package and _inside_named_module(registry, context.package):
+    if inside_named_package(registry, context):
         return True
     words = gate(registry)
     if words is None or not (text.isascii() or gains_no_ascii_word(text)):
@@ -76,6 +76,11 @@ def may_have_findings(registry: Registry, text: str, context: FileContext) -> bo
     return words.search_text(text)
 
 
-def _inside_named_module(registry: Registry, package: str) -> bool:
+def inside_named_package(registry: Registry, context: FileContext) -> bool:
+    """Whether the file's package is, or is inside, a module the registry names: then a
+    relative import (``from . import *``) reaches a named module without naming it."""
+    package = context.package
+    if not package:
+        return False
     parts = package.split(".")
     return any(".".join(parts[:size]) in registry.star_modules for size in range(1, len(parts) + 1))

@@ -17,6 +17,7 @@ import os
 import warnings
 
 from flake8_ssot_ws.core import prefilter
+from flake8_ssot_ws.core.context import inside_named_package
 from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
 from flake8_ssot_ws.fast import noqa as fastnoqa
 from flake8_ssot_ws.fast import shortcut as fastpath
@@ -33,7 +34,6 @@ from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import analyze_source
 from flake8_ssot_ws.core.rules import analyze_tree
 from flake8_ssot_ws.core.rules import file_context
-from flake8_ssot_ws.core.rules import may_have_findings
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 __all__ = ["EMPTY", "FileChecker", "Outcome", "decode_like_flake8", "decode_source", "describe"]
@@ -149,7 +149,7 @@ class FileChecker:
         verdict = self._parsed_dirs.get(directory)
         if verdict is None:
             context = file_context(self.registry, os.path.join(directory, "__init__.py"))
-            verdict = self._parsed_dirs[directory] = may_have_findings(self.registry, "", context)
+            verdict = self._parsed_dirs[directory] = inside_named_package(self.registry, context)
         return verdict
 
 
