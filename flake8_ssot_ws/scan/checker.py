@@ -14,7 +14,6 @@ import ast
 import datetime
 import io
 import os
-import tokenize
 import warnings
 
 from flake8_ssot_ws.core import prefilter
@@ -36,11 +35,14 @@ from flake8_ssot_ws.core.rules import analyze_source
 from flake8_ssot_ws.core.rules import analyze_tree
 from flake8_ssot_ws.core.rules import file_context
 
+_UTF8_BOM = b"\xef\xbb\xbf"
 __all__ = ["EMPTY", "FileChecker", "Outcome", "decode_like_flake8", "decode_source", "describe"]
 
 
 def decode_source(data: bytes) -> str:
     """Decode as Python does: BOM, coding cookie, else UTF-8 (raises on failure)."""
+    import tokenize  # here: check decodes most files without it (decode_like_flake8)
+
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding)
 
@@ -54,7 +56,12 @@ def decode_like_flake8(data: bytes) -> str:
     columns stay the same, and what parses is what flake8 parses (Python 3.9-3.11 accept a
     backslash before a final ``\\r\\n`` that they reject before a final ``\\n``)."""
     try:
-        text = decode_source(data)
+        if data.startswith(_UTF8_BOM) or may_declare_encoding(data):
+            text = decode_source(data)
+        else:
+            # Without a BOM or a cookie, detect_encoding says UTF-8, or raises SyntaxError for
+            # a first or second line that is not UTF-8 -- which decoding the whole fails on too.
+            text = data.decode("utf-8")
     except (SyntaxError, UnicodeDecodeError):  # an unknown or wrong coding cookie, bytes not UTF-8
         text = data.decode("latin-1").removeprefix("\xef\xbb\xbf")  # flake8 strips a BOM here too
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
