@@ -9,6 +9,7 @@ import ast
 import io
 import tokenize
 from dataclasses import dataclass
+from typing import Iterable
 from typing import Iterator
 from typing import Sequence
 from typing import Union
@@ -16,7 +17,7 @@ from typing import Union
 ImportStatement = Union[ast.Import, ast.ImportFrom]
 
 # Fields holding statement blocks; handlers and match cases are nodes with a ``body``.
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def iter_import_statements(tree: ast.Module) -> Iterator[ImportStatement]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
             continue
-        for field in _BLOCK_FIELDS:
+        for field in BLOCK_FIELDS:
             children = getattr(node, field, None)
             if children:
                 stack.extend(children)
@@ -95,16 +96,20 @@ def resolve_relative(level: int, module: str | None, package: str | None) -> str
 
 
 def imported_names(
-    tree: ast.Module, package: str | None, lines: Sequence[str]
+    tree: ast.Module,
+    package: str | None,
+    lines: Sequence[str],
+    statements: Iterable[ImportStatement] | None = None,
 ) -> list[ImportedName]:
-    """All aliases of all import statements of ``tree``.
+    """All aliases of all import statements of ``tree`` (or of ``statements``, when the
+    caller found them: core/locate.py).
 
     ``package`` is the package relative imports are resolved against (None: unknown, so
     relative imports resolve to None). ``lines`` is the source, used only where the AST
     gives aliases no position (Python < 3.10).
     """
     records: list[ImportedName] = []
-    for statement in iter_import_statements(tree):
+    for statement in iter_import_statements(tree) if statements is None else statements:
         if isinstance(statement, ast.ImportFrom):
             module = resolve_relative(statement.level, statement.module, package)
         positions = _alias_positions(statement, lines)
