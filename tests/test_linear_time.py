@@ -92,6 +92,17 @@ HOSTILE = [
     pytest.param(
         IMPORT + "import app\nx = app" + ".ws" * 20_000 + ".WebSocketManager\n", id="a 20,000-link attribute chain"
     ),
+    # The gate (core/prefilter.py): a star import's module is read back over its blanks.
+    pytest.param(
+        "from app.websocket_core.manager" + " \\\n" * (MB // 3) + "import *\n",
+        id="a star import of a named module after 333,333 continuations",
+    ),
+    pytest.param(
+        ("from app.other" + " " * 40 + "import *\n") * 20_000, id="20,000 star imports of modules not named"
+    ),
+    pytest.param("x = " + "Event" * (MB // 5) + "\n", id="a tracked name 200,000 times inside one identifier"),
+    pytest.param("x = '" + "\u00e9" * MB + "'\n", id="1 MB of a non-ASCII letter NFKC keeps"),
+    pytest.param("# " + "\u2026" * (MB // 3) + "\nx = 1\n", id="a comment of 333,333 ellipses NFKC changes"),
     pytest.param(
         "from app.old import (\n" + "".join(f"    N{i}WebSocketManager,\n" for i in range(20_000)) + ")\n",
         id="a 20,000-name parenthesised import",

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
+from flake8_ssot_ws.core.prefilter import gate
 from flake8_ssot_ws.registry import Registry
 
 
@@ -64,19 +66,27 @@ def file_context(registry: Registry, filename: str | Path) -> FileContext:
 
 
 def may_have_findings(registry: Registry, text: str, context: FileContext) -> bool:
-    """Cheap test: False only when the file certainly has no finding.
+    """Cheap test: False only when the file certainly has no finding (core/prefilter.py).
 
-    Non-ASCII sources may spell a tracked name with characters that NFKC-normalise to
-    it, and a file inside a package the registry names can reach it with ``from . import``;
-    both always get the full check.
+    A file inside a package the registry names can reach it with ``from . import``, and a
+    text whose identifiers NFKC may turn into tracked names is not read as it stands: both
+    always get the full check.
     """
-    if not registry.needles or not text.isascii():
+    if not registry.needles:
         return True
-    if context.package and _inside_named_module(registry, context.package):
+    if inside_named_package(registry, context):
         return True
-    return any(needle in text for needle in registry.needles)
+    words = gate(registry)
+    if words is None or not (text.isascii() or gains_no_ascii_word(text)):
+        return True
+    return words.search_text(text)
 
 
-def _inside_named_module(registry: Registry, package: str) -> bool:
+def inside_named_package(registry: Registry, context: FileContext) -> bool:
+    """Whether the file's package is, or is inside, a module the registry names: then a
+    relative import (``from . import *``) reaches a named module without naming it."""
+    package = context.package
+    if not package:
+        return False
     parts = package.split(".")
     return any(".".join(parts[:size]) in registry.star_modules for size in range(1, len(parts) + 1))

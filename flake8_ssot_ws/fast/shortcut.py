@@ -51,7 +51,7 @@ from flake8_ssot_ws.registry.model import name_fragments
 from flake8_ssot_ws.core.rules import Analysis
 from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import analyze_tree
-from flake8_ssot_ws.core.rules import may_have_findings
+from flake8_ssot_ws.core.context import inside_named_package
 
 _DYNAMIC_IMPORTERS = tuple(sorted(DYNAMIC_IMPORTERS))
 _BLANK = frozenset(" \t\f\r\n\\")
@@ -102,9 +102,7 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     if context.exempt:
         return Shortcut(Analysis([], []), None)
     plan = _plan(registry)
-    # may_have_findings of an empty text is True only for a file inside a package the
-    # registry names, where `from . import *` needs no needle: such files are parsed.
-    if not plan.usable or may_have_findings(registry, "", context):
+    if not plan.usable:
         return None
     lexed = plan.lexer.lex(source)  # None for non-ASCII text outside strings and comments
     if lexed is None:
@@ -115,8 +113,10 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
         return None
     needles = registry.needles
     if not spans.spans and not any(needle in source[a:b] for a, b in lexed.statements for needle in needles):
-        # Only an import statement naming a needle can give a finding or a canonical import.
-        return Shortcut(Analysis([], []), lexed)
+        # Only an import statement naming a needle can give a finding or a canonical import,
+        # but inside a package the registry names, `from . import *` names none.
+        if not inside_named_package(registry, context):
+            return Shortcut(Analysis([], []), lexed)
     module = _module(reader, spans)
     if module is None:
         return None
