@@ -31,6 +31,9 @@ from tests.conftest import MakeRegistry
 
 TODAY = datetime.date(2026, 1, 1)
 VIEWS = "app/services/views.py"
+# Python 3.9 places a field of a multi-line f-string 5 columns off (its own positions, which
+# the full walk reports too): why the located walk never prunes inside an f-string.
+FIELD_COLUMN = 1 if sys.version_info >= (3, 10) else 6
 PY310 = pytest.mark.skipif(sys.version_info < (3, 10), reason="match statements are Python 3.10+")
 # Every rule on: SWS008 (a factory), SWS005 and SWS003 (watched modules), SWS007; a glob whose
 # literal part ends the name (*WebSocketManager) and one whose part starts it (Legacy*).
@@ -90,7 +93,9 @@ CASES = [
     pytest.param(M + "x = (m\n    .WebSocketManager)\n", ["1:7:SWS003", "2:5:SWS007"], id="attribute-across-lines"),
     pytest.param(M + "s = f'{m.WebSocketManager}'\n", ["1:7:SWS003", "2:7:SWS007"], id="f-string-field"),
     pytest.param(
-        M + 's = f"""\n{m.WebSocketManager}\n"""\n', ["1:7:SWS003", "3:1:SWS007"], id="multi-line-f-string"
+        M + 's = f"""\n{m.WebSocketManager}\n"""\n',
+        ["1:7:SWS003", f"3:{FIELD_COLUMN}:SWS007"],
+        id="multi-line-f-string",
     ),
     pytest.param(
         "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WSM\n"
