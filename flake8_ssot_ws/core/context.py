@@ -36,17 +36,23 @@ def file_context(registry: Registry, filename: str | Path) -> FileContext:
     """Module name and exemption of ``filename`` (relative paths are from the cwd)."""
     # abspath, not Path.absolute: 'ssot-ws check ..' and 'flake8 ../app/x.py' give paths with
     # '..' in them, which relative_to would not match against the registry's root.
-    path = Path(os.path.abspath(filename))
-    try:
-        relative = path.relative_to(registry.root)
-    except ValueError:
-        try:  # one side reached through a symlinked directory: compare the real paths
-            relative = path.resolve().relative_to(registry.root.resolve())
+    absolute = os.path.abspath(filename)
+    prefix = os.path.join(str(registry.root), "")  # the root and a separator
+    if absolute.startswith(prefix):
+        # What relative_to gives (abspath has normalised the path), without building Paths:
+        # flake8 asks this for every file it checks.
+        relpath = absolute[len(prefix) :].replace(os.sep, "/")
+    else:
+        path = Path(absolute)
+        try:
+            relpath = path.relative_to(registry.root).as_posix()
         except ValueError:
-            return NO_CONTEXT
-    relpath = relative.as_posix()
+            try:  # one side reached through a symlinked directory: compare the real paths
+                relpath = path.resolve().relative_to(registry.root.resolve()).as_posix()
+            except ValueError:
+                return NO_CONTEXT
     module = None
-    is_package = path.name == "__init__.py"
+    is_package = os.path.basename(absolute) == "__init__.py"
     for root in registry.src:
         prefix = "" if root == "." else f"{root}/"
         if relpath.startswith(prefix) and relpath.endswith((".py", ".pyi")):

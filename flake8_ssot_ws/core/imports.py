@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import io
 from typing import Any
+from typing import Iterable
 from typing import Iterator
 from typing import Sequence
 from typing import Union
@@ -17,7 +18,7 @@ ImportStatement = Union[ast.Import, ast.ImportFrom]
 # Fields holding statement blocks; handlers and match cases are nodes with a ``body``.
 # ImportedName's fields, in the order of its constructor and its repr.
 _FIELDS = ("statement", "index", "module", "name", "asname", "line", "col")
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 class ImportedName:
@@ -113,7 +114,7 @@ def iter_import_statements(tree: ast.Module) -> Iterator[ImportStatement]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
             continue
-        for field in _BLOCK_FIELDS:
+        for field in BLOCK_FIELDS:
             children = getattr(node, field, None)
             if children:
                 stack.extend(children)
@@ -133,16 +134,20 @@ def resolve_relative(level: int, module: str | None, package: str | None) -> str
 
 
 def imported_names(
-    tree: ast.Module, package: str | None, lines: Sequence[str]
+    tree: ast.Module,
+    package: str | None,
+    lines: Sequence[str],
+    statements: Iterable[ImportStatement] | None = None,
 ) -> list[ImportedName]:
-    """All aliases of all import statements of ``tree``.
+    """All aliases of all import statements of ``tree`` (or of ``statements``, when the
+    caller found them: core/locate.py).
 
     ``package`` is the package relative imports are resolved against (None: unknown, so
     relative imports resolve to None). ``lines`` is the source, used only where the AST
     gives aliases no position (Python < 3.10).
     """
     records: list[ImportedName] = []
-    for statement in iter_import_statements(tree):
+    for statement in iter_import_statements(tree) if statements is None else statements:
         if isinstance(statement, ast.ImportFrom):
             module = resolve_relative(statement.level, statement.module, package)
         positions = _alias_positions(statement, lines)
