@@ -43,6 +43,7 @@ CHECK_FILES_MODULES = [
     "flake8_ssot_ws.core.checks.attribute_path", "flake8_ssot_ws.core.checks.construction",
     "flake8_ssot_ws.core.checks.dynamic_import", "flake8_ssot_ws.core.codes", "flake8_ssot_ws.core.context",
     "flake8_ssot_ws.core.expressions", "flake8_ssot_ws.core.findings", "flake8_ssot_ws.core.imports",
+    "flake8_ssot_ws.core.locate",  # the full parse visits what the text points at
     "flake8_ssot_ws.core.noqa", "flake8_ssot_ws.core.outcome", "flake8_ssot_ws.core.prefilter",
     "flake8_ssot_ws.core.rules",
     "flake8_ssot_ws.core.selection", "flake8_ssot_ws.core.triggers", "flake8_ssot_ws.errors", "flake8_ssot_ws.fast",
