@@ -27,7 +27,7 @@ from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
 from flake8_ssot_ws.core.rules import Finding
-from flake8_ssot_ws.core.rules import check_tree
+from flake8_ssot_ws.core.rules import check_parsed
 from flake8_ssot_ws.core.rules import file_context
 from flake8_ssot_ws.core.rules import may_have_findings
 
@@ -117,7 +117,7 @@ class Plugin:
         text = "".join(self.lines)
         if context.exempt or not may_have_findings(registry, text, context):
             return []
-        findings = check_tree(self.tree, self.lines, registry, context, today=self.today, text=text)
+        findings = check_parsed(self.tree, self.lines, registry, context, today=self.today, text=text)
         if self.baseline is not None:
             # Keys come from all of this file's findings, before flake8 applies noqa,
             # exactly as ssot-ws check computes them.

@@ -34,6 +34,67 @@ def test_check_does_not_import_the_other_commands() -> None:
     assert result.stdout == "0 []\n"
 
 
+# What a pre-commit run (`check --no-cache FILES`) imports: its start-up is most of its cost
+# (issue 12). A module added here needs a reason; the forbidden ones are each some
+# milliseconds of every run that a check of a few files does not need.
+CHECK_FILES_MODULES = [
+    "flake8_ssot_ws", "flake8_ssot_ws.commands", "flake8_ssot_ws.commands.check", "flake8_ssot_ws.commands.cli",
+    "flake8_ssot_ws.commands.formats", "flake8_ssot_ws.core", "flake8_ssot_ws.core.checks",
+    "flake8_ssot_ws.core.checks.attribute_path", "flake8_ssot_ws.core.checks.construction",
+    "flake8_ssot_ws.core.checks.dynamic_import", "flake8_ssot_ws.core.codes", "flake8_ssot_ws.core.context",
+    "flake8_ssot_ws.core.expressions", "flake8_ssot_ws.core.findings", "flake8_ssot_ws.core.imports",
+    "flake8_ssot_ws.core.locate",  # the full parse visits what the text points at
+    "flake8_ssot_ws.core.noqa", "flake8_ssot_ws.core.outcome", "flake8_ssot_ws.core.prefilter",
+    "flake8_ssot_ws.core.rules",
+    "flake8_ssot_ws.core.selection", "flake8_ssot_ws.core.triggers", "flake8_ssot_ws.errors", "flake8_ssot_ws.fast",
+    "flake8_ssot_ws.fast.lexer", "flake8_ssot_ws.fast.noqa", "flake8_ssot_ws.fast.shortcut",
+    "flake8_ssot_ws.registry", "flake8_ssot_ws.registry.load", "flake8_ssot_ws.registry.model",
+    "flake8_ssot_ws.registry.schema", "flake8_ssot_ws.scan", "flake8_ssot_ws.scan.cache",
+    "flake8_ssot_ws.scan.checker", "flake8_ssot_ws.scan.discovery", "flake8_ssot_ws.scan.exempt_globs",
+    "flake8_ssot_ws.scan.project", "flake8_ssot_ws.scan.runner",
+]  # fmt: skip
+NOT_FOR_A_FEW_FILES = [
+    "configparser", "dataclasses", "difflib", "hashlib", "importlib.metadata", "inspect", "json", "multiprocessing",
+    "subprocess", "tempfile", "tokenize", "tokenize_rt",
+    # Python 3.9's bz2 imports threading, and argparse's help formatter imports it (via shutil).
+    *(["threading"] if sys.version_info >= (3, 10) else []),
+]  # fmt: skip
+# Only what the run imports counts: not what the interpreter's start-up (site) already holds.
+IMPORTS_PROBE = """
+import sys
+before = set(sys.modules)
+from flake8_ssot_ws.commands.cli import main
+code = main(sys.argv[1:])
+print(code, sorted(m for m in sys.modules if m.startswith("flake8_ssot_ws")))
+print(sorted(m for m in {forbidden!r} if m in sys.modules and m not in before))
+"""
+
+
+@pytest.mark.parametrize(
+    ("paths", "code", "stderr", "tokenizes"),
+    [
+        pytest.param(["app/routes/clean.py"], 0, "", False, id="a clean file"),
+        # A finding on a file that says "noqa": fast/noqa.py tokenizes the findings' lines.
+        pytest.param(["app/routes/events.py", "app/services/agent_bridge.py"], 1, "", True, id="files with findings"),
+        pytest.param(["app/services/agent_bridge.py"], 1, "", False, id="findings, no noqa: no tokenizer"),
+        pytest.param(
+            ["app/routes/clean.py", "ssot-registry.toml"], 0, "ssot-registry.toml: skipped: not a Python file\n",
+            False, id="a file that is not Python too",
+        ),
+    ],
+)  # fmt: skip
+def test_check_of_a_few_files_imports_only_what_it_needs(
+    paths: list[str], code: int, stderr: str, tokenizes: bool
+) -> None:
+    argv = ["check", "--registry", "ssot-registry.toml", "--no-cache", *paths]
+    probe = IMPORTS_PROBE.format(forbidden=NOT_FOR_A_FEW_FILES)
+    result = subprocess.run([sys.executable, "-c", probe, *argv], cwd="example", capture_output=True, text=True)
+    # Python 3.9's aliases have no positions: their tokens give them (core/imports.py).
+    tokenized = ["tokenize"] if tokenizes or sys.version_info < (3, 10) else []
+    expected = [f"{code} {CHECK_FILES_MODULES}", str(tokenized)]
+    assert (result.stdout.splitlines()[-2:], result.stderr) == (expected, stderr)
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
@@ -188,14 +249,45 @@ def test_both_spellings_of_the_output_format(
     assert capsys.readouterr().out.splitlines()[0] == first_line
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+VERSION_PROBE = """
+import sys
+from flake8_ssot_ws.commands.cli import COMMANDS, main
+try:
+    main(sys.argv[1:])
+finally:
+    print(sorted(name for name, module in COMMANDS.items() if module in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["--version"], id="alone"),
+        pytest.param(["--version", "check"], id="before a command: it exits before the command is parsed"),
+        pytest.param(["--version", "--no-such-option"], id="before an unknown option"),
+    ],
+)
+def test_version(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["--version"])
+        main(argv)
     python = f"{platform.python_implementation()} {platform.python_version()} on {platform.system()}"
     assert (exit_info.value.code, capsys.readouterr()) == (
         0,
         (f"ssot-ws {importlib.metadata.version('flake8-ssot-ws')} ({python})\n", ""),
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "loaded"),
+    [
+        pytest.param(["--version"], [], id="--version loads no command"),
+        pytest.param(["--version", "check"], [], id="--version before a command loads none either"),
+        pytest.param(["check", "--version"], ["check"], id="after a command: its unknown option, the command loaded"),
+    ],
+)
+def test_version_imports_no_command_module(argv: list[str], loaded: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-c", VERSION_PROBE, *argv], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == str(loaded)
 
 
 def test_deleted_current_directory(

@@ -191,10 +191,14 @@ TRICKY = [
     pytest.param(
         "from . import *\nfrom .. import websocket_manager\n",
         "app/websocket_core/manager/sub.py",
-        False,
+        True,
         ["1:14:SWS004", "2:15:SWS003"],
         id="relative-in-named-package",
     ),
+    pytest.param(
+        "from . import *\n", "app/websocket_core/manager/sub.py", True, ["1:14:SWS004"], id="a star import, no needle"
+    ),
+    pytest.param("from . import *\n", "app/other/sub.py", True, [], id="a star import of a package not named"),
     pytest.param(
         "from .websocket_core.websocket_manager import WebSocketManager\n",
         "app/views.py",
@@ -223,6 +227,40 @@ TRICKY = [
         ["2:5:SWS007"],
         id="comment-inside-attribute",
     ),
+    # A comment before a name is skipped, not a doubt: what comes before the comment decides.
+    pytest.param(
+        f"from {WSM} import WebSocketManager\nx = (1 &\n    # why\n    WebSocketManager())\n",
+        VIEWS, True, ["1:49:SWS101"], id="call-after-a-comment-line",
+    ),
+    pytest.param(
+        f"from {WSM} import WebSocketManager\nx = [  # a\n    # b\n\n    WebSocketManager(), WebSocketManager]\n",
+        VIEWS, True, ["1:49:SWS101"], id="call-after-two-comments-and-a-blank-line",
+    ),
+    pytest.param(
+        f"from {WSM} import WebSocketManager\nx = (1,  # ends with a dot.\n    WebSocketManager())\n",
+        VIEWS, True, ["1:49:SWS101"], id="call-after-a-comment-ending-in-a-dot",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (wsc.  # c\n    WebSocketManager)\n",
+        VIEWS, False, ["2:5:SWS007"], id="dot-then-comment-then-name",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = (wsc.  # c\n    WebSocketManager())\n",
+        VIEWS, False, ["2:5:SWS007"], id="dot-then-comment-then-call",
+    ),
+    pytest.param(
+        "import app.websocket_core as wsc\nx = [  # c\n    wsc.WebSocketManager]\n",
+        VIEWS, True, ["3:4:SWS007"], id="attribute-root-after-a-comment",
+    ),
+    pytest.param(
+        f"from importlib import import_module\nm = (  # c\n    import_module('{WSM}'))\n",
+        VIEWS, True, ["3:4:SWS005"], id="dynamic-import-after-a-comment",
+    ),
+    pytest.param(
+        f"import importlib\nm = (importlib.  # c\n    import_module('{WSM}'))\n",
+        VIEWS, False, ["2:5:SWS005"], id="dynamic-import-dot-then-comment",
+    ),
+    pytest.param(f"# c\nWebSocketManager()\n{LEGACY}\n", VIEWS, True, ["3:49:SWS101"], id="comment-at-the-file-start"),
     pytest.param(
         "import app.websocket_core as wsc\nx = (wsc).WebSocketManager\n",
         VIEWS,
@@ -605,6 +643,7 @@ def test_same_findings_as_flake8(tmp_path: Path) -> None:
 FRAGMENTS = [
     b"WebSocketManager", b"manager", b"import_module", b"__import__", b"Event", b"x = 1\n", b"# coding: latin-1\n",
     b"\xef\xbb\xbf", "é".encode(), b"\n", b"from . import *\n", b"websocket_core", b"Manager",
+    "\uff37".encode(), "\u2026".encode(), "\u00b2".encode(), b"\xe9", b"1", b"_", b"import *", b"bus", b"s",
 ]  # fmt: skip
 
 
@@ -615,7 +654,7 @@ FRAGMENTS = [
 )
 def test_byte_prefilter_is_the_text_prefilter(registry, data: bytes, path: str) -> None:
     """Where the bytes say "no tracked name", so does ``may_have_findings`` on the decoded
-    text; for ASCII bytes without a cookie outside named packages the two always agree."""
+    text; for UTF-8 bytes without a cookie outside named packages the two always agree."""
     from flake8_ssot_ws.scan.checker import decode_source
     from flake8_ssot_ws.core.rules import may_have_findings
 
@@ -629,5 +668,61 @@ def test_byte_prefilter_is_the_text_prefilter(registry, data: bytes, path: str) 
     text_says_maybe = may_have_findings(registry, text, file_context(registry, filename))
     if checker.cannot_have_findings(filename, data):
         assert not text_says_maybe
-    elif data.isascii() and b"coding" not in data and "manager/" not in path:
+    elif b"coding" not in data and "manager/" not in path:
         assert text_says_maybe
+
+
+def _decoded_via_detect_encoding(data: bytes) -> str:
+    """decode_like_flake8 as it was before its shortcut: detect_encoding on every file."""
+    from flake8_ssot_ws.scan.checker import decode_source
+
+    try:
+        text = decode_source(data)
+    except (SyntaxError, UnicodeDecodeError):
+        text = data.decode("latin-1").removeprefix("\xef\xbb\xbf")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+ENCODING_FRAGMENTS = [
+    b"\xef\xbb\xbf", b"# coding: latin-1\n", b"# -*- coding: utf-8 -*-\n", b"# coding: no-such-codec\n",
+    b"# coding: utf-16\n", b"\n", b"\r\n", b"\r", b"x = 1", b"#!/usr/bin/env python", "é".encode(),
+    b"\xe9", b"\xff\xfe", b"\xc3", b"coding", b"# vim: set fileencoding=cp1252 :\n",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"import os\r\n", id="ASCII, CRLF: UTF-8 without detect_encoding"),
+        pytest.param("x = 'é'\n".encode(), id="UTF-8 without a cookie"),
+        pytest.param(b"x = '\xe9'\n", id="latin-1 bytes in line 1 without a cookie: the latin-1 fallback"),
+        pytest.param(b"\n\nx = '\xe9'\n", id="latin-1 bytes in line 3 without a cookie: the latin-1 fallback"),
+        pytest.param(b"# coding: latin-1\nx = '\xe9'\n", id="a cookie: detect_encoding"),
+        pytest.param(b"\xef\xbb\xbfx = 1\n", id="a BOM: detect_encoding"),
+        pytest.param(b"\xef\xbb\xbf# coding: latin-1\n", id="a BOM and another cookie: the latin-1 fallback"),
+    ],
+)
+def test_decoding_without_detect_encoding_is_exact(data: bytes) -> None:
+    from flake8_ssot_ws.scan.checker import decode_like_flake8
+
+    assert decode_like_flake8(data) == _decoded_via_detect_encoding(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.lists(st.sampled_from(ENCODING_FRAGMENTS), max_size=6).map(b"".join))
+def test_decoding_shortcut_matches_detect_encoding(data: bytes) -> None:
+    """Decoding as UTF-8 when the bytes hold no BOM and no ``coding`` in their first two lines
+    gives what detect_encoding's way gives, text or error (LookupError: a codec that is not a
+    text encoding, which both raise)."""
+    from flake8_ssot_ws.scan.checker import decode_like_flake8
+
+    try:
+        expected: str | type[Exception] = _decoded_via_detect_encoding(data)
+    except LookupError:
+        expected = LookupError
+    try:
+        actual: str | type[Exception] = decode_like_flake8(data)
+    except LookupError:
+        actual = LookupError
+    assert actual == expected

@@ -109,6 +109,11 @@ FORMS = [
     "from app.websocket_core.manager import WebSocketManager; x_ = '''\n'''  # noqa: SWS001",
     "s_ = 'from app.websocket_core import WebSocketManager'  # import app.websocket_core.manager",
     "# flake8: noqa",
+    # The gate (core/prefilter.py): star imports it reads back from, text NFKC changes or keeps.
+    "from .unified_manager import *",
+    "from app.websocket_core.websocket_manager \\\n    import *",
+    "from app.websocket_core.websocket_manager import \uff37ebSocketManager",
+    "s_ = 'caf\u00e9 \u2026'; from app.websocket_core.manager import WebSocketManager",
 ]
 SETTINGS = {
     "deadline": None,

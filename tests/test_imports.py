@@ -137,6 +137,33 @@ def test_records_keep_module_name_alias_and_statement() -> None:
     ]
 
 
+_STATEMENT = ast.ImportFrom(module="m", names=[ast.alias(name="n")], level=0)
+
+
+@pytest.mark.parametrize(
+    ("other", "equal"),
+    [
+        pytest.param(ImportedName(_STATEMENT, 0, "m", "n", None, 1, 14), True, id="same fields: equal"),
+        pytest.param(ImportedName(_STATEMENT, 0, "m", "n", "x", 1, 14), False, id="another asname: not equal"),
+        pytest.param((_STATEMENT, 0, "m", "n", None, 1, 14), False, id="a tuple of the same fields: not equal"),
+    ],
+)
+def test_records_compare_by_their_fields_as_the_frozen_dataclass_did(other: object, equal: bool) -> None:
+    record = ImportedName(_STATEMENT, 0, "m", "n", None, 1, 14)
+    assert (record == other) is equal
+    if equal:
+        assert hash(record) == hash(other)
+
+
+def test_records_are_immutable_and_show_their_fields() -> None:
+    record = ImportedName(_STATEMENT, 0, "m", "n", None, 1, 14)
+    with pytest.raises(AttributeError, match="cannot assign to field 'name'"):
+        record.name = "o"
+    assert repr(record) == (
+        f"ImportedName(statement={_STATEMENT!r}, index=0, module='m', name='n', asname=None, line=1, col=14)"
+    )
+
+
 def test_every_statement_block_is_walked() -> None:
     source = (
         "import a0\n"

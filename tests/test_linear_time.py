@@ -92,6 +92,26 @@ HOSTILE = [
     pytest.param(
         IMPORT + "import app\nx = app" + ".ws" * 20_000 + ".WebSocketManager\n", id="a 20,000-link attribute chain"
     ),
+    # Each tracked name of a chain reads the chain back to its root: once per link (the fast
+    # path's memo), at most core/expressions.py's MAX_CHAIN links in the core.
+    pytest.param(
+        "import app\nx = app" + ".WebSocketManager" * 20_000 + "\n", id="a chain of 20,000 tracked names"
+    ),
+    pytest.param(
+        "import app\nx = app." + "a" * 100_000 + ".WebSocketManager" * 2_000 + "\n",
+        id="a 100,000-letter link, then 2,000 tracked names",
+    ),
+    # The gate (core/prefilter.py): a star import's module is read back over its blanks.
+    pytest.param(
+        "from app.websocket_core.manager" + " \\\n" * (MB // 3) + "import *\n",
+        id="a star import of a named module after 333,333 continuations",
+    ),
+    pytest.param(
+        ("from app.other" + " " * 40 + "import *\n") * 20_000, id="20,000 star imports of modules not named"
+    ),
+    pytest.param("x = " + "Event" * (MB // 5) + "\n", id="a tracked name 200,000 times inside one identifier"),
+    pytest.param("x = '" + "\u00e9" * MB + "'\n", id="1 MB of a non-ASCII letter NFKC keeps"),
+    pytest.param("# " + "\u2026" * (MB // 3) + "\nx = 1\n", id="a comment of 333,333 ellipses NFKC changes"),
     pytest.param(
         "from app.old import (\n" + "".join(f"    N{i}WebSocketManager,\n" for i in range(20_000)) + ")\n",
         id="a 20,000-name parenthesised import",
@@ -123,7 +143,7 @@ UNPARSABLE = {
 }
 # Too deeply nested for the parser of Python 3.11 (RecursionError); Python 3.9's parser takes
 # it. Parsable where this Python parses it, and then the plugin core gets the real tree.
-PARSER_LIMITED = {"a 20,000-link attribute chain"}
+PARSER_LIMITED = {"a 20,000-link attribute chain", "a chain of 20,000 tracked names"}
 
 
 @pytest.fixture

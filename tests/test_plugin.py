@@ -157,7 +157,7 @@ def test_internal_error_is_SWS900(
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise error
 
-    monkeypatch.setattr(plugin_module, "check_tree", broken)
+    monkeypatch.setattr(plugin_module, "check_parsed", broken)
     assert run("app/x.py", LEGACY) == [
         f"1:0: SWS900 internal error in flake8-ssot-ws: {described} - please report this bug"
     ]

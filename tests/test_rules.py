@@ -32,6 +32,7 @@ from flake8_ssot_ws.core.rules import check_source
 from flake8_ssot_ws.core.rules import check_tree
 from flake8_ssot_ws.core.rules import file_context
 from flake8_ssot_ws.core.rules import may_have_findings
+from flake8_ssot_ws.core.expressions import MAX_CHAIN
 from tests.conftest import EXAMPLE_REGISTRY
 from tests.conftest import MakeRegistry
 
@@ -791,11 +792,18 @@ def test_nesting_too_deep_to_parse_is_a_syntax_error(registry: Registry) -> None
     }
 
 
-def test_deep_trees_are_walked_without_recursion(registry: Registry) -> None:
+@pytest.mark.parametrize(
+    ("links", "found"),
+    [
+        pytest.param(MAX_CHAIN, True, id="the longest chain the rules read"),
+        pytest.param(MAX_CHAIN + 1, False, id="one link more: not read (linear time)"),
+    ],
+)
+def test_deep_trees_are_walked_without_recursion(registry: Registry, links: int, found: bool) -> None:
     """Trees deeper than the recursion limit (built by hand: the parser stops earlier)."""
     at = {"lineno": 2, "col_offset": 0, "end_lineno": 2, "end_col_offset": 1}
     expression: ast.expr = ast.Name("wsc", ast.Load(), **at)
-    for _ in range(sys.getrecursionlimit() * 3):
+    for _ in range(links):
         expression = ast.Attribute(expression, "sub", ast.Load(), **at)
     expression = ast.Attribute(expression, "WebSocketManager", ast.Load(), **at)
     statements: list[ast.stmt] = [ast.Expr(expression, **at)]
@@ -805,9 +813,11 @@ def test_deep_trees_are_walked_without_recursion(registry: Registry) -> None:
     tree = ast.parse(source)
     tree.body.extend(statements)
     lines = [source, "wsc.sub.WebSocketManager\n"]  # the text prefilter reads the lines
-    (finding,) = check_tree(tree, lines, registry, NO_CONTEXT, today=TODAY)
-    assert finding.code == "SWS007"
-    assert finding.message.startswith("SWS007 'wsc.sub.sub.sub.")
+    findings = check_tree(tree, lines, registry, NO_CONTEXT, today=TODAY)
+    expression_text = "wsc" + ".sub" * links + ".WebSocketManager"
+    assert [(f.code, f.message.startswith(f"SWS007 '{expression_text}'")) for f in findings] == (
+        [("SWS007", True)] if found else []
+    )
 
 
 # --- file_context and the text prefilter ------------------------------------------
@@ -869,7 +879,21 @@ PREFILTER = [
     pytest.param("x = WebSocketManager\n", VIEWS, True, id="tracked-name"),
     pytest.param("from . import manager\n", VIEWS, True, id="module-last-component"),
     pytest.param("__import__(name)\n", VIEWS, True, id="dynamic-importer"),
-    pytest.param("x = '\u00e9'\n", VIEWS, True, id="non-ASCII-always-checked"),
+    pytest.param("x = '\u00e9'\n", VIEWS, False, id="non-ASCII text that NFKC keeps is read as it is"),
+    pytest.param("# \u2026\n", VIEWS, False, id="non-ASCII text NFKC turns into no word character"),
+    pytest.param("x = \uff37ebSocketManager\n", VIEWS, True, id="a full-width letter NFKC turns into a name"),
+    pytest.param("x = '\u00b2'\n", VIEWS, True, id="a superscript NFKC turns into a digit"),
+    pytest.param("x = MyWebSocketManager\n", VIEWS, True, id="a glob's run bounded where the glob ends"),
+    pytest.param("x = WebSocketManagers\n", VIEWS, False, id="a glob's run continued by a letter"),
+    pytest.param("x = NotEvent\n", VIEWS, False, id="a name preceded by a letter"),
+    pytest.param("x = Event_\n", VIEWS, False, id="a name followed by an identifier character"),
+    pytest.param("x = 1Event\n", VIEWS, True, id="a name preceded by a digit"),
+    pytest.param("x = \u00e9Event\n", VIEWS, True, id="a name preceded by a non-ASCII letter"),
+    pytest.param("from app.events.bus import *\n", VIEWS, True, id="a star import of a named module"),
+    pytest.param("from app.events.bus import\\\n  *\n", VIEWS, True, id="a star import over a continuation"),
+    pytest.param("from app.events import *\n", VIEWS, False, id="a star import of a module the registry does not name"),
+    pytest.param("import bus\nfrom x import *\n", VIEWS, False, id="a named module, and a star import of another"),
+    pytest.param("from app.events.bus \\\n import *\n", VIEWS, True, id="a continuation before import"),
     pytest.param("from . import *\n", "app/websocket_core/manager/sub.py", True, id="inside-a-named-package"),
     pytest.param("from . import *\n", "app/websocket_core/sub.py", False, id="inside-an-unnamed-package"),
 ]

@@ -1,4 +1,4 @@
-"""Declared triggers: a rule reached by the full walk is reached by the fast path too.
+"""Declared triggers: a rule reached by the full walk is reached by the fast path and the located walk too.
 
 Every expression rule declares what it looks at (core/triggers.py). The full path's gate
 and node dispatch (``GATES``, ``NODE_TYPES``) and the fast path's span selection
@@ -18,7 +18,9 @@ import pytest
 from flake8_ssot_ws.core import checks
 from flake8_ssot_ws.core import codes
 from flake8_ssot_ws.core.findings import Finding
+from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.core.rules import analyze_source
+from flake8_ssot_ws.core.rules import analyze_tree
 from flake8_ssot_ws.core.rules import file_context
 from flake8_ssot_ws.core.triggers import GATES
 from flake8_ssot_ws.core.triggers import NODE_TYPES
@@ -96,12 +98,13 @@ def test_a_rule_declared_with_a_trigger_is_reached_by_both_paths(
     try:
         source, expected = FIRES[trigger]
         context = file_context(registry, registry.root / "app/services/views.py")
-        full = analyze_source(source, registry, context, today=TODAY).findings
+        full = analyze_source(source, registry, context, today=TODAY).findings  # the located walk
+        walked = analyze_tree(ast.parse(source), source_lines(source), registry, context, today=TODAY).findings
         fast = shortcut.analyze_ascii(source, registry, context, today=TODAY)
         assert fast is not None, "the fast path gave up"
         reached = [f"{f.line}:{f.col} {f.message.rpartition(' ')[2]}" for f in full if f.code == PROBE.id]
         assert reached == [expected]
-        assert fast.analysis.findings == full
+        assert fast.analysis.findings == full == walked
     finally:
         shortcut._plan.cache_clear()
 
@@ -132,7 +135,6 @@ def test_rules_sharing_a_trigger_are_all_reached(registry: Registry) -> None:
     facts = FileFacts(ast.parse(source), [], registry, context, source)
     assert len(checks.expression_findings(facts, (Probe(Trigger.CALL), Probe(Trigger.CALL)))) == 0  # no import: gated
     from flake8_ssot_ws.core.imports import imported_names
-    from flake8_ssot_ws.core.imports import source_lines
 
     tree = ast.parse(source)
     facts = FileFacts(tree, imported_names(tree, None, source_lines(source)), registry, context, source)

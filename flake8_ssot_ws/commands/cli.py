@@ -83,9 +83,12 @@ def build_parser(argv: Sequence[str] = ()) -> _Parser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     chosen = next((arg for arg in argv if arg in COMMANDS), None)
+    # `ssot-ws --version ...`: the action exits before anything after it is parsed, so no
+    # command's module is needed (importing all five would cost more than the answer).
+    version_only = argv[:1] == ["--version"]
     for name, module_name in COMMANDS.items():
-        if chosen is not None and name != chosen:
-            subparsers.add_parser(name)  # never parsed: argv selects `chosen`
+        if version_only or (chosen is not None and name != chosen):
+            subparsers.add_parser(name)  # never parsed: argv selects `chosen`, or --version exits
             continue
         command = importlib.import_module(module_name)
         sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)

@@ -8,7 +8,6 @@ prints them; SARIF counts UTF-16 code units, as its specification says.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -66,6 +65,8 @@ def as_json(result: ScanResult, output: Output = DEFAULT) -> str:
         ],
         "problems": [{"path": problem.path, "reason": problem.outcome.problem} for problem in result.problems],
     }
+    import json  # only for this format: a text run (pre-commit's) does not import it
+
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -146,6 +147,8 @@ def sarif(result: ScanResult, output: Output = DEFAULT) -> str:
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
     }
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    import json  # only for this format: a text run (pre-commit's) does not import it
+
     return json.dumps(document, indent=2) + "\n"
 
 

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
+from flake8_ssot_ws.core.prefilter import gate
 from flake8_ssot_ws.registry import Registry
 
 
@@ -34,17 +36,23 @@ def file_context(registry: Registry, filename: str | Path) -> FileContext:
     """Module name and exemption of ``filename`` (relative paths are from the cwd)."""
     # abspath, not Path.absolute: 'ssot-ws check ..' and 'flake8 ../app/x.py' give paths with
     # '..' in them, which relative_to would not match against the registry's root.
-    path = Path(os.path.abspath(filename))
-    try:
-        relative = path.relative_to(registry.root)
-    except ValueError:
-        try:  # one side reached through a symlinked directory: compare the real paths
-            relative = path.resolve().relative_to(registry.root.resolve())
+    absolute = os.path.abspath(filename)
+    prefix = os.path.join(str(registry.root), "")  # the root and a separator
+    if absolute.startswith(prefix):
+        # What relative_to gives (abspath has normalised the path), without building Paths:
+        # flake8 asks this for every file it checks.
+        relpath = absolute[len(prefix) :].replace(os.sep, "/")
+    else:
+        path = Path(absolute)
+        try:
+            relpath = path.relative_to(registry.root).as_posix()
         except ValueError:
-            return NO_CONTEXT
-    relpath = relative.as_posix()
+            try:  # one side reached through a symlinked directory: compare the real paths
+                relpath = path.resolve().relative_to(registry.root.resolve()).as_posix()
+            except ValueError:
+                return NO_CONTEXT
     module = None
-    is_package = path.name == "__init__.py"
+    is_package = os.path.basename(absolute) == "__init__.py"
     for root in registry.src:
         prefix = "" if root == "." else f"{root}/"
         if relpath.startswith(prefix) and relpath.endswith((".py", ".pyi")):
@@ -58,19 +66,27 @@ def file_context(registry: Registry, filename: str | Path) -> FileContext:
 
 
 def may_have_findings(registry: Registry, text: str, context: FileContext) -> bool:
-    """Cheap test: False only when the file certainly has no finding.
+    """Cheap test: False only when the file certainly has no finding (core/prefilter.py).
 
-    Non-ASCII sources may spell a tracked name with characters that NFKC-normalise to
-    it, and a file inside a package the registry names can reach it with ``from . import``;
-    both always get the full check.
+    A file inside a package the registry names can reach it with ``from . import``, and a
+    text whose identifiers NFKC may turn into tracked names is not read as it stands: both
+    always get the full check.
     """
-    if not registry.needles or not text.isascii():
+    if not registry.needles:
         return True
-    if context.package and _inside_named_module(registry, context.package):
+    if inside_named_package(registry, context):
         return True
-    return any(needle in text for needle in registry.needles)
+    words = gate(registry)
+    if words is None or not (text.isascii() or gains_no_ascii_word(text)):
+        return True
+    return words.search_text(text)
 
 
-def _inside_named_module(registry: Registry, package: str) -> bool:
+def inside_named_package(registry: Registry, context: FileContext) -> bool:
+    """Whether the file's package is, or is inside, a module the registry names: then a
+    relative import (``from . import *``) reaches a named module without naming it."""
+    package = context.package
+    if not package:
+        return False
     parts = package.split(".")
     return any(".".join(parts[:size]) in registry.star_modules for size in range(1, len(parts) + 1))

@@ -11,6 +11,11 @@ from flake8_ssot_ws.core.imports import ImportedName
 from flake8_ssot_ws.core.imports import resolve_relative
 
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
+# The longest attribute chain the rules read (``a.b.c.Tracked``: 3 links before the name).
+# Every Attribute node of a chain is looked at, and each reads its chain: without a bound, a
+# chain of n tracked names costs n * n (and messages of n * n characters). Real code's chains
+# have a handful of links.
+MAX_CHAIN = 100
 
 
 def module_bindings(records: Sequence[ImportedName], group_of: Callable[[str], object]) -> dict[str, str]:
@@ -83,9 +88,12 @@ def _string_value(node: ast.expr) -> str | None:
 
 
 def dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` for a chain of attributes on a plain name, else None."""
+    """``a.b.c`` for a chain of attributes on a plain name, else None (also for a chain of
+    more than ``MAX_CHAIN`` links)."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
+        if len(parts) == MAX_CHAIN:
+            return None
         parts.append(node.attr)
         node = node.value
     if not isinstance(node, ast.Name):

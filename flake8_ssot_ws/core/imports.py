@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import ast
 import io
-import tokenize
-from dataclasses import dataclass
+from typing import Any
+from typing import Iterable
 from typing import Iterator
 from typing import Sequence
 from typing import Union
@@ -16,17 +16,24 @@ from typing import Union
 ImportStatement = Union[ast.Import, ast.ImportFrom]
 
 # Fields holding statement blocks; handlers and match cases are nodes with a ``body``.
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# ImportedName's fields, in the order of its constructor and its repr.
+_FIELDS = ("statement", "index", "module", "name", "asname", "line", "col")
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-@dataclass(frozen=True)
 class ImportedName:
     """One alias of an import statement.
 
     For ``from M import N as L``: ``module`` is M made absolute (None when a relative
     import cannot be resolved), ``name`` is N ("*" for a star import), ``asname`` is L.
     For ``import M as L``: ``module`` is M and ``name`` is None.
+
+    Immutable, equal and hashed by its fields, as a frozen dataclass; a plain class with
+    ``__slots__`` because ``import dataclasses`` (and ``inspect``, ``dis``) costs some 4 ms
+    of every ``ssot-ws check`` start (a NamedTuple cannot have a field named ``index``).
     """
+
+    __slots__ = _FIELDS
 
     statement: ImportStatement
     index: int
@@ -35,6 +42,38 @@ class ImportedName:
     asname: str | None
     line: int
     col: int
+
+    def __init__(
+        self,
+        statement: ImportStatement,
+        index: int,
+        module: str | None,
+        name: str | None,
+        asname: str | None,
+        line: int,
+        col: int,
+    ) -> None:
+        for field, value in zip(_FIELDS, (statement, index, module, name, asname, line, col)):
+            object.__setattr__(self, field, value)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, field) for field in _FIELDS)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")  # frozen, as the dataclass was
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, ImportedName)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{field}={getattr(self, field)!r}" for field in _FIELDS)
+        return f"ImportedName({fields})"
 
     @property
     def bound(self) -> str:
@@ -75,7 +114,7 @@ def iter_import_statements(tree: ast.Module) -> Iterator[ImportStatement]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
             continue
-        for field in _BLOCK_FIELDS:
+        for field in BLOCK_FIELDS:
             children = getattr(node, field, None)
             if children:
                 stack.extend(children)
@@ -95,16 +134,20 @@ def resolve_relative(level: int, module: str | None, package: str | None) -> str
 
 
 def imported_names(
-    tree: ast.Module, package: str | None, lines: Sequence[str]
+    tree: ast.Module,
+    package: str | None,
+    lines: Sequence[str],
+    statements: Iterable[ImportStatement] | None = None,
 ) -> list[ImportedName]:
-    """All aliases of all import statements of ``tree``.
+    """All aliases of all import statements of ``tree`` (or of ``statements``, when the
+    caller found them: core/locate.py).
 
     ``package`` is the package relative imports are resolved against (None: unknown, so
     relative imports resolve to None). ``lines`` is the source, used only where the AST
     gives aliases no position (Python < 3.10).
     """
     records: list[ImportedName] = []
-    for statement in iter_import_statements(tree):
+    for statement in iter_import_statements(tree) if statements is None else statements:
         if isinstance(statement, ast.ImportFrom):
             module = resolve_relative(statement.level, statement.module, package)
         positions = _alias_positions(statement, lines)
@@ -132,6 +175,8 @@ def alias_positions_from_tokens(statement: ImportStatement, lines: Sequence[str]
     (``source_lines``). Should they not match, every alias gets the statement's position:
     a finding in the wrong column beats a lost one.
     """
+    import tokenize  # only here (Python 3.9): a check run does not pay for its import
+
     try:
         positions = _token_positions(statement, lines)
     except (IndexError, UnicodeDecodeError, SyntaxError, tokenize.TokenError):
@@ -150,6 +195,8 @@ def _token_positions(statement: ImportStatement, lines: Sequence[str]) -> list[t
     raw[-1] = raw[-1][:end]
     raw[0] = raw[0][start:]
     segment = [piece.decode("utf-8") for piece in raw]
+    import tokenize
+
     positions: list[tuple[int, int]] = []
     after_import = expect_name = False
     # One physical line per readline call, so token rows index ``segment`` even when the

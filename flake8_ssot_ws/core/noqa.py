@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import tokenize
 from typing import Sequence
 
 from flake8_ssot_ws.core.imports import source_lines
@@ -50,6 +49,8 @@ def _ignores(text: str, code: str) -> bool:
 
 def _line_mapping(source: str, lines: Sequence[str]) -> dict[int, str]:
     """flake8's ``FileProcessor._noqa_line_mapping``: line -> text searched for noqa."""
+    import tokenize  # only here: the fast path's noqa (fast/noqa.py) rarely comes this far
+
     mapping: dict[int, str] = {}
     first, last = len(lines) + 2, -1
     try:

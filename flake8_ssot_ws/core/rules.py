@@ -26,6 +26,9 @@ from flake8_ssot_ws.core.findings import Fix
 from flake8_ssot_ws.core.imports import ImportedName
 from flake8_ssot_ws.core.imports import imported_names
 from flake8_ssot_ws.core.imports import source_lines
+from flake8_ssot_ws.core.locate import Located
+from flake8_ssot_ws.core.locate import import_statements
+from flake8_ssot_ws.core.locate import locate
 from flake8_ssot_ws.core.triggers import FileFacts
 from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
@@ -51,7 +54,7 @@ def analyze_source(
     if context.exempt or not may_have_findings(registry, source, context):
         return Analysis([], [])
     tree = _parse(source)
-    return analyze_tree(tree, source_lines(source), registry, context, today=today, text=source)
+    return analyze_parsed(tree, source_lines(source), registry, context, today=today, text=source)
 
 
 def _parse(source: str) -> ast.Module:
@@ -77,6 +80,40 @@ def check_tree(
     return analyze_tree(tree, lines, registry, context, today=today, text=text).findings
 
 
+def check_parsed(
+    tree: ast.Module,
+    lines: Sequence[str],
+    registry: Registry,
+    context: FileContext,
+    *,
+    today: datetime.date,
+    text: str,
+) -> list[Finding]:
+    """``check_tree``'s findings for a module parsed from exactly ``text`` (``lines``
+    joined), visiting only the statements its text says can matter (core/locate.py)."""
+    return analyze_parsed(tree, lines, registry, context, today=today, text=text).findings
+
+
+def analyze_parsed(
+    tree: ast.Module,
+    lines: Sequence[str],
+    registry: Registry,
+    context: FileContext,
+    *,
+    today: datetime.date,
+    text: str,
+) -> Analysis:
+    """``analyze_tree``'s result for a module parsed from exactly ``text``."""
+    if context.exempt:
+        return Analysis([], [])
+    located = locate(registry, text)
+    if located is None:
+        return analyze_tree(tree, lines, registry, context, today=today, text=text)
+    statements = import_statements(tree, located.imports)
+    records = imported_names(tree, context.package, lines, statements)
+    return _analysis(tree, records, registry, context, today, text, located)
+
+
 def analyze_tree(
     tree: ast.Module,
     lines: Sequence[str],
@@ -86,10 +123,24 @@ def analyze_tree(
     today: datetime.date,
     text: str | None = None,
 ) -> Analysis:
-    """Findings and canonical tracked imports of one parsed module."""
+    """Findings and canonical tracked imports of one parsed module, every node walked."""
     if context.exempt:
         return Analysis([], [])
     records = imported_names(tree, context.package, lines)
+    if text is None:
+        text = "".join(lines)
+    return _analysis(tree, records, registry, context, today, text, None)
+
+
+def _analysis(
+    tree: ast.Module,
+    records: list[ImportedName],
+    registry: Registry,
+    context: FileContext,
+    today: datetime.date,
+    text: str,
+    located: Located | None,
+) -> Analysis:
     findings: list[Finding] = []
     canonical: list[CanonicalImport] = []
     for record in records:
@@ -98,10 +149,8 @@ def analyze_tree(
             findings.append(result)
         elif result is not None:
             canonical.append(result)
-    if text is None:
-        text = "".join(lines)
     # Expressions are walked only when a declared trigger of an active rule may fire.
-    findings.extend(expression_findings(FileFacts(tree, records, registry, context, text)))
+    findings.extend(expression_findings(FileFacts(tree, records, registry, context, text), located=located))
     findings.sort(key=lambda f: (f.line, f.col, f.code, f.message))
     canonical.sort(key=lambda c: (c.line, c.col))
     return Analysis(findings, canonical)
@@ -204,8 +253,10 @@ __all__ = [
     "FileContext",
     "Finding",
     "Fix",
+    "analyze_parsed",
     "analyze_source",
     "analyze_tree",
+    "check_parsed",
     "check_source",
     "check_tree",
     "file_context",

@@ -107,10 +107,47 @@ GATES: Mapping[Trigger, Callable[[FileFacts], bool]] = {
 }
 
 
+def _bindings(facts: FileFacts) -> bool:
+    return bool(facts.records) and bool(facts.bindings)
+
+
+def _always(facts: FileFacts) -> bool:
+    return True
+
+
+# The gates when only the statements holding a trigger's words are walked (core/locate.py):
+# the text tests above are then answered by those words, and cost more than they save (a
+# regex over every dot of a 50,000-line generated module).
+LOCATED_GATES: Mapping[Trigger, Callable[[FileFacts], bool]] = {
+    Trigger.ATTRIBUTE: _bindings,
+    Trigger.CALL: _bound_by_import,
+    Trigger.DYNAMIC_IMPORT: _always,
+    Trigger.BASE: _bound_by_import,
+}
+
+
+class Word(enum.Enum):
+    TRACKED = "a tracked name"
+    IMPORTER = "a dynamic-import function's name"
+    ALIAS = "a local name an import binds a tracked name to (``as T``)"
+
+
+# Trigger -> the words one of which the statement holding a node it fires on must contain,
+# written in its text: core/locate.py visits only statements holding one.
+WORDS: Mapping[Trigger, frozenset[Word]] = {
+    Trigger.ATTRIBUTE: frozenset({Word.TRACKED}),  # the attribute itself: `x.Tracked`
+    Trigger.CALL: frozenset({Word.TRACKED, Word.ALIAS}),  # the callee's last name, or `T()`
+    Trigger.DYNAMIC_IMPORT: frozenset({Word.IMPORTER}),
+    Trigger.BASE: frozenset({Word.TRACKED, Word.ALIAS}),
+}
+
+
 ByType = dict[type[ast.AST], list[tuple[Trigger, ExpressionRule]]]
 
 
-def wanted(rules: Iterable[ExpressionRule], facts: FileFacts) -> ByType:
+def wanted(
+    rules: Iterable[ExpressionRule], facts: FileFacts, gates: Mapping[Trigger, Callable[[FileFacts], bool]] = GATES
+) -> ByType:
     """Node type -> the (trigger, rule) pairs that may fire in this file; empty: no walk."""
     by_type: ByType = {}
     answers: dict[Trigger, bool] = {}
@@ -119,7 +156,7 @@ def wanted(rules: Iterable[ExpressionRule], facts: FileFacts) -> ByType:
             continue
         for trigger in sorted(rule.triggers, key=lambda t: t.name):
             if trigger not in answers:
-                answers[trigger] = GATES[trigger](facts)
+                answers[trigger] = gates[trigger](facts)
             if answers[trigger]:
                 by_type.setdefault(NODE_TYPES[trigger], []).append((trigger, rule))
     return by_type

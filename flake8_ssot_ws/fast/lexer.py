@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+from typing import Callable
 from typing import Iterable
 from typing import NamedTuple
 
@@ -58,13 +59,13 @@ class Lexed(NamedTuple):
 
 
 class Lexer:
-    """Finds ``words`` in code. A formatted string holding any of ``needles`` (code may
-    sit in its fields) makes ``lex`` give up."""
+    """Finds ``words`` in code. A formatted string whose fields ``of_interest`` says may
+    hold code of interest makes ``lex`` give up."""
 
-    def __init__(self, words: Iterable[str], needles: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], of_interest: Callable[[str], bool]) -> None:
         ordered = sorted(set(words), key=lambda word: (-len(word), word))
         self._pattern = re.compile("|".join((*_ALWAYS, *map(re.escape, ordered))))
-        self._needles = tuple(needles)
+        self._of_interest = of_interest
 
     def lex(self, source: str) -> Lexed | None:
         statements: list[Span] = []
@@ -120,7 +121,7 @@ class Lexer:
         quote = 3 if len(text) >= 6 and text.startswith(text[0] * 3) else 1
         body = text[quote:-quote]
         fields = field_text(body)  # code sits only in the fields: `f"Q: {x}"` holds no code `Q`
-        if any(needle in (body if fields is None else fields) for needle in self._needles):
+        if self._of_interest(body if fields is None else fields):
             return False
         if _NESTED_FSTRINGS:  # pragma: >=3.12 cover
             return fields_are_plain(body)

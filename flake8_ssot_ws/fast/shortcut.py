@@ -51,7 +51,10 @@ from flake8_ssot_ws.registry.model import name_fragments
 from flake8_ssot_ws.core.rules import Analysis
 from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import analyze_tree
-from flake8_ssot_ws.core.rules import may_have_findings
+from flake8_ssot_ws.core.context import inside_named_package
+from flake8_ssot_ws.core.prefilter import Gate
+from flake8_ssot_ws.core.prefilter import gate
+from flake8_ssot_ws.core.expressions import MAX_CHAIN
 
 _DYNAMIC_IMPORTERS = tuple(sorted(DYNAMIC_IMPORTERS))
 _BLANK = frozenset(" \t\f\r\n\\")
@@ -74,17 +77,23 @@ class _Plan:
 
     def __init__(self, registry: Registry, triggers: frozenset[Trigger]) -> None:
         fragments = name_fragments(registry.groups, registry.literal_names)
-        self.usable = fragments is not None and bool(registry.needles)
+        words = gate(registry) if registry.needles else None
+        self.usable = fragments is not None and words is not None
         self.importers = _DYNAMIC_IMPORTERS if Trigger.DYNAMIC_IMPORT in triggers else ()
         # A class statement is found by its keyword: its bases may hold a tracked name.
         self.keywords = ("class",) if Trigger.BASE in triggers else ()
-        self.lexer = Lexer((*(fragments or ()), *self.importers, *self.keywords), registry.needles)
+        # An f-string's fields hold code of interest where the file gate's words say so.
+        self.lexer = Lexer((*(fragments or ()), *self.importers, *self.keywords), _of_interest(words))
         self.group_of = registry.group_of
         self.name_finders = tuple(_FINDERS[t] for t in sorted(triggers - _NOT_ON_NAMES, key=lambda t: t.name))
         self.fragments = tuple(fragments or ())
         # Calls and bases are found by the tracked name: an import binding one under another
         # name hides them from the lexer, so such a file is parsed.
         self.aliases_hide = bool(triggers & {Trigger.CALL, Trigger.BASE})
+
+
+def _of_interest(words: Gate | None) -> Callable[[str], bool]:
+    return words.search_text if words is not None else bool
 
 
 # What ssot-ws init observes: the import-related expressions, whatever the rules.
@@ -102,9 +111,7 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     if context.exempt:
         return Shortcut(Analysis([], []), None)
     plan = _plan(registry)
-    # may_have_findings of an empty text is True only for a file inside a package the
-    # registry names, where `from . import *` needs no needle: such files are parsed.
-    if not plan.usable or may_have_findings(registry, "", context):
+    if not plan.usable:
         return None
     lexed = plan.lexer.lex(source)  # None for non-ASCII text outside strings and comments
     if lexed is None:
@@ -115,8 +122,10 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
         return None
     needles = registry.needles
     if not spans.spans and not any(needle in source[a:b] for a, b in lexed.statements for needle in needles):
-        # Only an import statement naming a needle can give a finding or a canonical import.
-        return Shortcut(Analysis([], []), lexed)
+        # Only an import statement naming a needle can give a finding or a canonical import,
+        # but inside a package the registry names, `from . import *` names none.
+        if not inside_named_package(registry, context):
+            return Shortcut(Analysis([], []), lexed)
     module = _module(reader, spans)
     if module is None:
         return None
@@ -199,6 +208,7 @@ class _Reader:
         self.spans = spans
         self.lines = Lines(source)
         self._parsed: list[ast.stmt] | bool | None = False
+        self.chain_roots: dict[int, tuple[Root, int]] = {}  # _chain_root's memo
 
     def statements(self) -> list[ast.stmt] | None:
         if self._parsed is False:
@@ -318,7 +328,7 @@ def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> _Spans | No
         name = source[start:end]
         found: list[Found] = []
         if name in plan.importers:
-            found.append(_call_span(source, start, end, lexed.comments))
+            found.append(_call_span(reader, start, end, lexed.comments))
         elif name in plan.keywords:
             found.append(_class_span(source, start, end, lexed.comments, plan.fragments))
             if isinstance(found[-1], tuple):
@@ -335,7 +345,7 @@ def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> _Spans | No
 
 def _attribute_span(reader: _Reader, start: int, end: int, comments: Sequence[Span], scoped: set[str]) -> Found:
     """Trigger.ATTRIBUTE: ``root.x.Tracked`` whose root an import may bind."""
-    root = _chain_root(reader.source, start, comments)
+    root = _chain_root(reader.source, start, comments, reader.chain_roots)
     if not isinstance(root, tuple):
         return root
     return (root[0], end) if root[1] in reader.bound_names() else _IRRELEVANT
@@ -355,7 +365,7 @@ def _tracked_call_span(reader: _Reader, start: int, end: int, comments: Sequence
             return _UNSURE if source[following : following + 1] == "(" else _IRRELEVANT
         return _IRRELEVANT
     if start and source[start - 1] == ".":
-        root = _chain_root(source, start, comments)
+        root = _chain_root(source, start, comments, reader.chain_roots)
         if not isinstance(root, tuple):
             return root
         first, name = root
@@ -428,14 +438,15 @@ def _outermost(spans: dict[int, int]) -> list[Span]:
     return kept
 
 
-def _call_span(source: str, start: int, end: int, comments: Sequence[Span]) -> Found:
+def _call_span(reader: _Reader, start: int, end: int, comments: Sequence[Span]) -> Found:
     """The span of ``callee(...)`` for a dynamic-import name at ``start``, ``_IRRELEVANT``
     when the name is not called, ``_UNSURE`` when that is unclear."""
+    source = reader.source
     if source[end : end + 1] != "(":
         # `(import_module)(...)` and `import_module (...)` are calls too: unsure.
         return _UNSURE if _next_code_char(source, end, comments) in ("(", ")") else _IRRELEVANT
     if start and source[start - 1] == ".":
-        root = _chain_root(source, start, comments)
+        root = _chain_root(source, start, comments, reader.chain_roots)
         if not isinstance(root, tuple):
             return _UNSURE  # `get().import_module(...)`: the call starts elsewhere
         start = root[0]
@@ -452,38 +463,57 @@ def _next_code_char(source: str, index: int, comments: Sequence[Span]) -> str:
     return source[index : index + 1]
 
 
-def _chain_root(source: str, name_start: int, comments: Sequence[Span]) -> Root:
+def _chain_root(source: str, name_start: int, comments: Sequence[Span], memo: dict[int, tuple[Root, int]]) -> Root:
     """For a name at ``name_start``: (start, root) of the dotted chain ``root.x.name``,
-    ``_IRRELEVANT`` when it is not an attribute of a plain name, ``_UNSURE`` otherwise."""
+    ``_IRRELEVANT`` when it is not an attribute of a plain name, ``_UNSURE`` otherwise
+    (also for a chain longer than the core reads, ``MAX_CHAIN``: the full parse says no).
+
+    ``memo`` (one per source) holds each dot's answer and its link count, so each link of
+    a chain is read once, however many tracked names the chain holds (``x.Tracked.Tracked...``
+    read back from every name was quadratic: 8,000 links took 27 s)."""
     if not name_start or source[name_start - 1] != ".":
         return _UNSURE if _dot_or_comment_before(source, name_start, comments) else _IRRELEVANT
     dot = name_start - 1
-    while True:
+    visited: list[int] = []
+    while dot not in memo:
+        visited.append(dot)
         root_start = dot
         while root_start and source[root_start - 1] in WORD:
             root_start -= 1
         if root_start == dot:
             # `x[0].name`, `{}.name`, `"".name` hold no dotted name; `(x).name` might.
-            return _IRRELEVANT if dot and source[dot - 1] in "]}'\"" else _UNSURE
-        if not root_start or source[root_start - 1] != ".":
+            memo[dot] = (_IRRELEVANT if dot and source[dot - 1] in "]}'\"" else _UNSURE, 0)
             break
-        dot = root_start - 1
-    root = source[root_start:dot]
-    if root[0].isdigit():
-        return _IRRELEVANT  # a number's attribute
-    if _dot_or_comment_before(source, root_start, comments):
-        return _UNSURE
-    return root_start, root
+        if root_start and source[root_start - 1] == ".":
+            dot = root_start - 1
+            continue
+        root = source[root_start:dot]
+        if root[0].isdigit():
+            found: Root = _IRRELEVANT  # a number's attribute
+        elif _dot_or_comment_before(source, root_start, comments):
+            found = _UNSURE
+        else:
+            found = (root_start, root)
+        memo[dot] = (found, 1)
+        break
+    result, links = memo[dot]
+    for offset, later in enumerate(reversed(visited[:-1] if visited and visited[-1] == dot else visited), 1):
+        memo[later] = (result, links + offset)
+    result, links = memo[name_start - 1]
+    return _UNSURE if links > MAX_CHAIN + 1 else result  # the core reads MAX_CHAIN links before the name
 
 
 def _dot_or_comment_before(source: str, index: int, comments: Sequence[Span]) -> bool:
-    """Whether, skipping blanks and line continuations back from ``index``, a ``.`` or a
-    comment comes first (then the name may be an attribute written across lines)."""
-    while index and source[index - 1] in _BLANK:
-        index -= 1
-    if not index:
-        return False
-    if source[index - 1] == ".":
-        return True
-    position = bisect.bisect_right(comments, (index - 1, len(source))) - 1
-    return position >= 0 and comments[position][0] <= index - 1 < comments[position][1]
+    """Whether, skipping blanks, line continuations and comments back from ``index``, a ``.``
+    comes first (then the name may be an attribute written across lines, ``x.  # c``). Linear
+    over a file: the names it starts from are code, so no two walks read the same text."""
+    while True:
+        while index and source[index - 1] in _BLANK:
+            index -= 1
+        if not index:
+            return False
+        position = bisect.bisect_right(comments, (index - 1, len(source))) - 1
+        if position >= 0 and comments[position][0] <= index - 1 < comments[position][1]:
+            index = comments[position][0]
+            continue
+        return source[index - 1] == "."

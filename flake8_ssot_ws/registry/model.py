@@ -37,6 +37,9 @@ _ARGUMENTS = (
 )
 
 
+_GLOBBED_MAX = 100_000
+
+
 class Registry:
     """The validated registry. Immutable, and equal (and hashed) by what the TOML file says
     -- path, root, exempt, src, groups -- not by the lookup tables derived from it (dicts,
@@ -46,7 +49,7 @@ class Registry:
     dataclass costs the ``dataclasses`` import (and ``inspect``'s) on every start.
     """
 
-    __slots__ = (*_ARGUMENTS, "_key", "_hash")
+    __slots__ = (*_ARGUMENTS, "_key", "_hash", "_globbed")
 
     path: Path
     root: Path
@@ -67,6 +70,7 @@ class Registry:
     attribute_pattern: re.Pattern[str] | None
     _key: tuple[Path, Path, tuple[str, ...], tuple[str, ...], tuple[Group, ...]]
     _hash: int
+    _globbed: dict[str, Group | None]
 
     def __init__(
         self,
@@ -109,6 +113,10 @@ class Registry:
             object.__setattr__(self, name, value)
         # Hashed once: the fast path looks its plan up by registry for every file.
         object.__setattr__(self, "_hash", hash(self._key))
+        # Names matched against the watch globs, and their group: the walk asks for the same
+        # attribute names again and again (fnmatch is ~1 us a pattern). Bounded, as the names
+        # come from the checked files.
+        object.__setattr__(self, "_globbed", {})
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field {name!r}: a Registry is immutable")
@@ -143,11 +151,17 @@ class Registry:
         group = self.literal_names.get(name)
         if group is not None:
             return group
+        globbed: dict[str, Group | None] = self._globbed
+        if name in globbed:
+            return globbed[name]
+        found = None
         for group in self.groups:
-            for pattern in group.watch:
-                if fnmatch.fnmatchcase(name, pattern):
-                    return group
-        return None
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in group.watch):
+                found = group
+                break
+        if len(globbed) < _GLOBBED_MAX:
+            globbed[name] = found
+        return found
 
     def tracks(self, group: Group, module: str, name: str) -> bool:
         """Whether ``from module import name`` (``name`` tracked by ``group``) is tracked:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import json
 import os
 import sys
 import time
@@ -93,6 +92,8 @@ class Cache:
         """The cache of ``registry``'s namespace in the folder ``directory``."""
         description = namespace(registry, today, fast=fast)
         path = directory / f"{FORMAT}-{_checksum(description)}.json"
+        import json  # here, not at the top: a --no-cache run does not import it
+
         try:
             document = json.loads(path.read_bytes())
             entries, strings = document["files"], document["strings"]
@@ -143,6 +144,7 @@ class Cache:
             if not directory.is_dir():
                 directory.mkdir(parents=True, exist_ok=True)
                 (directory / ".gitignore").write_text("# Created by ssot-ws.\n*\n")
+            import json
             import tempfile  # only when writing
 
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")

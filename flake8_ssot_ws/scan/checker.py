@@ -14,9 +14,11 @@ import ast
 import datetime
 import io
 import os
-import tokenize
 import warnings
 
+from flake8_ssot_ws.core import prefilter
+from flake8_ssot_ws.core.context import inside_named_package
+from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
 from flake8_ssot_ws.fast import noqa as fastnoqa
 from flake8_ssot_ws.fast import shortcut as fastpath
 from flake8_ssot_ws.core.imports import source_lines
@@ -32,13 +34,15 @@ from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import analyze_source
 from flake8_ssot_ws.core.rules import analyze_tree
 from flake8_ssot_ws.core.rules import file_context
-from flake8_ssot_ws.core.rules import may_have_findings
 
+_UTF8_BOM = b"\xef\xbb\xbf"
 __all__ = ["EMPTY", "FileChecker", "Outcome", "decode_like_flake8", "decode_source", "describe"]
 
 
 def decode_source(data: bytes) -> str:
     """Decode as Python does: BOM, coding cookie, else UTF-8 (raises on failure)."""
+    import tokenize  # here: check decodes most files without it (decode_like_flake8)
+
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding)
 
@@ -52,7 +56,12 @@ def decode_like_flake8(data: bytes) -> str:
     columns stay the same, and what parses is what flake8 parses (Python 3.9-3.11 accept a
     backslash before a final ``\\r\\n`` that they reject before a final ``\\n``)."""
     try:
-        text = decode_source(data)
+        if data.startswith(_UTF8_BOM) or may_declare_encoding(data):
+            text = decode_source(data)
+        else:
+            # Without a BOM or a cookie, detect_encoding says UTF-8, or raises SyntaxError for
+            # a first or second line that is not UTF-8 -- which decoding the whole fails on too.
+            text = data.decode("utf-8")
     except (SyntaxError, UnicodeDecodeError):  # an unknown or wrong coding cookie, bytes not UTF-8
         text = data.decode("latin-1").removeprefix("\xef\xbb\xbf")  # flake8 strips a BOM here too
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
@@ -65,7 +74,7 @@ class FileChecker:
         self.registry = registry
         self.today = today
         self.fast = fast
-        self.needles = tuple(needle.encode("utf-8") for needle in registry.needles)
+        self.gate = prefilter.gate(registry) if registry.needles else None
         self._parsed_dirs: dict[str, bool] = {}
 
     def check(self, path: str, data: bytes) -> Outcome:
@@ -113,17 +122,24 @@ class FileChecker:
         return analyze_tree(tree, lines, self.registry, context, today=self.today, text=source), None
 
     def cannot_have_findings(self, path: str, data: bytes) -> bool:
-        """The byte twin of ``rules.may_have_findings`` (negated), without decoding.
+        """The byte twin of ``rules.may_have_findings`` (negated), mostly without decoding.
 
-        For ASCII bytes without a coding cookie, the decoded text is the bytes, so a
-        needle occurs in one exactly when it occurs in the other. Anything else (non-ASCII
-        bytes, a cookie, a file in a package the registry names) is left to the text test.
+        Bytes without a coding cookie are the text's UTF-8 (or not UTF-8 at all, and then
+        left to the text test), so a gate's word occurs in one exactly when it occurs in the
+        other; non-ASCII bytes are decoded only when the gate finds nothing, for the NFKC test.
+        Anything else (a cookie, a file in a package the registry names) is left to the text test.
         """
-        if not self.needles or not data.isascii() or may_declare_encoding(data):
+        words = self.gate
+        if words is None or may_declare_encoding(data):
             return False
-        if self._in_named_package(path):
+        if self._in_named_package(path) or words.search_bytes(data):
             return False
-        return not any(needle in data for needle in self.needles)
+        if data.isascii():
+            return True
+        try:
+            return gains_no_ascii_word(data.decode("utf-8"))
+        except UnicodeDecodeError:  # flake8 would read it as latin-1: the text test decides
+            return False
 
     def _in_named_package(self, path: str) -> bool:
         """Whether files in this directory are inside a package the registry names (then
@@ -133,7 +149,7 @@ class FileChecker:
         verdict = self._parsed_dirs.get(directory)
         if verdict is None:
             context = file_context(self.registry, os.path.join(directory, "__init__.py"))
-            verdict = self._parsed_dirs[directory] = may_have_findings(self.registry, "", context)
+            verdict = self._parsed_dirs[directory] = inside_named_package(self.registry, context)
         return verdict
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import subprocess
-import threading
 from pathlib import Path
 from typing import Iterable
 from typing import Iterator
@@ -181,6 +179,10 @@ class _GitListing:
     work tree or git is unavailable."""
 
     def __init__(self, root: str) -> None:
+        # Imported here: a run given only files (pre-commit's) starts no process or thread.
+        import subprocess
+        import threading
+
         command = ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
         self._output = b""
         try:

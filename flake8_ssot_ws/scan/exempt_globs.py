@@ -80,10 +80,11 @@ def display_prefix(registry: Registry, arguments: Sequence[str]) -> str | None:
     """How discovery spells the registry's folder at the start of the paths it finds under
     the first directory argument at or above that folder (``''``, ``'proj/'``, ``'../'``,
     ``'/abs/'``, ``/``-separated); None when no argument is such a directory."""
-    root = os.path.realpath(registry.root)
+    root = None  # resolved at the first directory argument: a run given files (pre-commit) has none
     for argument in arguments:
         if not os.path.isdir(argument):
             continue
+        root = root or os.path.realpath(registry.root)
         relative = os.path.relpath(root, os.path.realpath(argument))
         # (Not `if below: continue`: Python 3.9's optimiser hides such a line from coverage.)
         if relative != os.pardir and not relative.startswith(os.pardir + os.sep):

@@ -83,6 +83,7 @@ class _Task(NamedTuple):
     number: int
     path: str
     known_hash: str | None  # the cached content hash, if any
+    hashed: bool  # whether the content is hashed: only a cache needs it (--no-cache: not)
     signature: Signature | None  # what to store in the cache
 
 
@@ -140,7 +141,7 @@ def scan(
             if hit is not None:
                 outcomes[index] = hit
                 continue
-        tasks.append(_Task(index, path, known, signature(stat, started)))
+        tasks.append(_Task(index, path, known, cache is not None, signature(stat, started)))
     if tasks:  # else (a warm run) nothing is parsed, and the parsing modules are not even imported
         from flake8_ssot_ws.scan.checker import FileChecker
 
@@ -213,8 +214,8 @@ def _check_one(checker: FileChecker, task: _Task) -> _Done:
         return _Done(task.number, Outcome(problem=describe(error)), None, readable=False)
     if checker.fast and checker.cannot_have_findings(task.path, data):
         return _Done(task.number, EMPTY, None, readable=True)
-    content_hash = digest(data)
-    if content_hash == task.known_hash:
+    content_hash = digest(data) if task.hashed else None
+    if content_hash is not None and content_hash == task.known_hash:
         return _Done(task.number, None, content_hash, readable=True)
     return _Done(task.number, checker.check_candidate(task.path, data), content_hash, readable=True)
 

@@ -10,11 +10,14 @@ import ast
 import importlib
 from typing import Iterable
 
+from flake8_ssot_ws.core import locate
 from flake8_ssot_ws.core.codes import CATALOGUE
 from flake8_ssot_ws.core.findings import Finding
 from flake8_ssot_ws.core.triggers import ExpressionRule
 from flake8_ssot_ws.core.triggers import FileFacts
+from flake8_ssot_ws.core.triggers import LOCATED_GATES
 from flake8_ssot_ws.core.triggers import wanted
+from flake8_ssot_ws.core.locate import Located
 
 
 def _registered() -> tuple[ExpressionRule, ...]:
@@ -30,14 +33,24 @@ def _registered() -> tuple[ExpressionRule, ...]:
 RULES: tuple[ExpressionRule, ...] = _registered()
 
 
-def expression_findings(facts: FileFacts, rules: Iterable[ExpressionRule] | None = None) -> list[Finding]:
+def expression_findings(
+    facts: FileFacts, rules: Iterable[ExpressionRule] | None = None, *, located: Located | None = None
+) -> list[Finding]:
     """Every finding of the expression rules (default: ``RULES``, looked up now) in
-    ``facts.tree`` ([] without a walk when no trigger can fire)."""
-    by_type = wanted(RULES if rules is None else rules, facts)
+    ``facts.tree`` ([] without a walk when no trigger can fire). With ``located`` (the
+    candidate lines of the text the tree was parsed from), only the statements holding a
+    word of a wanted trigger are walked (core/locate.py)."""
+    rules = RULES if rules is None else rules
+    by_type = wanted(rules, facts) if located is None else wanted(rules, facts, LOCATED_GATES)
     findings: list[Finding] = []
     if not by_type:
         return findings
-    for node in ast.walk(facts.tree):
+    if located is None:
+        walked: Iterable[ast.AST] = ast.walk(facts.tree)
+    else:
+        triggers = {trigger for pairs in by_type.values() for trigger, _ in pairs}
+        walked = locate.nodes(facts.tree, locate.expression_targets(facts, located, triggers), by_type.keys())
+    for node in walked:
         for _, rule in by_type.get(type(node), ()):
             findings.extend(rule.check(node, facts))
     return findings

@@ -1,0 +1,176 @@
+"""The gate every file passes before it is analysed: False only when it certainly has no
+finding and no canonical import.
+
+Each finding needs one of these in the text (issue 12: plain substrings let ``F`` match
+``False``, and a module's last part such as ``models`` match most files of a Django project):
+
+- a tracked name (or the literal part of a watch glob) as a whole word: an import statement,
+  an attribute ``x.Tracked``, a call or a base class names it;
+- the last part of a watched module as a whole word (``import a.watched``,
+  ``from a import watched``);
+- the last part of a module the registry names, then ``import *`` (``from a.named import *``,
+  ``from .named import *``; ``from . import *`` inside a named package is let through by the
+  file's place, before the gate);
+- a dynamic-import function (``import_module``, ``__import__``) when modules are watched: its
+  string argument may spell the module with escapes.
+
+"Whole word" is checked conservatively, so the gate never says no to a file with a finding:
+the character after the word is not an ASCII identifier character, and the one before is not
+an ASCII letter or ``_`` (a digit there may end a number, ``1if F``, or sit inside a longer
+name, and either way the file is analysed). Non-ASCII characters count as boundaries: a name
+like ``éF`` is analysed too.
+
+Python compares identifiers in NFKC form, so ``\uff4dodels`` (a full-width m) is ``models``. A text whose non-ASCII
+characters each either are their own NFKC form or normalise to no ASCII letter, digit or
+``_`` (``…`` is ``...``) cannot gain an ASCII word that way (normalising such text only
+composes letters into accented ones, never frees one), so the gate applies to it as to ASCII
+text; a text holding any other character (``ﬁ``, a full-width letter, ``²``) is analysed
+whatever the gate says.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import AnyStr
+from typing import NamedTuple
+
+from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry.schema import GLOB_WILDCARD
+
+_AFTER = "[A-Za-z0-9_]"  # continues an identifier
+_BEFORE = "[A-Za-z_]"  # certainly part of the same identifier (see the module docstring)
+_LETTERS_TEXT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"  # what _BEFORE matches
+_LETTERS_BYTES = _LETTERS_TEXT.encode("ascii")
+# `import *`, also split by a continuation (a module's last part stands before it).
+_STAR_IMPORT = r"import[ \t\f\r\n\\]*\*"
+_STAR_TEXT = re.compile(_STAR_IMPORT)
+_STAR_BYTES = re.compile(_STAR_IMPORT.encode("ascii"))
+_BLANKS_TEXT = " \t\f\r\n\\"
+_BLANKS_BYTES = _BLANKS_TEXT.encode("ascii")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_ASCII_WORD = re.compile(_AFTER)
+
+
+class Word(NamedTuple):
+    """A literal the gate looks for, and the sides on which it must end an identifier."""
+
+    literal: str
+    left: bool = True
+    right: bool = True
+
+    def pattern(self) -> str:
+        """Linear: the literal (which ``re`` finds with its fast literal search), then at most
+        two fixed-width look-arounds."""
+        escaped = re.escape(self.literal)
+        before = f"(?<!{_BEFORE}{escaped})" if self.left else ""
+        after = f"(?!{_AFTER})" if self.right else ""
+        return f"{escaped}{before}{after}"
+
+    def implies(self, other: Word) -> bool:
+        """Whether every match of ``self`` holds a match of ``other`` (then ``self`` adds
+        nothing to a gate that has ``other``)."""
+        offset = self.literal.find(other.literal)
+        while offset >= 0:
+            at_start, at_end = offset == 0, offset + len(other.literal) == len(self.literal)
+            if ((at_start and self.left) or not other.left) and ((at_end and self.right) or not other.right):
+                return True
+            offset = self.literal.find(other.literal, offset + 1)
+        return False
+
+
+class Gate:
+    """The registry's gate, for decoded text and for raw bytes.
+
+    One compiled pattern per word, each starting with its literal, so ``re`` scans for it with
+    its fast literal search (one alternation of all the words is slower: three times on
+    Django), and every word costs a pass over the file: words another one implies are left
+    out. Star imports take one more pass, for ``import *``, whatever the number of modules.
+    """
+
+    def __init__(self, words: list[Word], star_modules: list[str]) -> None:
+        # Two different words never imply each other: keep those that imply no other.
+        self.words = sorted(w for w in set(words) if not any(o != w and w.implies(o) for o in words))
+        self._text = tuple(re.compile(word.pattern()) for word in self.words)
+        self._bytes = tuple(re.compile(word.pattern().encode("utf-8")) for word in self.words)
+        self.star_modules = tuple(sorted(set(star_modules)))
+        self._star_bytes = tuple(module.encode("utf-8") for module in self.star_modules)
+
+    def search_text(self, text: str) -> bool:
+        if any(pattern.search(text) for pattern in self._text):
+            return True
+        modules = self.star_modules
+        return bool(modules) and _star_import_of(text, _STAR_TEXT, modules, _BLANKS_TEXT, _LETTERS_TEXT)
+
+    def search_bytes(self, data: bytes) -> bool:
+        if any(pattern.search(data) for pattern in self._bytes):
+            return True
+        modules = self._star_bytes
+        return bool(modules) and _star_import_of(data, _STAR_BYTES, modules, _BLANKS_BYTES, _LETTERS_BYTES)
+
+
+def _star_import_of(
+    text: AnyStr, star: re.Pattern[AnyStr], modules: tuple[AnyStr, ...], blanks: AnyStr, letters: AnyStr
+) -> bool:
+    """Whether one of ``modules`` (last parts) stands before an ``import *``, as a whole word
+    after blanks and continuations. Linear: each blank run before a star import is read
+    once, and runs of different star imports do not overlap (an ``import`` separates them)."""
+    for match in star.finditer(text):
+        end = match.start()
+        while end and text[end - 1 : end] in blanks:
+            end -= 1
+        for module in modules:
+            start = end - len(module)
+            if start >= 0 and text.startswith(module, start) and not (start and text[start - 1 : start] in letters):
+                return True
+    return False
+
+
+def glob_word(glob: str) -> Word | None:
+    """The word of a watch glob's longest literal run (None: the glob has none), bounded on
+    the side where the glob begins or ends with that run (one side only: ``ab*ab`` may be
+    matched by a name whose two ``ab`` are different occurrences)."""
+    runs = [run for run in GLOB_WILDCARD.split(glob) if run]
+    if not runs:
+        return None
+    run = max(runs, key=len)
+    if run == glob:
+        return Word(run)
+    if glob.startswith(run):
+        return Word(run, right=False)
+    return Word(run, left=False, right=glob.endswith(run))
+
+
+@functools.lru_cache(maxsize=8)
+def gate(registry: Registry) -> Gate | None:
+    """The registry's gate; None when it cannot have one (a glob with no literal part)."""
+    # Imported here: core/expressions.py imports core/context.py, which imports this module.
+    from flake8_ssot_ws.core.expressions import DYNAMIC_IMPORTERS
+
+    words = {Word(name) for name in registry.literal_names}
+    for group in registry.groups:
+        for glob in group.watch:
+            word = glob_word(glob)
+            if word is None:
+                return None
+            words.add(word)
+    words.update(Word(module.rpartition(".")[2]) for module in registry.watched_modules)
+    if registry.watched_modules:
+        words.update(Word(name, left=False, right=False) for name in DYNAMIC_IMPORTERS)
+    star_modules = [module.rpartition(".")[2] for module in registry.star_modules]
+    return Gate(sorted(words), star_modules)
+
+
+def gains_no_ascii_word(text: str) -> bool:
+    """Whether NFKC normalisation of ``text``'s identifiers can give no new ASCII word
+    character (see the module docstring): then the gate reads the text as it is."""
+    if unicodedata.is_normalized("NFKC", text):  # C speed; False for one '…' in a comment
+        return True
+    return all(_frees_no_ascii_word(char) for char in set(_NON_ASCII.findall(text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _frees_no_ascii_word(char: str) -> bool:
+    normal = unicodedata.normalize("NFKC", char)
+    return normal == char or _ASCII_WORD.search(normal) is None

@@ -1,0 +1,108 @@
+"""The gate of core/prefilter.py: which words a registry gives it, which texts pass it, and
+the NFKC test that lets non-ASCII text through it as it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from flake8_ssot_ws.core.prefilter import Word
+from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
+from flake8_ssot_ws.core.prefilter import gate
+from flake8_ssot_ws.core.prefilter import glob_word
+from tests.conftest import EXAMPLE_REGISTRY
+from tests.conftest import MakeRegistry
+
+
+def show(word: Word) -> str:
+    return ("<" if word.left else "") + word.literal + (">" if word.right else "")
+
+
+IMPLIES = [
+    pytest.param(Word("MagicMock"), Word("Mock", left=False), True, id="a name ending in a right-bounded run"),
+    pytest.param(Word("MagicMock"), Word("Mock"), False, id="a name holding a bounded word in its middle"),
+    pytest.param(Word("Mock_x"), Word("Mock", right=False), True, id="a name starting with a left-bounded run"),
+    pytest.param(Word("xMock", left=False), Word("Mock", left=False), True, id="an unbounded side either way"),
+    pytest.param(Word("Mock", right=False), Word("Mock"), False, id="a looser word does not imply a stricter one"),
+    pytest.param(Word("Mock"), Word("Mock", right=False), True, id="a stricter word implies a looser one"),
+    pytest.param(Word("abcab"), Word("ab", left=False), True, id="the second occurrence is the one that ends"),
+    pytest.param(Word("abcab", right=False), Word("ab", left=False), False, id="no occurrence ends a bounded side"),
+    pytest.param(Word("Event"), Word("Mock", left=False, right=False), False, id="another literal"),
+]
+
+
+@pytest.mark.parametrize(("word", "other", "expected"), IMPLIES)
+def test_word_implies(word: Word, other: Word, expected: bool) -> None:
+    assert word.implies(other) is expected
+
+
+GLOBS = [
+    pytest.param("*WebSocketManager", "WebSocketManager>", id="a leading wildcard: bounded at the end"),
+    pytest.param("KEY_HASS*", "<KEY_HASS", id="a trailing wildcard: bounded at the start"),
+    pytest.param("get_websocket_manager", "<get_websocket_manager>", id="no wildcard: bounded on both sides"),
+    pytest.param("a*Manager*", "Manager", id="the longest run in the middle: unbounded"),
+    pytest.param("ab*ab", "<ab", id="a run at both ends: one side only"),
+    pytest.param("[Ww]eb?Manager", "Manager>", id="bracket sets and '?' are wildcards"),
+    pytest.param("*", None, id="no literal run: no gate"),
+]
+
+
+@pytest.mark.parametrize(("glob", "expected"), GLOBS)
+def test_glob_word(glob: str, expected: str | None) -> None:
+    word = glob_word(glob)
+    assert (None if word is None else show(word)) == expected
+
+
+def test_gate_words_of_the_example_registry(make_registry: MakeRegistry) -> None:
+    words = gate(make_registry(EXAMPLE_REGISTRY))
+    assert words is not None
+    # UnifiedWebSocketManager and the legacy WebSocketManager are implied by the glob's run.
+    assert [show(word) for word in words.words] == [
+        "WebSocketManager>",
+        "__import__",
+        "<get_websocket_manager>",
+        "import_module",
+        "<manager>",
+        "<websocket_manager>",
+    ]
+    assert words.star_modules == ("manager", "unified_manager", "websocket_manager")
+
+
+def test_no_gate_for_a_glob_without_literal_part(make_registry: MakeRegistry) -> None:
+    assert gate(make_registry(EXAMPLE_REGISTRY.replace('"get_websocket_manager"]', '"get_*", "?"]'))) is None
+
+
+TEXTS = [
+    pytest.param("from app.websocket_core.manager import *\n", True, id="a star import of a named module"),
+    pytest.param("from .manager import *\n", True, id="a relative star import of a named module"),
+    pytest.param("from app.manager \\\n  import \\\n  *\n", True, id="continuations on both sides of import"),
+    pytest.param("from app.submanager import *\n", False, id="a module whose name ends in a named one"),
+    pytest.param("from app.other import *  # unified_manager\n", False, id="a named module after the star"),
+    pytest.param("import *\n", False, id="a star import at the start of the text"),
+    pytest.param("manager import *\n", True, id="a named module at the start of the text"),
+    pytest.param("x = get_websocket_manager()\n", True, id="a tracked name"),
+    pytest.param("x = get_websocket_managers\n", False, id="a tracked name continued"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TEXTS)
+@pytest.mark.parametrize("as_bytes", [pytest.param(False, id="text"), pytest.param(True, id="bytes")])
+def test_gate_search(make_registry: MakeRegistry, text: str, expected: bool, as_bytes: bool) -> None:
+    words = gate(make_registry(EXAMPLE_REGISTRY))
+    assert words is not None
+    assert (words.search_bytes(text.encode()) if as_bytes else words.search_text(text)) is expected
+
+
+NFKC = [
+    pytest.param("x = 1\n", True, id="ASCII"),
+    pytest.param("s = 'caf\u00e9 \U0001f680'\n", True, id="letters and emoji NFKC keeps"),
+    pytest.param("s = 'cafe\u0301'\n", True, id="a combining accent NFKC composes"),
+    pytest.param("# \u2026 \u00a0\n", True, id="characters NFKC turns into no word character"),
+    pytest.param("\ufb01eld = 1\n", False, id="a ligature NFKC splits into letters"),
+    pytest.param("\uff37 = 1\n", False, id="a full-width letter"),
+    pytest.param("x\u00b2 = 1\n", False, id="a superscript digit"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NFKC)
+def test_gains_no_ascii_word(text: str, expected: bool) -> None:
+    assert gains_no_ascii_word(text) is expected
