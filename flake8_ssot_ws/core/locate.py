@@ -38,8 +38,7 @@ from flake8_ssot_ws.core.triggers import FileFacts
 from flake8_ssot_ws.core.triggers import Trigger
 from flake8_ssot_ws.core.triggers import Word
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.registry.model import name_fragments
-from flake8_ssot_ws.registry.schema import GLOB_WILDCARD
+from flake8_ssot_ws.registry.model import glob_literal
 
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -76,16 +75,16 @@ class Targets(NamedTuple):
 def _pattern(registry: Registry) -> re.Pattern[str] | None:
     """What a word of interest holds: a literal tracked name, ``import`` or a dynamic
     importer (each a whole word, so followed by no word character), or the literal part of
-    a watch glob (``registry.model.name_fragments``' choice; at the word's end when the glob
-    ends with it). None when a glob has no literal part: the caller walks the whole tree."""
-    if name_fragments(registry.groups, registry.literal_names) is None:
-        return None
+    a watch glob (``registry.model.glob_literal``; at the word's end when the glob ends with
+    it). None when a glob has no literal part: the caller walks the whole tree."""
     whole = {*registry.literal_names, "import", *DYNAMIC_IMPORTERS}
     ending: set[str] = set()
     inside: set[str] = set()
     for group in registry.groups:
         for glob in group.watch:
-            longest = max((run for run in GLOB_WILDCARD.split(glob) if run), key=len)
+            longest = glob_literal(glob)
+            if longest is None:
+                return None
             (ending if glob.endswith(longest) else inside).add(longest)
     # One flat alternation, each branch starting with its literal, keeps the regex engine's
     # skip to the next possible first character (a group around them loses it: 2-3x slower).

@@ -37,7 +37,7 @@ from typing import AnyStr
 from typing import NamedTuple
 
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.registry.schema import GLOB_WILDCARD
+from flake8_ssot_ws.registry.model import glob_literal
 
 _AFTER = "[A-Za-z0-9_]"  # continues an identifier
 _BEFORE = "[A-Za-z_]"  # certainly part of the same identifier (see the module docstring)
@@ -131,10 +131,9 @@ def glob_word(glob: str) -> Word | None:
     """The word of a watch glob's longest literal run (None: the glob has none), bounded on
     the side where the glob begins or ends with that run (one side only: ``ab*ab`` may be
     matched by a name whose two ``ab`` are different occurrences)."""
-    runs = [run for run in GLOB_WILDCARD.split(glob) if run]
-    if not runs:
+    run = glob_literal(glob)
+    if run is None:
         return None
-    run = max(runs, key=len)
     if run == glob:
         return Word(run)
     if glob.startswith(run):

@@ -227,11 +227,18 @@ def name_fragments(groups: tuple[Group, ...], literal_names: Mapping[str, Group]
     fragments = set(literal_names)
     for group in groups:
         for pattern in group.watch:
-            runs = [run for run in GLOB_WILDCARD.split(pattern) if run]
-            if not runs:
+            run = glob_literal(pattern)
+            if run is None:
                 return None
-            fragments.add(max(runs, key=len))
+            fragments.add(run)
     return fragments
+
+
+def glob_literal(glob: str) -> str | None:
+    """The longest literal run of a watch glob (the first of the longest), which every name
+    it matches contains; None when the glob has none (``*``, ``?``)."""
+    runs = [run for run in GLOB_WILDCARD.split(glob) if run]
+    return max(runs, key=len) if runs else None
 
 
 def _needles(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> tuple[str, ...]:
