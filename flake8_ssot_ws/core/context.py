@@ -72,12 +72,10 @@ def may_have_findings(registry: Registry, text: str, context: FileContext) -> bo
     text whose identifiers NFKC may turn into tracked names is not read as it stands: both
     always get the full check.
     """
-    if not registry.needles:
-        return True
-    if inside_named_package(registry, context):
-        return True
     words = gate(registry)
-    if words is None or not (text.isascii() or gains_no_ascii_word(text)):
+    if words is None or inside_named_package(registry, context):
+        return True
+    if not (text.isascii() or gains_no_ascii_word(text)):
         return True
     return words.search_text(text)
 

@@ -143,7 +143,10 @@ def glob_word(glob: str) -> Word | None:
 
 @functools.lru_cache(maxsize=8)
 def gate(registry: Registry) -> Gate | None:
-    """The registry's gate; None when it cannot have one (a glob with no literal part)."""
+    """The registry's gate; None when it has no safe one (``registry.needles`` is empty: a
+    glob with no literal part, or no group), and then every file is analysed."""
+    if not registry.needles:
+        return None
     # Imported here: core/expressions.py imports core/context.py, which imports this module.
     from flake8_ssot_ws.core.expressions import DYNAMIC_IMPORTERS
 
@@ -151,8 +154,7 @@ def gate(registry: Registry) -> Gate | None:
     for group in registry.groups:
         for glob in group.watch:
             word = glob_word(glob)
-            if word is None:
-                return None
+            assert word is not None  # a glob without a literal part leaves registry.needles empty
             words.add(word)
     words.update(Word(module.rpartition(".")[2]) for module in registry.watched_modules)
     if registry.watched_modules:

@@ -77,7 +77,7 @@ class _Plan:
 
     def __init__(self, registry: Registry, triggers: frozenset[Trigger]) -> None:
         fragments = name_fragments(registry.groups, registry.literal_names)
-        words = gate(registry) if registry.needles else None
+        words = gate(registry)
         self.usable = fragments is not None and words is not None
         self.importers = _DYNAMIC_IMPORTERS if Trigger.DYNAMIC_IMPORT in triggers else ()
         # A class statement is found by its keyword: its bases may hold a tracked name.

@@ -74,7 +74,7 @@ class FileChecker:
         self.registry = registry
         self.today = today
         self.fast = fast
-        self.gate = prefilter.gate(registry) if registry.needles else None
+        self.gate = prefilter.gate(registry)
         self._parsed_dirs: dict[str, bool] = {}
 
     def check(self, path: str, data: bytes) -> Outcome:
