@@ -345,7 +345,7 @@ def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> _Spans | No
 
 def _attribute_span(reader: _Reader, start: int, end: int, comments: Sequence[Span], scoped: set[str]) -> Found:
     """Trigger.ATTRIBUTE: ``root.x.Tracked`` whose root an import may bind."""
-    root = _chain_root(reader.source, start, comments, reader.chain_roots)
+    root = _chain_root(reader, start, comments)
     if not isinstance(root, tuple):
         return root
     return (root[0], end) if root[1] in reader.bound_names() else _IRRELEVANT
@@ -365,7 +365,7 @@ def _tracked_call_span(reader: _Reader, start: int, end: int, comments: Sequence
             return _UNSURE if source[following : following + 1] == "(" else _IRRELEVANT
         return _IRRELEVANT
     if start and source[start - 1] == ".":
-        root = _chain_root(source, start, comments, reader.chain_roots)
+        root = _chain_root(reader, start, comments)
         if not isinstance(root, tuple):
             return root
         first, name = root
@@ -446,7 +446,7 @@ def _call_span(reader: _Reader, start: int, end: int, comments: Sequence[Span]) 
         # `(import_module)(...)` and `import_module (...)` are calls too: unsure.
         return _UNSURE if _next_code_char(source, end, comments) in ("(", ")") else _IRRELEVANT
     if start and source[start - 1] == ".":
-        root = _chain_root(source, start, comments, reader.chain_roots)
+        root = _chain_root(reader, start, comments)
         if not isinstance(root, tuple):
             return _UNSURE  # `get().import_module(...)`: the call starts elsewhere
         start = root[0]
@@ -463,14 +463,15 @@ def _next_code_char(source: str, index: int, comments: Sequence[Span]) -> str:
     return source[index : index + 1]
 
 
-def _chain_root(source: str, name_start: int, comments: Sequence[Span], memo: dict[int, tuple[Root, int]]) -> Root:
+def _chain_root(reader: _Reader, name_start: int, comments: Sequence[Span]) -> Root:
     """For a name at ``name_start``: (start, root) of the dotted chain ``root.x.name``,
     ``_IRRELEVANT`` when it is not an attribute of a plain name, ``_UNSURE`` otherwise
     (also for a chain longer than the core reads, ``MAX_CHAIN``: the full parse says no).
 
-    ``memo`` (one per source) holds each dot's answer and its link count, so each link of
+    ``reader.chain_roots`` holds each dot's answer and its link count, so each link of
     a chain is read once, however many tracked names the chain holds (``x.Tracked.Tracked...``
     read back from every name was quadratic: 8,000 links took 27 s)."""
+    source, memo = reader.source, reader.chain_roots
     if not name_start or source[name_start - 1] != ".":
         return _UNSURE if _dot_or_comment_before(source, name_start, comments) else _IRRELEVANT
     dot = name_start - 1
@@ -497,7 +498,9 @@ def _chain_root(source: str, name_start: int, comments: Sequence[Span], memo: di
         memo[dot] = (found, 1)
         break
     result, links = memo[dot]
-    for offset, later in enumerate(reversed(visited[:-1] if visited and visited[-1] == dot else visited), 1):
+    if visited and visited[-1] == dot:
+        visited.pop()  # answered in the loop (the dot after the root)
+    for offset, later in enumerate(reversed(visited), 1):  # back towards the name
         memo[later] = (result, links + offset)
     result, links = memo[name_start - 1]
     return _UNSURE if links > MAX_CHAIN + 1 else result  # the core reads MAX_CHAIN links before the name
