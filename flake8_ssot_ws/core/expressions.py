@@ -11,7 +11,8 @@ from flake8_ssot_ws.core.imports import ImportedName
 from flake8_ssot_ws.core.imports import resolve_relative
 
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
-# The longest attribute chain the rules read (``a.b.c.Tracked``: 3 links before the name).
+# The most attributes the rules read between a chain's root and its last name (``a.b.c.Tracked``:
+# 2, ``b`` and ``c``: ``dotted`` of ``a.b.c``; SWS008 reads a callee whole, its last name counted).
 # Every Attribute node of a chain is looked at, and each reads its chain: without a bound, a
 # chain of n tracked names costs n * n (and messages of n * n characters). Real code's chains
 # have a handful of links.
