@@ -200,6 +200,18 @@ def test_colliding_file_names_never_share_results(project: Path, monkeypatch: py
     assert sorted(p.name for p in (project / ".ssot-ws-cache").glob("*.json")) == ["v3-same.json"]
 
 
+def test_check_and_report_keep_their_own_results(project: Path) -> None:
+    """check (all_canonical False) stores nothing for a file that imports only canonically;
+    report, run after it on the same cache, must not reuse that and miss its imports."""
+    write(project / "app" / "d.py", "from app.websocket_core.unified_manager import get_websocket_manager\n")
+    assert [result.relpath for result in run(project, all_canonical=False).files] == ["app/a.py", "app/c.py"]
+    counted = run(project, all_canonical=True).files
+    assert [(result.relpath, len(result.outcome.canonical)) for result in counted] == [
+        ("app/a.py", 0), ("app/c.py", 0), ("app/d.py", 1)
+    ]
+    assert len(list((project / ".ssot-ws-cache").glob("*.json"))) == 2
+
+
 def test_results_change_with_the_deadline(project: Path) -> None:
     """SWS101 before the deadline, SWS001 from it on: never the cached code of another day."""
     assert [f.code for _, f in run(project).findings] == ["SWS101"]

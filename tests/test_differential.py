@@ -461,6 +461,51 @@ def test_unparsable_file_without_tracked_import_is_not_parsed(registry) -> None:
     assert full == Outcome(problem="SyntaxError: invalid syntax (line 2)")
 
 
+CANONICAL = "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager"
+BROKEN = "def broken(:\n"
+SYNTAX_ERROR = "SyntaxError: invalid syntax (line 2)"
+
+
+def summary(outcome: Outcome) -> tuple[list[str], list[int], str | None]:
+    return codes(outcome), [canonical.line for canonical in outcome.canonical], outcome.problem
+
+
+# (source, all_canonical, the fast path's and the full parse's outcome as (findings,
+# canonical import lines, problem)). check and fix ask for canonical imports only of files
+# with findings (all_canonical False); report and init ask for all of them.
+CANONICAL_ONLY = [
+    pytest.param(
+        f"{CANONICAL}\n", True, ([], [1], None), ([], [1], None), id="report: a canonical-only file's imports count"
+    ),
+    pytest.param(f"{CANONICAL}\n", False, ([], [], None), ([], [], None), id="check: a canonical-only file gives nothing"),
+    pytest.param(
+        f"{CANONICAL}\n{BROKEN}", True, ([], [], SYNTAX_ERROR), ([], [], SYNTAX_ERROR),
+        id="report: a canonical-only file is validated",
+    ),
+    pytest.param(
+        f"{CANONICAL}\n{BROKEN}", False, ([], [], None), ([], [], SYNTAX_ERROR),
+        id="check: a canonical-only file is not validated (the full parse sees the error)",
+    ),
+    pytest.param(
+        f"{CANONICAL}\n{LEGACY}\n", False, (["2:49:SWS101"], [1], None), (["2:49:SWS101"], [1], None),
+        id="check: a file with findings keeps its canonical imports",
+    ),
+    pytest.param(
+        f"{CANONICAL}\n{LEGACY}\n{BROKEN.replace('def', 'def  ')}", False,
+        ([], [], "SyntaxError: invalid syntax (line 3)"), ([], [], "SyntaxError: invalid syntax (line 3)"),
+        id="check: a file with findings is still validated",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "all_canonical", "fast", "full"), CANONICAL_ONLY)
+def test_canonical_imports_of_files_without_findings(registry, source, all_canonical, fast, full) -> None:
+    filename = str(registry.root / VIEWS)
+    data = source.encode("utf-8")
+    assert summary(FileChecker(registry, TODAY, all_canonical=all_canonical).check(filename, data)) == fast
+    assert summary(FileChecker(registry, TODAY, fast=False, all_canonical=all_canonical).check(filename, data)) == full
+
+
 RULE_CASES = [pytest.param(VIEWS, *case.values[:1], marks=case.marks, id=case.id) for case in [*MESSAGES, *FORMS]] + [
     pytest.param(*case.values[:2], marks=case.marks, id=case.id) for case in [*PLACED, *NOOP]
 ]

@@ -284,7 +284,7 @@ def test_files_git_lists_but_that_are_deleted_are_skipped(project: Path) -> None
 def test_worker_functions_in_process(project: Path) -> None:
     """What each worker process runs (coverage does not follow them into the pool)."""
     write_tree(project, {"app/a.py": LEGACY})
-    scan_module._start_worker(registry_of(project), TODAY, True)
+    scan_module._start_worker(registry_of(project), TODAY, True, True)
     (done,) = scan_module._check_chunk([scan_module._Task(0, "app/a.py", None, True, None)])
     assert [f.code for f in done.outcome.findings] == ["SWS101"]
 

@@ -201,7 +201,7 @@ def test_watch_parent_exits_when_the_parent_changes(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("module", "attribute", "extra"),
     [
-        pytest.param(scan_module, "workers", (True,), id="check's pool"),
+        pytest.param(scan_module, "workers", (True, True), id="check's pool"),
         pytest.param(fix_command, "die_with_parent", ("write",), id="fix's pool"),
     ],
 )

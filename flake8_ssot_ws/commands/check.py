@@ -131,7 +131,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     known = load_baseline(args)  # a bad file fails before the scan
     verdicts = selection(args).verdicts()
     shown = frozenset(code for code, verdict in verdicts.items() if verdict is not None)
-    result = run_scan(args, registry)
+    result = run_scan(args, registry, all_canonical=False)  # check reports findings only
     report_problems(result)
     if args.write_baseline:
         from flake8_ssot_ws.baseline import ratchet
@@ -190,10 +190,11 @@ def repository_root() -> str:
     return directory
 
 
-def run_scan(args: argparse.Namespace, registry: Registry) -> ScanResult:
+def run_scan(args: argparse.Namespace, registry: Registry, *, all_canonical: bool) -> ScanResult:
     """The scan the ``add_scan_arguments`` options ask for; on stderr the named files that are
     not Python, a warning when no file was checked, and one for each exempt glob that matches
-    no file, when the scan covered the whole project (see scan/exempt_globs.py)."""
+    no file, when the scan covered the whole project (see scan/exempt_globs.py).
+    ``all_canonical``: whether the canonical imports of files without findings are wanted."""
     result = scan(
         args.paths,
         registry,
@@ -203,6 +204,7 @@ def run_scan(args: argparse.Namespace, registry: Registry) -> ScanResult:
         use_cache=not args.no_cache,
         cache_dir=args.cache_dir or os.environ.get(CACHE_DIR_VARIABLE) or None,
         jobs=args.jobs,
+        all_canonical=all_canonical,
     )
     for path in result.skipped:
         print(f"{path}: skipped: not a Python file", file=sys.stderr)

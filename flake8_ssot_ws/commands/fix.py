@@ -92,7 +92,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     mode = "diff" if args.diff else "check" if args.check else "write"
     baseline = load_baseline(args)  # a bad file fails before the scan
     verdicts = selection(args).verdicts()
-    scanned = run_scan(args, registry)
+    scanned = run_scan(args, registry, all_canonical=False)  # fix reads only files with findings
     report_problems(scanned)
     tasks = []
     tree_of = _Trees(args.paths, registry.root)

@@ -10,9 +10,10 @@ needed. So, for an ASCII source:
    ``root.x.Tracked`` attribute chain whose root an import may bind (SWS007) and each
    ``import_module(...)``/``__import__(...)`` call (SWS005);
 3. the shared core (``rules.analyze_tree``) runs on a module holding just these nodes;
-4. if that finds anything, the whole file is validated with ``symtable`` (CPython's parser
-   and symbol table, without building Python AST objects: cheaper than ``ast.parse``), as a
-   file that does not parse must give no findings (flake8 reports E999 instead).
+4. if that finds anything the caller uses (findings; canonical imports only for ``report``
+   and ``init``), the whole file is validated with ``symtable`` (CPython's parser and symbol
+   table, without building Python AST objects: cheaper than ``ast.parse``), as a file that
+   does not parse must give no findings (flake8 reports E999 instead).
 
 ``# noqa`` then needs only the lines of the findings (fast/noqa.py). Whatever the shortcut
 does not fully understand -- an attribute written across lines, a call on a parenthesised
@@ -105,9 +106,13 @@ def _plan(registry: Registry, triggers: frozenset[Trigger] | None = None) -> _Pl
     return _Plan(registry, active_triggers(checks.RULES, registry) if triggers is None else triggers)
 
 
-def analyze_ascii(source: str, registry: Registry, context: FileContext, *, today: datetime.date) -> Shortcut | None:
+def analyze_ascii(
+    source: str, registry: Registry, context: FileContext, *, today: datetime.date, canonical: bool = True
+) -> Shortcut | None:
     """``rules.analyze_source``'s result for ``source`` without parsing all of it, or None
-    when the shortcut cannot be sure (then parse the file). Raises nothing."""
+    when the shortcut cannot be sure (then parse the file). Raises nothing. ``canonical``
+    False: the caller ignores the canonical imports of a file without findings, so such a
+    file is not validated (its canonical imports are then unchecked: the caller drops them)."""
     if context.exempt:
         return Shortcut(Analysis([], []), None)
     plan = _plan(registry)
@@ -135,7 +140,7 @@ def analyze_ascii(source: str, registry: Registry, context: FileContext, *, toda
     # azure-cli's generated modules).
     held = "\n".join(source[start:end] for start, end in (*lexed.statements, *spans.spans))
     analysis = analyze_tree(module, source_lines(source), registry, context, today=today, text=held)
-    if analysis.findings or analysis.canonical or spans.scoped:
+    if analysis.findings or spans.scoped or (analysis.canonical and canonical):
         try:
             table = symtable.symtable(source, "<ssot-ws>", "exec")
         except Exception:  # any doubt: the caller's full parse reports it exactly

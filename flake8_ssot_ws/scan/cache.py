@@ -88,9 +88,11 @@ class Cache:
         self.dirty = False
 
     @classmethod
-    def open(cls, registry: Registry, today: datetime.date, directory: Path, *, fast: bool = True) -> Cache:
+    def open(
+        cls, registry: Registry, today: datetime.date, directory: Path, *, fast: bool = True, all_canonical: bool = True
+    ) -> Cache:
         """The cache of ``registry``'s namespace in the folder ``directory``."""
-        description = namespace(registry, today, fast=fast)
+        description = namespace(registry, today, fast=fast, all_canonical=all_canonical)
         path = directory / f"{FORMAT}-{_checksum(description)}.json"
         import json  # here, not at the top: a --no-cache run does not import it
 
@@ -235,7 +237,7 @@ class Cache:
         return self.strings[number]
 
 
-def namespace(registry: Registry, today: datetime.date, *, fast: bool) -> str:
+def namespace(registry: Registry, today: datetime.date, *, fast: bool, all_canonical: bool = True) -> str:
     """Everything results depend on besides the file, as text: equal texts, reusable
     results. The registry's bytes are in it whole (a registry is a few kilobytes)."""
     code = ",".join(_code_files(_PACKAGE, ""))
@@ -243,6 +245,7 @@ def namespace(registry: Registry, today: datetime.date, *, fast: bool) -> str:
         FORMAT,
         sys.version,
         f"fast={fast}",
+        f"all canonical={all_canonical}",  # check's results lack report's canonical-only files
         registry.path.name,  # not the folder: a cache restored into another checkout stays valid
         f"src {registry.src}",  # the default depends on whether a src/ folder exists
         f"deadline epoch {_deadline_epoch(registry, today)}",

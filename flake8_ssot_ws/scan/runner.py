@@ -105,9 +105,11 @@ def scan(
     cache_dir: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
     fast: bool = True,
+    all_canonical: bool = True,
 ) -> ScanResult:
     """Check the files below ``paths``. The cache is ``cache_dir``, by default
-    ``.ssot-ws-cache`` in the project root (scan/project.py), as ruff keeps ``.ruff_cache``."""
+    ``.ssot-ws-cache`` in the project root (scan/project.py), as ruff keeps ``.ruff_cache``.
+    ``all_canonical`` False: canonical imports only of files with findings (FileChecker)."""
     started = time.time_ns()
     cwd = os.getcwd()
     names = [os.fspath(p) for p in paths]
@@ -116,7 +118,7 @@ def scan(
     cache = None
     if use_cache:  # opened while git lists the files
         directory = Path(cache_dir) if cache_dir is not None else Path(project, CACHE_DIRECTORY)
-        cache = Cache.open(registry, today, directory, fast=fast)
+        cache = Cache.open(registry, today, directory, fast=fast, all_canonical=all_canonical)
     items = discovery.result()
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
@@ -145,7 +147,7 @@ def scan(
     if tasks:  # else (a warm run) nothing is parsed, and the parsing modules are not even imported
         from flake8_ssot_ws.scan.checker import FileChecker
 
-        checker = FileChecker(registry, today, fast=fast)
+        checker = FileChecker(registry, today, fast=fast, all_canonical=all_canonical)
         pending = {task.number: task for task in tasks}
         for done in _check_all(tasks, checker, jobs):
             task = pending[done.number]
@@ -233,7 +235,7 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # The registry itself, not its path: ``ssot-ws init`` scans with one that has no file yet.
     # Forked workers inherit it; spawned ones unpickle it (Registry.__reduce__).
-    initargs = (checker.registry, checker.today, checker.fast, os.getpid())
+    initargs = (checker.registry, checker.today, checker.fast, checker.all_canonical, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         for done in pool.imap_unordered(_check_chunk, chunks):
             yield from done
@@ -242,7 +244,9 @@ def _check_all(tasks: Sequence[_Task], checker: FileChecker, jobs: int | None) -
 _WORKER_CHECKER: FileChecker | None = None
 
 
-def _start_worker(registry: Registry, today: datetime.date, fast: bool, parent: int | None = None) -> None:
+def _start_worker(
+    registry: Registry, today: datetime.date, fast: bool, all_canonical: bool, parent: int | None = None
+) -> None:
     """A pool worker's initializer; ``parent``: the pid of the scan, whose death ends the worker."""
     global _WORKER_CHECKER
     from flake8_ssot_ws.scan.checker import FileChecker
@@ -251,7 +255,7 @@ def _start_worker(registry: Registry, today: datetime.date, fast: bool, parent: 
         from flake8_ssot_ws.scan import workers
 
         workers.die_with_parent(parent)
-    _WORKER_CHECKER = FileChecker(registry, today, fast=fast)
+    _WORKER_CHECKER = FileChecker(registry, today, fast=fast, all_canonical=all_canonical)
 
 
 def _check_chunk(chunk: Sequence[_Task]) -> list[_Done]:
