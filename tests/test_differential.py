@@ -477,7 +477,9 @@ CANONICAL_ONLY = [
     pytest.param(
         f"{CANONICAL}\n", True, ([], [1], None), ([], [1], None), id="report: a canonical-only file's imports count"
     ),
-    pytest.param(f"{CANONICAL}\n", False, ([], [], None), ([], [], None), id="check: a canonical-only file gives nothing"),
+    pytest.param(
+        f"{CANONICAL}\n", False, ([], [], None), ([], [], None), id="check: a canonical-only file gives nothing"
+    ),
     pytest.param(
         f"{CANONICAL}\n{BROKEN}", True, ([], [], SYNTAX_ERROR), ([], [], SYNTAX_ERROR),
         id="report: a canonical-only file is validated",
