@@ -173,6 +173,63 @@ def test_the_located_walk_finds_what_the_full_walk_finds(
     assert reported == [(f.line, f.col, f.message) for f in full.findings]
 
 
+# Without a factory, SWS008 is off: an expression is walked only for SWS007 (a tracked name
+# after a dot) and SWS005 (a dynamic importer), so bare tracked names are not visited.
+NO_FACTORY = REGISTRY.replace('factory = "from app.websocket_core.unified_manager import get_websocket_manager"\n', "")
+ATTRIBUTES = [
+    pytest.param(M + "x = m . WebSocketManager\n", ["1:7:SWS003", "2:4:SWS007"], id="blanks-around-the-dot"),
+    pytest.param(M + "x = m.\tWebSocketManager\n", ["1:7:SWS003", "2:4:SWS007"], id="a-tab-after-the-dot"),
+    pytest.param(
+        M + "x = m.\\\n    WebSocketManager\n", ["1:7:SWS003", "2:4:SWS007"], id="a-continuation-after-the-dot"
+    ),
+    pytest.param(
+        M + "x = (m.  # why\n    WebSocketManager)\n", ["1:7:SWS003", "2:5:SWS007"], id="a-comment-after-the-dot"
+    ),
+    pytest.param(M + "x = (m\n    .WebSocketManager)\n", ["1:7:SWS003", "2:5:SWS007"], id="the-dot-on-the-next-line"),
+    pytest.param(M + "x = (m.\r\n    WebSocketManager)\r\n", ["1:7:SWS003", "2:5:SWS007"], id="crlf-after-the-dot"),
+    pytest.param(M + "x = (m.\r    WebSocketManager)\r", ["1:7:SWS003", "2:5:SWS007"], id="lone-cr-after-the-dot"),
+    pytest.param(M + "x = 1; y = m.WebSocketManager\n", ["1:7:SWS003", "2:11:SWS007"], id="after-another-statement"),
+    pytest.param(M + "s = f'{m.WebSocketManager}'\n", ["1:7:SWS003", "2:7:SWS007"], id="in-an-f-string"),
+    pytest.param(
+        M + "x = 'é' + m.WebSocketManager\n", ["1:7:SWS003", "2:11:SWS007"], id="on-a-non-ascii-line (a UTF-8 column)"
+    ),
+    pytest.param(M + "WebSocketManager = m\nWebSocketManager()\n", ["1:7:SWS003"], id="bare-names-only"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), ATTRIBUTES)
+def test_attributes_are_found_without_visiting_bare_names(
+    make_registry: MakeRegistry, source: str, expected: list[str]
+) -> None:
+    registry = make_registry(NO_FACTORY)
+    context = file_context(registry, registry.root / VIEWS)
+    lines = source_lines(source)
+    full = analyze_tree(ast.parse(source), lines, registry, context, today=TODAY, text=source)
+    assert [f"{f.line}:{f.col}:{f.code}" for f in full.findings] == expected
+    assert analyze_parsed(ast.parse(source), lines, registry, context, today=TODAY, text=source) == full
+
+
+# (text, the points of tracked names that may follow a dot, as line:col)
+DOTTED = [
+    pytest.param("m.WebSocketManager\n", ["1:2"], id="right-after-a-dot"),
+    pytest.param("m .  WebSocketManager\n", ["1:5"], id="blanks-between"),
+    pytest.param("WebSocketManager\n", ["1:0"], id="the-start-of-the-text"),
+    pytest.param("x\n  WebSocketManager\n", ["2:2"], id="the-start-of-a-line"),
+    pytest.param("x = WebSocketManager()\n", [], id="after-an-operator"),
+    pytest.param("class V(WebSocketManager): pass\n", [], id="a-base"),
+    pytest.param("x = m.WebSocketManager(WebSocketManager)\n", ["1:6"], id="only-the-attribute"),
+    pytest.param("x = m.LegacyAdapter\n", ["1:6"], id="a-glob-part-starting-the-name"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DOTTED)
+def test_which_tracked_names_may_follow_a_dot(registry: Registry, text: str, expected: list[str]) -> None:
+    located = locate.locate(registry, text)
+    assert located is not None
+    assert [f"{line}:{col}" for line, col in located.dotted] == expected
+    assert set(located.dotted) <= set(located.tracked)
+
+
 def test_every_trigger_declares_its_words_and_a_located_gate() -> None:
     assert set(WORDS) == set(LOCATED_GATES) == set(Trigger)
 

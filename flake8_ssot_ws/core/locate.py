@@ -45,7 +45,9 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LONE_CR = re.compile(r"\r(?!\n)")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _IMPORTS = (ast.Import, ast.ImportFrom)
-_KNOWN = frozenset({Word.TRACKED, Word.IMPORTER, Word.ALIAS})
+_KNOWN = frozenset({Word.TRACKED, Word.DOTTED, Word.IMPORTER, Word.ALIAS})
+_BLANKS = frozenset(" \t\f")
+_BEFORE_AN_ATTRIBUTE = frozenset(".\r\n")  # what an attribute's name follows, blanks aside
 
 
 Point = tuple[int, int]  # (line, column) of a word's first character
@@ -53,11 +55,14 @@ Point = tuple[int, int]  # (line, column) of a word's first character
 
 class Located(NamedTuple):
     """Where, in the text, an import statement's keyword may be (sorted lines), where a
-    word an expression rule fires on may start (tracked names, dynamic importers: sorted
-    points), and the lines holding a non-ASCII character (candidates for everything)."""
+    word an expression rule fires on may start (sorted points: tracked names, those of them
+    that may follow a dot, dynamic importers), and the lines holding a non-ASCII character
+    (candidates for everything)."""
 
     imports: list[int]
-    points: list[Point]
+    tracked: list[Point]
+    dotted: list[Point]
+    importers: list[Point]
     whole: list[int]
 
 
@@ -127,7 +132,9 @@ def locate(registry: Registry, text: str) -> Located | None:
         return None
     group_of = registry.group_of
     imports: list[int] = []
-    points: list[Point] = []
+    tracked: list[Point] = []
+    dotted: list[Point] = []
+    importers: list[Point] = []
     position = _Positions(text)
     size = len(text)
     judged = 0  # the end of the last word judged: later matches inside it are the same word
@@ -147,14 +154,34 @@ def locate(registry: Registry, text: str) -> Located | None:
             line = position(start)[0]
             if not imports or imports[-1] != line:
                 imports.append(line)
-        elif word in DYNAMIC_IMPORTERS or group_of(word) is not None:
-            points.append(position(start))
+        else:
+            point = None
+            if word in DYNAMIC_IMPORTERS:
+                point = position(start)
+                importers.append(point)
+            if group_of(word) is not None:
+                point = point or position(start)
+                tracked.append(point)
+                if _may_follow_a_dot(text, start):
+                    dotted.append(point)
     whole: list[int] = []
     if not text.isascii():
         position = _Positions(text)
         whole = sorted({position(match.start())[0] for match in _NON_ASCII.finditer(text)})
         imports = sorted({*whole, *imports})
-    return Located(imports, points, whole)
+    return Located(imports, tracked, dotted, importers, whole)
+
+
+def _may_follow_a_dot(text: str, start: int) -> bool:
+    """Whether the word at ``start`` may be an attribute's name: on its line, only blanks
+    before it back to a dot, or back to the line's start (a continued line, or a line inside
+    brackets, whose dot is on an earlier line). Most tracked names in real code are bare
+    (``MagicMock()``, ``class V(HomeAssistantView)``): SWS007 need not visit them. The blanks
+    scanned belong to this word only, so all calls together stay linear in the text."""
+    index = start - 1
+    while index >= 0 and text[index] in _BLANKS:
+        index -= 1
+    return index < 0 or text[index] in _BEFORE_AN_ATTRIBUTE
 
 
 def word_points(text: str, names: Iterable[str]) -> list[Point]:
@@ -175,12 +202,15 @@ def expression_targets(facts: FileFacts, located: Located, triggers: Iterable[Tr
     """What the walk for the wanted ``triggers`` looks for (their ``WORDS``)."""
     words = frozenset().union(*(WORDS[trigger] for trigger in triggers))
     assert words <= _KNOWN, words - _KNOWN  # a new kind of word must be searched for here
-    points = located.points  # tracked names and dynamic importers are found in one pass
+    chosen = [located.tracked if Word.TRACKED in words else located.dotted if Word.DOTTED in words else []]
+    if Word.IMPORTER in words:
+        chosen.append(located.importers)
     if Word.ALIAS in words:
         hidden = hiding_aliases(facts.records, facts.registry)
         if hidden:
-            points = sorted({*points, *word_points(facts.text, hidden)})
-    return Targets(points, located.whole)
+            chosen.append(word_points(facts.text, hidden))
+    kept = [points for points in chosen if points]
+    return Targets(kept[0] if len(kept) == 1 else sorted({point for points in kept for point in points}), located.whole)
 
 
 def hiding_aliases(records: Sequence[ImportedName], registry: Registry) -> set[str]:

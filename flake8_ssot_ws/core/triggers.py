@@ -128,6 +128,9 @@ LOCATED_GATES: Mapping[Trigger, Callable[[FileFacts], bool]] = {
 
 class Word(enum.Enum):
     TRACKED = "a tracked name"
+    # On its line, only blanks stand between it and a dot, or it begins the line (after a
+    # line continuation or inside brackets): no comment fits between `x.` and the name.
+    DOTTED = "a tracked name written after a dot (``x.Tracked``)"
     IMPORTER = "a dynamic-import function's name"
     ALIAS = "a local name an import binds a tracked name to (``as T``)"
 
@@ -135,7 +138,7 @@ class Word(enum.Enum):
 # Trigger -> the words one of which the statement holding a node it fires on must contain,
 # written in its text: core/locate.py visits only statements holding one.
 WORDS: Mapping[Trigger, frozenset[Word]] = {
-    Trigger.ATTRIBUTE: frozenset({Word.TRACKED}),  # the attribute itself: `x.Tracked`
+    Trigger.ATTRIBUTE: frozenset({Word.DOTTED}),  # the attribute itself: `x.Tracked`
     Trigger.CALL: frozenset({Word.TRACKED, Word.ALIAS}),  # the callee's last name, or `T()`
     Trigger.DYNAMIC_IMPORT: frozenset({Word.IMPORTER}),
     Trigger.BASE: frozenset({Word.TRACKED, Word.ALIAS}),
