@@ -21,7 +21,13 @@ from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.core.rules import analyze_parsed
 from flake8_ssot_ws.core.rules import analyze_tree
 from flake8_ssot_ws.core.rules import file_context
+from flake8_ssot_ws.core.checks import RULES
+from flake8_ssot_ws.core.context import NO_CONTEXT
+from flake8_ssot_ws.core.imports import imported_names
 from flake8_ssot_ws.core.triggers import LOCATED_GATES
+from flake8_ssot_ws.core.triggers import FileFacts
+from flake8_ssot_ws.core.triggers import Word
+from flake8_ssot_ws.core.triggers import wanted
 from flake8_ssot_ws.core.triggers import WORDS
 from flake8_ssot_ws.core.triggers import Trigger
 from flake8_ssot_ws.plugin import Plugin
@@ -228,6 +234,38 @@ def test_which_tracked_names_may_follow_a_dot(registry: Registry, text: str, exp
     assert located is not None
     assert [f"{line}:{col}" for line, col in located.dotted] == expected
     assert set(located.dotted) <= set(located.tracked)
+
+
+# (text, the kinds of word found in it)
+FOUND = [
+    pytest.param(M + "x = WebSocketManager()\n", {Word.TRACKED}, id="a-bare-tracked-name"),
+    pytest.param("m.WebSocketManager\n", {Word.TRACKED, Word.DOTTED}, id="an-attribute"),
+    pytest.param("importlib.import_module('x')\n", {Word.IMPORTER}, id="a-dynamic-importer"),
+    pytest.param(IMPORT, {Word.TRACKED, Word.ALIAS}, id="an-import-binding-a-tracked-name-otherwise"),
+    pytest.param("x = 1  # é\n", set(Word), id="a-non-ascii-line-may-spell-anything"),
+    pytest.param("x = 1\n", set(), id="none"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FOUND)
+def test_found_words(registry: Registry, text: str, expected: set[Word]) -> None:
+    tree = ast.parse(text)
+    context = file_context(registry, registry.root / VIEWS)
+    records = imported_names(tree, context.package, source_lines(text))
+    located = locate.locate(registry, text)
+    assert located is not None
+    assert locate.found_words(FileFacts(tree, records, registry, context, text), located) == expected
+
+
+def test_a_trigger_without_its_words_is_not_gated(registry: Registry) -> None:
+    """Only the dynamic-import trigger's word is found: no other trigger's gate is asked."""
+    asked: list[Trigger] = []
+    gates = {trigger: (lambda facts, trigger=trigger: asked.append(trigger) or True) for trigger in Trigger}
+    tree = ast.parse(M)
+    facts = FileFacts(tree, imported_names(tree, None, source_lines(M)), registry, NO_CONTEXT, M)
+    by_type = wanted(RULES, facts, gates, frozenset({Word.IMPORTER}))
+    assert asked == [Trigger.DYNAMIC_IMPORT]
+    assert list(by_type) == [ast.Call]
 
 
 def test_every_trigger_declares_its_words_and_a_located_gate() -> None:

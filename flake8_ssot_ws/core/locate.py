@@ -23,6 +23,7 @@ import bisect
 import functools
 import re
 from typing import Any
+from typing import Callable
 from typing import Collection
 from typing import Iterable
 from typing import Iterator
@@ -211,6 +212,24 @@ def expression_targets(facts: FileFacts, located: Located, triggers: Iterable[Tr
             chosen.append(word_points(facts.text, hidden))
     kept = [points for points in chosen if points]
     return Targets(kept[0] if len(kept) == 1 else sorted({point for points in kept for point in points}), located.whole)
+
+
+def found_words(facts: FileFacts, located: Located) -> frozenset[Word]:
+    """The kinds of word the text holds somewhere; all of them when a line is not ASCII
+    (an identifier there may be a tracked name spelled otherwise, PEP 3131)."""
+    if located.whole:
+        return _KNOWN
+    found = {word for word, points in _POINTS_OF.items() if points(located)}
+    if hiding_aliases(facts.records, facts.registry):
+        found.add(Word.ALIAS)
+    return frozenset(found)
+
+
+_POINTS_OF: dict[Word, Callable[[Located], list[Point]]] = {
+    Word.TRACKED: lambda located: located.tracked,
+    Word.DOTTED: lambda located: located.dotted,
+    Word.IMPORTER: lambda located: located.importers,
+}
 
 
 def hiding_aliases(records: Sequence[ImportedName], registry: Registry) -> set[str]:

@@ -149,9 +149,14 @@ ByType = dict[type[ast.AST], list[tuple[Trigger, ExpressionRule]]]
 
 
 def wanted(
-    rules: Iterable[ExpressionRule], facts: FileFacts, gates: Mapping[Trigger, Callable[[FileFacts], bool]] = GATES
+    rules: Iterable[ExpressionRule],
+    facts: FileFacts,
+    gates: Mapping[Trigger, Callable[[FileFacts], bool]] = GATES,
+    found: frozenset[Word] | None = None,
 ) -> ByType:
-    """Node type -> the (trigger, rule) pairs that may fire in this file; empty: no walk."""
+    """Node type -> the (trigger, rule) pairs that may fire in this file; empty: no walk.
+    ``found``: the words the text holds (core/locate.py), when known: a trigger none of
+    whose ``WORDS`` is there cannot fire, and its gate is not even asked."""
     by_type: ByType = {}
     answers: dict[Trigger, bool] = {}
     for rule in rules:
@@ -159,7 +164,7 @@ def wanted(
             continue
         for trigger in sorted(rule.triggers, key=lambda t: t.name):
             if trigger not in answers:
-                answers[trigger] = gates[trigger](facts)
+                answers[trigger] = (found is None or not found.isdisjoint(WORDS[trigger])) and gates[trigger](facts)
             if answers[trigger]:
                 by_type.setdefault(NODE_TYPES[trigger], []).append((trigger, rule))
     return by_type

@@ -41,7 +41,10 @@ def expression_findings(
     candidate lines of the text the tree was parsed from), only the statements holding a
     word of a wanted trigger are walked (core/locate.py)."""
     rules = RULES if rules is None else rules
-    by_type = wanted(rules, facts) if located is None else wanted(rules, facts, LOCATED_GATES)
+    if located is None:
+        by_type = wanted(rules, facts)
+    else:
+        by_type = wanted(rules, facts, LOCATED_GATES, locate.found_words(facts, located))
     findings: list[Finding] = []
     if not by_type:
         return findings
