@@ -61,8 +61,11 @@ def test_gate_words_of_the_example_registry(make_registry: MakeRegistry) -> None
         "__import__",
         "<get_websocket_manager>",
         "import_module",
-        "<manager>",
-        "<websocket_manager>",
+    ]
+    # Watched modules' last parts count only beside their parent's.
+    assert [(show(word), show(partner)) for word, partner in words.paired] == [
+        ("<manager>", "<websocket_core>"),
+        ("<websocket_manager>", "<websocket_core>"),
     ]
     assert words.star_modules == ("manager", "unified_manager", "websocket_manager")
 
@@ -81,6 +84,11 @@ TEXTS = [
     pytest.param("manager import *\n", True, id="a named module at the start of the text"),
     pytest.param("x = get_websocket_manager()\n", True, id="a tracked name"),
     pytest.param("x = get_websocket_managers\n", False, id="a tracked name continued"),
+    pytest.param("import app.websocket_core.manager\n", True, id="a watched module"),
+    pytest.param("from app.websocket_core import (\n  manager)\n", True, id="a watched module beside its parent"),
+    pytest.param("from app.other import manager\n", False, id="a watched module's last part without its parent"),
+    pytest.param("websocket_core = 1\n", False, id="a watched module's parent alone"),
+    pytest.param("x.websocket_core_manager\n", False, id="both parts inside one word"),
 ]
 
 

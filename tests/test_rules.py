@@ -877,7 +877,16 @@ def test_file_context_through_a_symlinked_directory(registry: Registry, tmp_path
 PREFILTER = [
     pytest.param("import os\n", VIEWS, False, id="no-needle"),
     pytest.param("x = WebSocketManager\n", VIEWS, True, id="tracked-name"),
-    pytest.param("from . import manager\n", VIEWS, True, id="module-last-component"),
+    pytest.param("from app.websocket_core import manager\n", VIEWS, True, id="a watched module beside its parent"),
+    pytest.param("import app.websocket_core.manager\n", VIEWS, True, id="a watched module, dotted"),
+    pytest.param("import app.other.manager\n", VIEWS, False, id="a watched module's last part, another parent"),
+    pytest.param("from . import manager\n", VIEWS, False, id="a watched module's last part, relatively, elsewhere"),
+    pytest.param(
+        "from . import manager\n", "app/websocket_core/sub.py", True, id="inside the parent of a watched module"
+    ),
+    pytest.param(
+        "from .. import manager\n", "app/websocket_core/deep/sub.py", True, id="deeper inside that parent"
+    ),
     pytest.param("__import__(name)\n", VIEWS, True, id="dynamic-importer"),
     pytest.param("x = '\u00e9'\n", VIEWS, False, id="non-ASCII text that NFKC keeps is read as it is"),
     pytest.param("# \u2026\n", VIEWS, False, id="non-ASCII text NFKC turns into no word character"),
@@ -895,7 +904,7 @@ PREFILTER = [
     pytest.param("import bus\nfrom x import *\n", VIEWS, False, id="a named module, and a star import of another"),
     pytest.param("from app.events.bus \\\n import *\n", VIEWS, True, id="a continuation before import"),
     pytest.param("from . import *\n", "app/websocket_core/manager/sub.py", True, id="inside-a-named-package"),
-    pytest.param("from . import *\n", "app/websocket_core/sub.py", False, id="inside-an-unnamed-package"),
+    pytest.param("from . import *\n", "app/services/sub.py", False, id="inside-an-unnamed-package"),
 ]
 
 

@@ -2,6 +2,7 @@
 text prefilter that lets most files skip parsing."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -81,10 +82,19 @@ def may_have_findings(registry: Registry, text: str, context: FileContext) -> bo
 
 
 def inside_named_package(registry: Registry, context: FileContext) -> bool:
-    """Whether the file's package is, or is inside, a module the registry names: then a
-    relative import (``from . import *``) reaches a named module without naming it."""
+    """Whether the file's package is, or is inside, a module the registry names or the
+    parent of a watched module: then a relative import (``from . import *``, ``from . import
+    watched``) reaches such a module without naming it, and the gate's words may be missing."""
     package = context.package
     if not package:
         return False
     parts = package.split(".")
-    return any(".".join(parts[:size]) in registry.star_modules for size in range(1, len(parts) + 1))
+    packages = _relative_reach(registry)
+    return any(".".join(parts[:size]) in packages for size in range(1, len(parts) + 1))
+
+
+@functools.lru_cache(maxsize=8)
+def _relative_reach(registry: Registry) -> frozenset[str]:
+    """The packages inside which a relative import may reach what the registry names."""
+    parents = {module.rpartition(".")[0] for module in registry.watched_modules}
+    return frozenset(registry.star_modules).union(parents - {""})

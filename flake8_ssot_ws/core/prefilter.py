@@ -6,8 +6,11 @@ Each finding needs one of these in the text (issue 12: plain substrings let ``F`
 
 - a tracked name (or the literal part of a watch glob) as a whole word: an import statement,
   an attribute ``x.Tracked``, a call or a base class names it;
-- the last part of a watched module as a whole word (``import a.watched``,
-  ``from a import watched``);
+- the last part of a watched module as a whole word (``import a.p.watched``, ``from a.p import
+  watched``) beside its parent's last part ``p`` as a whole word: homeassistant watches
+  ``...diagnostics.util``, and ``util`` alone is in a third of its files. Only a relative import
+  can name the module without ``p`` (``from . import watched``), and only from a file inside
+  ``a.p``, which its place lets through before the gate (core/context.py);
 - the last part of a module the registry names, then ``import *`` (``from a.named import *``,
   ``from .named import *``; ``from . import *`` inside a named package is let through by the
   file's place, before the gate);
@@ -35,6 +38,7 @@ import re
 import unicodedata
 from typing import AnyStr
 from typing import NamedTuple
+from typing import Sequence
 
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry.model import glob_literal
@@ -89,22 +93,33 @@ class Gate:
     out. Star imports take one more pass, for ``import *``, whatever the number of modules.
     """
 
-    def __init__(self, words: list[Word], star_modules: list[str]) -> None:
+    def __init__(self, words: list[Word], star_modules: list[str], paired: Sequence[tuple[Word, Word]] = ()) -> None:
         # Two different words never imply each other: keep those that imply no other.
         self.words = sorted(w for w in set(words) if not any(o != w and w.implies(o) for o in words))
         self._text = tuple(re.compile(word.pattern()) for word in self.words)
         self._bytes = tuple(re.compile(word.pattern().encode("utf-8")) for word in self.words)
+        # (word, partner): the word counts only beside its partner. A word that implies one of
+        # the others needs no partner: the other lets the text through anyway.
+        self.paired = tuple(sorted({pair for pair in paired if not any(pair[0].implies(o) for o in words)}))
+        self._paired_text = tuple((re.compile(w.pattern()), re.compile(p.pattern())) for w, p in self.paired)
+        self._paired_bytes = tuple(
+            (re.compile(w.pattern().encode("utf-8")), re.compile(p.pattern().encode("utf-8"))) for w, p in self.paired
+        )
         self.star_modules = tuple(sorted(set(star_modules)))
         self._star_bytes = tuple(module.encode("utf-8") for module in self.star_modules)
 
     def search_text(self, text: str) -> bool:
         if any(pattern.search(text) for pattern in self._text):
             return True
+        if any(word.search(text) and partner.search(text) for word, partner in self._paired_text):
+            return True
         modules = self.star_modules
         return bool(modules) and _star_import_of(text, _STAR_TEXT, modules, _BLANKS_TEXT, _LETTERS_TEXT)
 
     def search_bytes(self, data: bytes) -> bool:
         if any(pattern.search(data) for pattern in self._bytes):
+            return True
+        if any(word.search(data) and partner.search(data) for word, partner in self._paired_bytes):
             return True
         modules = self._star_bytes
         return bool(modules) and _star_import_of(data, _STAR_BYTES, modules, _BLANKS_BYTES, _LETTERS_BYTES)
@@ -156,11 +171,17 @@ def gate(registry: Registry) -> Gate | None:
             word = glob_word(glob)
             assert word is not None  # a glob without a literal part leaves registry.needles empty
             words.add(word)
-    words.update(Word(module.rpartition(".")[2]) for module in registry.watched_modules)
+    paired = []
+    for module in registry.watched_modules:
+        parent, _, last = module.rpartition(".")
+        if parent:  # imported as a module, it is named beside its parent (or relatively)
+            paired.append((Word(last), Word(parent.rpartition(".")[2])))
+        else:
+            words.add(Word(last))
     if registry.watched_modules:
         words.update(Word(name, left=False, right=False) for name in DYNAMIC_IMPORTERS)
     star_modules = [module.rpartition(".")[2] for module in registry.star_modules]
-    return Gate(sorted(words), star_modules)
+    return Gate(sorted(words), star_modules, sorted(paired))
 
 
 def gains_no_ascii_word(text: str) -> bool:
