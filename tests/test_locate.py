@@ -228,6 +228,24 @@ DOTTED = [
 ]
 
 
+# (text, what the located pass's regex matches): a whole name is not matched inside a longer
+# one, but a glob's part still is, even where it is also a whole name (WebSocketManager).
+MATCHED = [
+    pytest.param("get_websocket_manager()", ["get_websocket_manager"], id="a whole name"),
+    pytest.param("xget_websocket_manager()", [], id="a whole name ending a longer one"),
+    pytest.param("reimport x", [], id="import ending a longer word"),
+    pytest.param("ThreadWebSocketManager", ["WebSocketManager"], id="a glob's part that is also a whole name"),
+    pytest.param("OldLegacyAdapter", ["Legacy"], id="a glob's part inside a name"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MATCHED)
+def test_what_the_located_pass_matches(registry: Registry, text: str, expected: list[str]) -> None:
+    pattern = locate._pattern(registry)
+    assert pattern is not None
+    assert pattern.findall(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), DOTTED)
 def test_which_tracked_names_may_follow_a_dot(registry: Registry, text: str, expected: list[str]) -> None:
     located = locate.locate(registry, text)

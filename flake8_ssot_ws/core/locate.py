@@ -91,12 +91,18 @@ def _pattern(registry: Registry) -> re.Pattern[str] | None:
             longest = glob_literal(glob)
             if longest is None:
                 return None
-            (ending if glob.endswith(longest) else inside).add(longest)
+            (whole if longest == glob else ending if glob.endswith(longest) else inside).add(longest)
     # One flat alternation, each branch starting with its literal, keeps the regex engine's
     # skip to the next possible first character (a group around them loses it: 2-3x slower).
     # Longest first, so that at one position `import_module` wins over `import`. A part
     # holding a non-word character is in no identifier, so in no tracked name.
-    branches = {f"{re.escape(word)}(?![0-9A-Za-z_])": word for word in whole | ending}
+    # A whole word also rejects a word character before it, in the regex (after the literal,
+    # which keeps the skip), so a longer name ending in it is not read back to its start in
+    # Python only to be dropped -- unless a glob's part is the same literal (`*WebSocketManager`
+    # beside the name WebSocketManager): ThreadWebSocketManager is tracked then.
+    bounded = whole - ending
+    branches = {f"{re.escape(word)}(?<![0-9A-Za-z_]{re.escape(word)})(?![0-9A-Za-z_])": word for word in bounded}
+    branches.update({f"{re.escape(word)}(?![0-9A-Za-z_])": word for word in ending})
     branches.update({re.escape(word): word for word in inside})
     kept = sorted((branch for branch, word in branches.items() if _WORD.issuperset(word)),
                   key=lambda branch: (-len(branches[branch]), branch))  # fmt: skip
