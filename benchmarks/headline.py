@@ -7,12 +7,13 @@ Copies each fetched project of benchmarks/realworld/ (``realworld.py fetch``) in
 project's registry and the nearest ruff banned-api beside it as ``realworld.py soak`` does
 (``REGISTRIES``, ``ruff_config``), then measures, every figure a ratio of two commands timed in
 the same run, each command in its own process (wall, and CPU and peak RSS of the process and
-its children from ``os.wait4``), medians of ``--repeat`` runs:
+its children from ``os.wait4``), medians of ``--repeat`` runs, the two commands of a ratio
+taking turns:
 
 - cold: ``ssot-ws check --no-cache`` / ``ruff check --no-cache --select TID251``;
 - warm: ``ssot-ws check`` with its cache filled / ``ruff check`` with its cache filled;
-- staged: the 5 largest files in which check finds something or a canonical import (what a
-  pre-commit run passes), ``ssot-ws check --no-cache FILES`` / ``ruff check --no-cache FILES``;
+- staged: the 5 largest files in which check finds something (what a pre-commit run passes),
+  ``ssot-ws check --no-cache FILES`` / ``ruff check --no-cache FILES``;
 - plugin: the plugin's own checks / flake8-tidy-imports' ``banned-modules`` (I251, configured
   with ruff's list), both in one child process over the same parsed trees (``--sample`` files
   of those holding a needle, every k-th in path order); and the plugin's own checks / a whole
@@ -104,20 +105,23 @@ def bench_project(project: realworld.Project, tree: Path, ssot_bin: str, args: a
     check = [ssot_bin, "check", "--registry", realworld.REGISTRY, "--exit-zero"]
     ruff = [str(run.BIN / "ruff"), "check", "--select", "TID251", "--config", realworld.RUFF_CONFIG, "--exit-zero"]
     rows: dict[str, Measurement] = {}
-    rows["check --no-cache"] = run.median([*check, "--no-cache"], tree, repeat)
-    rows["ruff --no-cache"] = run.median([*ruff, "--no-cache", "."], tree, repeat)
+    fix = [ssot_bin, "fix", "--registry", realworld.REGISTRY, "--no-cache"]
+    # The two sides of each ratio take turns (run.interleaved), so both see the same load.
+    rows.update(run.interleaved({
+        "check --no-cache": ([*check, "--no-cache"], None),
+        "ruff --no-cache": ([*ruff, "--no-cache", "."], None),
+        "fix --no-cache": (fix, lambda: reset(tree)),
+    }, tree, repeat))  # fmt: skip
+    reset(tree)
     shutil.rmtree(tree / ".ssot-ws-cache", ignore_errors=True)
     run.measure(check, tree)  # fill the cache
     run.measure([*ruff, "."], tree)
-    rows["check warm"] = run.median(check, tree, repeat)
-    rows["ruff warm"] = run.median([*ruff, "."], tree, repeat)
+    rows.update(run.interleaved({"check warm": (check, None), "ruff warm": ([*ruff, "."], None)}, tree, repeat))
     staged = largest_with_findings(tree, check)
-    rows["check 5 files"] = run.median([*check, "--no-cache", *staged], tree, repeat)
-    rows["ruff 5 files"] = run.median([*ruff, "--no-cache", *staged], tree, repeat)
-    rows["fix --no-cache"] = run.median(
-        [ssot_bin, "fix", "--registry", realworld.REGISTRY, "--no-cache"], tree, repeat, lambda: reset(tree)
-    )
-    reset(tree)
+    rows.update(run.interleaved({
+        "check 5 files": ([*check, "--no-cache", *staged], None),
+        "ruff 5 files": ([*ruff, "--no-cache", *staged], None),
+    }, tree, repeat))  # fmt: skip
     sample = needle_files(tree, args.sample)
     file_list = tree / ".headline-sample.txt"
     file_list.write_text("\n".join(sample))

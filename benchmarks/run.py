@@ -73,7 +73,21 @@ def measure(command: list[str], cwd: Path, setup: object = None) -> Measurement:
 
 
 def median(command: list[str], cwd: Path, repeat: int, setup: object = None) -> Measurement:
-    runs = [measure(command, cwd, setup) for _ in range(repeat)]
+    return _summary([measure(command, cwd, setup) for _ in range(repeat)])
+
+
+def interleaved(commands: dict[str, tuple[list[str], object]], cwd: Path, repeat: int) -> dict[str, Measurement]:
+    """Each ``(command, setup)`` ``repeat`` times, one run of each per round, in turn: the two
+    sides of a ratio then see the same load (a shared machine's load drifts over a block of
+    runs, and a block of one command then a block of the other measured that drift)."""
+    runs: dict[str, list[Measurement]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (command, setup) in commands.items():
+            runs[name].append(measure(command, cwd, setup))
+    return {name: _summary(measured) for name, measured in runs.items()}
+
+
+def _summary(runs: list[Measurement]) -> Measurement:
     return Measurement(
         statistics.median(r.wall for r in runs),
         statistics.median(r.cpu for r in runs),
@@ -124,18 +138,18 @@ def plugin_timings(
             continue
     Plugin.parse_options(argparse.Namespace(ssot_registry=registry, ssot_baseline=None))
     ImportChecker.parse_options(argparse.Namespace(banned_modules=banned, ban_relative_imports=""))
-    costs: dict[str, float] = {}
     found: dict[str, int] = {}
-    for label, check in (
-        ("sws", lambda name, tree, lines: list(Plugin(tree, name, lines).run())),
-        ("tidy", lambda name, tree, lines: [e for e in ImportChecker(tree).run() if e[2].startswith("I251")]),
-    ):
-        rounds = []
-        for _ in range(repeat):
+    checks: dict[str, Callable[..., list[object]]] = {
+        "sws": lambda name, tree, lines: list(Plugin(tree, name, lines).run()),
+        "tidy": lambda name, tree, lines: [e for e in ImportChecker(tree).run() if e[2].startswith("I251")],
+    }
+    rounds: dict[str, list[float]] = {label: [] for label in checks}
+    for _ in range(repeat):  # the plugins in turn, round after round: both see the same load
+        for label, check in checks.items():
             start = time.process_time()
             found[label] = sum(len(check(*tree)) for tree in trees)
-            rounds.append(time.process_time() - start)
-        costs[label] = summarise(rounds)
+            rounds[label].append(time.process_time() - start)
+    costs = {label: summarise(times) for label, times in rounds.items()}
     return {"costs": costs, "found": found, "trees": len(trees)}
 
 
