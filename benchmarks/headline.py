@@ -106,9 +106,10 @@ def bench_project(project: realworld.Project, tree: Path, ssot_bin: str, args: a
     ruff = [str(run.BIN / "ruff"), "check", "--select", "TID251", "--config", realworld.RUFF_CONFIG, "--exit-zero"]
     rows: dict[str, Measurement] = {}
     fix = [ssot_bin, "fix", "--registry", realworld.REGISTRY, "--no-cache"]
-    # The two sides of each ratio take turns (run.interleaved), so both see the same load.
+    # The two sides of each ratio take turns (run.interleaved), so both see the same load. fix
+    # writes: each round's check, and each fix, starts from the tree as fetched.
     rows.update(run.interleaved({
-        "check --no-cache": ([*check, "--no-cache"], None),
+        "check --no-cache": ([*check, "--no-cache"], lambda: reset(tree)),
         "ruff --no-cache": ([*ruff, "--no-cache", "."], None),
         "fix --no-cache": (fix, lambda: reset(tree)),
     }, tree, repeat))  # fmt: skip
