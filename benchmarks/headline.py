@@ -118,6 +118,10 @@ def bench_project(project: realworld.Project, tree: Path, ssot_bin: str, args: a
     run.measure(check, tree)  # fill the cache
     run.measure([*ruff, "."], tree)
     rows.update(run.interleaved({"check warm": (check, None), "ruff warm": ([*ruff, "."], None)}, tree, repeat))
+    for tool in ("check", "ruff"):  # cold and warm runs of one tree say the same, or a run saw another tree
+        cold, warm = rows[f"{tool} --no-cache"].output_lines, rows[f"{tool} warm"].output_lines
+        if cold != warm:
+            raise SystemExit(f"{project.name}: {tool} printed {cold} lines cold and {warm} warm: the tree changed")
     staged = largest_with_findings(tree, check)
     rows.update(run.interleaved({
         "check 5 files": ([*check, "--no-cache", *staged], None),
