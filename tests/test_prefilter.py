@@ -70,6 +70,16 @@ def test_gate_words_of_the_example_registry(make_registry: MakeRegistry) -> None
     assert words.star_modules == ("manager", "unified_manager", "websocket_manager")
 
 
+def test_a_top_level_watched_module_needs_no_partner(make_registry: MakeRegistry) -> None:
+    """``import mock`` names no parent: the module's name alone lets a text through."""
+    text = EXAMPLE_REGISTRY.replace('watch-modules = ["', 'watch-modules = ["mock", "', 1)
+    assert text != EXAMPLE_REGISTRY
+    words = gate(make_registry(text))
+    assert words is not None
+    assert "<mock>" in [show(word) for word in words.words]
+    assert words.search_text("import mock\n") and not words.search_text("import mocks\n")
+
+
 def test_no_gate_for_a_glob_without_literal_part(make_registry: MakeRegistry) -> None:
     assert gate(make_registry(EXAMPLE_REGISTRY.replace('"get_websocket_manager"]', '"get_*", "?"]'))) is None
 
