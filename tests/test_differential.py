@@ -366,6 +366,15 @@ TRICKY = [
         f"def f():\n    nonlocal x\n{LEGACY}\n", VIEWS, False, ["3:49:SWS101"], id="symtable-stricter-than-parse"
     ),
     pytest.param(f"{LEGACY}\ndef broken(:\n", VIEWS, False, [], id="unparsable-with-tracked-import"),
+    pytest.param(
+        "from . import manager\n", "app/websocket_core/sub.py", True, ["1:14:SWS003"],
+        id="a watched module imported relatively from inside its parent, without the parent's name",
+    ),
+    pytest.param(
+        "from app.websocket_core import (\n    manager,\n)\n", VIEWS, True, ["2:4:SWS003"],
+        id="a watched module beside its parent's name, on another line",
+    ),
+    pytest.param("from . import manager\n", VIEWS, True, [], id="a watched module's last part elsewhere"),
     pytest.param(f"{LEGACY}\nx = 'abc\n", VIEWS, False, [], id="unterminated-string"),
     pytest.param(f"import importlib\n{LEGACY}\nimportlib.import_module('x'\n", VIEWS, False, [], id="unclosed-call"),
     pytest.param(f"import importlib\n{LEGACY}\nimportlib.import_module('x' +)\n", VIEWS, False, [], id="bad-call"),
