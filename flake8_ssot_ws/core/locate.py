@@ -23,7 +23,6 @@ import bisect
 import functools
 import re
 from typing import Any
-from typing import Callable
 from typing import Collection
 from typing import Iterable
 from typing import Iterator
@@ -225,17 +224,11 @@ def found_words(facts: FileFacts, located: Located) -> frozenset[Word]:
     (an identifier there may be a tracked name spelled otherwise, PEP 3131)."""
     if located.whole:
         return _KNOWN
-    found = {word for word, points in _POINTS_OF.items() if points(located)}
+    pointed = ((Word.TRACKED, located.tracked), (Word.DOTTED, located.dotted), (Word.IMPORTER, located.importers))
+    found = {word for word, points in pointed if points}
     if hiding_aliases(facts.records, facts.registry):
         found.add(Word.ALIAS)
     return frozenset(found)
-
-
-_POINTS_OF: dict[Word, Callable[[Located], list[Point]]] = {
-    Word.TRACKED: lambda located: located.tracked,
-    Word.DOTTED: lambda located: located.dotted,
-    Word.IMPORTER: lambda located: located.importers,
-}
 
 
 def hiding_aliases(records: Sequence[ImportedName], registry: Registry) -> set[str]:

@@ -107,10 +107,10 @@ def _plan(registry: Registry, triggers: frozenset[Trigger] | None = None) -> _Pl
 
 
 def analyze_ascii(
-    source: str, registry: Registry, context: FileContext, *, today: datetime.date, canonical: bool = True
+    source: str, registry: Registry, context: FileContext, *, today: datetime.date, all_canonical: bool = True
 ) -> Shortcut | None:
     """``rules.analyze_source``'s result for ``source`` without parsing all of it, or None
-    when the shortcut cannot be sure (then parse the file). Raises nothing. ``canonical``
+    when the shortcut cannot be sure (then parse the file). Raises nothing. ``all_canonical``
     False: the caller ignores the canonical imports of a file without findings, so such a
     file is not validated (its canonical imports are then unchecked: the caller drops them)."""
     if context.exempt:
@@ -140,7 +140,7 @@ def analyze_ascii(
     # azure-cli's generated modules).
     held = "\n".join(source[start:end] for start, end in (*lexed.statements, *spans.spans))
     analysis = analyze_tree(module, source_lines(source), registry, context, today=today, text=held)
-    if analysis.findings or spans.scoped or (analysis.canonical and canonical):
+    if analysis.findings or spans.scoped or (analysis.canonical and all_canonical):
         try:
             table = symtable.symtable(source, "<ssot-ws>", "exec")
         except Exception:  # any doubt: the caller's full parse reports it exactly

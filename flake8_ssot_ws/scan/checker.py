@@ -118,7 +118,7 @@ class FileChecker:
         (``fast=False``) parses even what the text prefilter rules out."""
         if self.fast:
             shortcut = fastpath.analyze_ascii(
-                source, self.registry, context, today=self.today, canonical=self.all_canonical
+                source, self.registry, context, today=self.today, all_canonical=self.all_canonical
             )
             if shortcut is not None:
                 return shortcut.analysis, shortcut.lexed
