@@ -43,7 +43,12 @@ def _run(*command: str | Path, cwd: Path | None = None) -> str:
 def test_build_and_install_the_wheel(tmp_path: Path) -> None:
     source = tmp_path / "flake8-ssot-ws"
     snapshot_of_this_repo(source)  # a clone, as README starts from
-    _run(sys.executable, "-m", "build", "--outdir", tmp_path / "dist", source)
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", tmp_path / "dist", source], capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    # setuptools announces what it will stop building (the license table did: by 2027-02-18).
+    assert [line for line in (built.stdout + built.stderr).splitlines() if "deprecated" in line.lower()] == []
     assert sorted(path.name for path in (tmp_path / "dist").iterdir()) == [WHEEL, SDIST]
     with tarfile.open(tmp_path / "dist" / SDIST) as sdist:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
