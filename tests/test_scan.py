@@ -102,6 +102,24 @@ def test_git_work_tree(tree: Path, exclude: list[str], expected: list[str]) -> N
     assert paths(discover(["."], Excluder(exclude))) == expected
 
 
+@pytest.mark.parametrize(
+    "variable",
+    [
+        pytest.param("GIT_LITERAL_PATHSPECS", id="literal pathspecs: git would look for a file named *.py"),
+        pytest.param("GIT_GLOB_PATHSPECS", id="glob pathspecs: git's * would stop at a /"),
+        pytest.param("GIT_NOGLOB_PATHSPECS", id="no-glob pathspecs"),
+        pytest.param("GIT_ICASE_PATHSPECS", id="case-insensitive pathspecs"),
+    ],
+)
+def test_git_pathspec_variables_change_nothing(tree: Path, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    """git filters by suffix (`-- *.py *.pyi`); a user's variable that changes how git reads
+    those patterns is not passed on, so the same files are found."""
+    init_git(tree)
+    monkeypatch.setenv(variable, "1")
+    found = paths(discover(["."], Excluder(DEFAULT_EXCLUDE)))
+    assert found == ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/x_pb2.py"]
+
+
 def test_walk_outside_git(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without git (here: not on PATH) a walk, which knows nothing of .gitignore."""
     monkeypatch.setenv("PATH", "")

@@ -35,6 +35,25 @@ NO_CONTEXT = FileContext(relpath=None, module=None, is_package=False, exempt=Fal
 
 def file_context(registry: Registry, filename: str | Path) -> FileContext:
     """Module name and exemption of ``filename`` (relative paths are from the cwd)."""
+    relpath = registry_relpath(registry, filename)
+    if relpath is None:
+        return NO_CONTEXT
+    module = None
+    is_package = os.path.basename(os.path.abspath(filename)) == "__init__.py"  # not the resolved name
+    for root in registry.src:
+        prefix = "" if root == "." else f"{root}/"
+        if relpath.startswith(prefix) and relpath.endswith((".py", ".pyi")):
+            parts = relpath.removeprefix(prefix).rsplit(".", 1)[0].split("/")
+            if is_package:
+                parts.pop()
+            if parts and all(part.isidentifier() for part in parts):
+                module = ".".join(parts)
+            break
+    return FileContext(relpath, module, is_package, registry.is_exempt(relpath))
+
+
+def registry_relpath(registry: Registry, filename: str | Path) -> str | None:
+    """``filename`` relative to the registry's root (``/``-separated), None outside it."""
     # abspath, not Path.absolute: 'ssot-ws check ..' and 'flake8 ../app/x.py' give paths with
     # '..' in them, which relative_to would not match against the registry's root.
     absolute = os.path.abspath(filename)
@@ -51,19 +70,8 @@ def file_context(registry: Registry, filename: str | Path) -> FileContext:
             try:  # one side reached through a symlinked directory: compare the real paths
                 relpath = path.resolve().relative_to(registry.root.resolve()).as_posix()
             except ValueError:
-                return NO_CONTEXT
-    module = None
-    is_package = os.path.basename(absolute) == "__init__.py"
-    for root in registry.src:
-        prefix = "" if root == "." else f"{root}/"
-        if relpath.startswith(prefix) and relpath.endswith((".py", ".pyi")):
-            parts = relpath.removeprefix(prefix).rsplit(".", 1)[0].split("/")
-            if is_package:
-                parts.pop()
-            if parts and all(part.isidentifier() for part in parts):
-                module = ".".join(parts)
-            break
-    return FileContext(relpath, module, is_package, registry.is_exempt(relpath))
+                return None
+    return relpath
 
 
 def may_have_findings(registry: Registry, text: str, context: FileContext) -> bool:

@@ -24,7 +24,7 @@ from flake8_ssot_ws.scan.cache import Cache
 from flake8_ssot_ws.scan.cache import Signature
 from flake8_ssot_ws.scan.cache import digest
 from flake8_ssot_ws.scan.cache import signature
-from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.core.context import registry_relpath
 from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
 from flake8_ssot_ws.scan.discovery import Excluder
 from flake8_ssot_ws.scan.discovery import PendingDiscovery
@@ -189,7 +189,7 @@ _is_absolute = _is_absolute_posix if os.name == "posix" else os.path.isabs
 
 
 class _Relpaths:
-    """``file_context(registry, path).relpath``, computed once per directory."""
+    """``registry_relpath(registry, path)``, computed once per directory."""
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
@@ -198,7 +198,7 @@ class _Relpaths:
     def __call__(self, path: str) -> str | None:
         directory, name = os.path.split(path)
         if directory not in self.prefixes:
-            probe = file_context(self.registry, os.path.join(directory, "_")).relpath
+            probe = registry_relpath(self.registry, os.path.join(directory, "_"))
             self.prefixes[directory] = None if probe is None else probe[:-1]
         prefix = self.prefixes[directory]
         return None if prefix is None else prefix + name
