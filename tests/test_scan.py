@@ -153,6 +153,39 @@ def test_explicit_python_files_are_always_checked(tree: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("cwd", "named", "expected"),
+    [
+        pytest.param(
+            "app",
+            ["..", "."],
+            ["../app/a.py", "../app/b.pyi", "../app/migrations/0001.py", "../app/x_pb2.py"],
+            id="the parent and the cwd: each file once, under its first name",
+        ),
+        pytest.param(
+            ".",
+            [".", "app", "app/migrations"],
+            ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/x_pb2.py"],
+            id="a folder and folders inside it",
+        ),
+        pytest.param(
+            ".",
+            ["app/migrations", "{root}/app/migrations/0001.py"],
+            ["app/migrations/0001.py"],
+            id="a folder, then one of its files by absolute path",
+        ),
+        pytest.param(".", ["{root}/app/a.py", "app/a.py"], ["{root}/app/a.py"], id="one file, absolute and relative"),
+    ],
+)
+def test_overlapping_arguments_check_each_file_once(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, named: list[str], expected: list[str]
+) -> None:
+    init_git(tree)
+    monkeypatch.chdir(tree / cwd)
+    arguments = [name.format(root=tree) for name in named]
+    assert paths(discover(arguments, Excluder(DEFAULT_EXCLUDE))) == [name.format(root=tree) for name in expected]
+
+
+@pytest.mark.parametrize(
     ("name", "content", "python"),
     [
         pytest.param("a.py", b"", True, id="py"),

@@ -111,9 +111,14 @@ class PendingDiscovery:
         seen: set[str] = set()
         found: list[Discovered] = []
         self.skipped.clear()
+        # Arguments may overlap under other spellings (`..` and `.` from a subfolder, `app` and
+        # `/repo/app/a.py`): then each file is known by its absolute path and checked once, under
+        # the name it was first found by. One argument cannot overlap itself: its discovered
+        # paths are already normal, and a warm run pays nothing more per file.
+        overlapping = len(self.arguments) > 1
         for argument, listing in self.arguments:
             if listing is None:
-                key = os.path.normpath(argument)
+                key = os.path.abspath(argument) if overlapping else os.path.normpath(argument)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -123,8 +128,9 @@ class PendingDiscovery:
                     self.skipped.append(argument)
             else:
                 for child in sorted(_directory_files(argument, listing.files(), self.excluder)):
-                    if child not in seen:  # discovered paths are already normal
-                        seen.add(child)
+                    key = os.path.abspath(child) if overlapping else child
+                    if key not in seen:
+                        seen.add(key)
                         found.append(Discovered(child, False))
         return found
 
