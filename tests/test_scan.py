@@ -108,7 +108,6 @@ def test_git_work_tree(tree: Path, exclude: list[str], expected: list[str]) -> N
         pytest.param("GIT_LITERAL_PATHSPECS", id="literal pathspecs: git would look for a file named *.py"),
         pytest.param("GIT_GLOB_PATHSPECS", id="glob pathspecs: git's * would stop at a /"),
         pytest.param("GIT_NOGLOB_PATHSPECS", id="no-glob pathspecs"),
-        pytest.param("GIT_ICASE_PATHSPECS", id="case-insensitive pathspecs"),
     ],
 )
 def test_git_pathspec_variables_change_nothing(tree: Path, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
