@@ -30,6 +30,7 @@ from flake8_ssot_ws.baseline.store import key_reported
 from flake8_ssot_ws.baseline.store import read_baseline
 from flake8_ssot_ws.baseline.store import update
 from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.atomic import write_atomically
 from flake8_ssot_ws.errors import BaselineError
 from flake8_ssot_ws.core.findings import Finding
 from flake8_ssot_ws.registry import Registry
@@ -85,7 +86,7 @@ def rewrite(
             f"(first: {first.path}: {first.code} {first.what}); fix them, or pass --force to accept them"
         )
     try:
-        path.write_text(dumps(change.entries), encoding="utf-8")
+        write_atomically(str(path), dumps(change.entries).encode("utf-8"))
     except OSError as error:
         raise BaselineError(f"{path}: cannot write: {error.strerror or type(error).__name__}") from None
     return change

@@ -14,15 +14,12 @@ itself leave an SWS002 (``... as Foo``), which would fail a fix hook on every co
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import difflib
 import io
 import multiprocessing
 import os
-import stat
 import sys
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +27,7 @@ from typing import TYPE_CHECKING
 from typing import Mapping
 from typing import Sequence
 
+from flake8_ssot_ws.atomic import write_atomically
 from flake8_ssot_ws.commands.check import add_scan_arguments
 from flake8_ssot_ws.commands.check import load_baseline
 from flake8_ssot_ws.commands.check import report_problems
@@ -257,18 +255,9 @@ def _write(path: str, data: bytes, tree: ProjectRoot) -> str | None:
         if target != inside and inside not in target.parents:
             return f"symlink to {target} points outside {tree.describe()}"
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        target.stat()  # a file that vanished since it was read is not created again
+        write_atomically(str(target), data)
     except OSError as error:
-        return f"{type(error).__name__}: {error}"
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         return f"{type(error).__name__}: {error}"
     return None
 

@@ -18,7 +18,6 @@ import argparse
 import datetime
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 from typing import Sequence
@@ -26,6 +25,7 @@ from typing import Sequence
 from flake8_ssot_ws.commands import check as check_command
 from flake8_ssot_ws.commands import init_summary
 from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.atomic import write_atomically
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import PYPROJECT
 from flake8_ssot_ws.registry import REGISTRY_FILE
@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         built.proposal, counted, init.resolver, found, len(init.paths), len(result.problems), built.text
     )
     if output is not None:
-        _write(output, built.whole)
+        _write(output, built.whole, shown=args.output)
     if args.format == "json":
         sys.stdout.write(init_summary.render_json(summary))
     else:
@@ -304,21 +304,13 @@ def _seen(result: ScanResult) -> list[Seen]:
     return seen
 
 
-def _write(path: Path, text: str) -> None:
-    """Atomically: a temporary file beside it, then a rename (a crash leaves the old file)."""
-    temporary = None
+def _write(path: Path, text: str, *, shown: str) -> None:
+    """Atomically: a temporary file beside it, then a rename (a crash leaves the old file);
+    ``shown``: the path as the user gave it."""
     try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        write_atomically(str(path), text.encode("utf-8"))
     except OSError as error:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
-        raise UsageError(f"--output {path.name}: cannot write: {error.strerror or type(error).__name__}") from None
+        raise UsageError(f"--output {shown}: cannot write: {error.strerror or type(error).__name__}") from None
 
 
 __all__ = ["HELP", "NAME", "NEEDS_REGISTRY", "configure", "run"]

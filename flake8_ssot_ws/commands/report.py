@@ -19,6 +19,7 @@ from flake8_ssot_ws.commands import report_history
 from flake8_ssot_ws.report.badge import badge_svg
 from flake8_ssot_ws.baseline.store import entry_path
 from flake8_ssot_ws.baseline.store import read_baseline
+from flake8_ssot_ws.atomic import write_atomically
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.baseline.ratchet import split
 from flake8_ssot_ws.registry import Registry
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
 
 def _write_badge(path: Path, compliance: float) -> None:
     try:
-        path.write_text(badge_svg(compliance), encoding="utf-8")
+        write_atomically(str(path), badge_svg(compliance).encode("utf-8"))
     except OSError as error:
         raise UsageError(f"--badge {path}: cannot write: {error.strerror or type(error).__name__}") from None
 

@@ -1,0 +1,107 @@
+"""Every file the tool writes for the user (the baseline, the badge, init's registry; fix's
+sources have their own tests) is written whole or not at all: a write that fails part way
+(here: the file-size limit a full disk or quota gives) leaves the old file byte for byte."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_ssot_ws.atomic import write_atomically
+from tests.test_report import FIXTURE
+
+LIMIT = 200  # bytes: below every file the writers below produce, above nothing they need
+
+
+def _limited() -> None:  # pragma: no cover (runs in the child, between fork and exec)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
+
+
+def _run(cwd: Path, *argv: str, limited: bool = False) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "flake8_ssot_ws", *argv]
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, preexec_fn=_limited if limited else None, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "written", "expected_error"),
+    [
+        pytest.param(
+            ["check", "--no-cache", "--today", "2026-06-01", "--write-baseline", "ci/baseline.json", "--force"],
+            "ci/baseline.json",
+            "ssot-ws: error: ci/baseline.json: cannot write: File too large\n",
+            id="a baseline that cannot be written whole keeps the old one",
+        ),
+        pytest.param(
+            ["report", "--no-cache", "--today", "2026-06-01", "--badge", "ci/badge.svg"],
+            "ci/badge.svg",
+            "ssot-ws: error: --badge ci/badge.svg: cannot write: File too large\n",
+            id="a badge that cannot be written whole keeps the old one",
+        ),
+        pytest.param(
+            ["init", "--watch", "*Manager", "--output", "ci/proposed.toml", "--force"],
+            "ci/proposed.toml",
+            "ssot-ws: error: --output ci/proposed.toml: cannot write: File too large\n",
+            id="a registry init cannot write whole keeps the old one",
+        ),
+    ],
+)
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path, argv: list[str], written: str, expected_error: str) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "ci").mkdir()
+    first = _run(root, *argv)
+    assert first.returncode in (0, 1), first.stderr
+    before = (root / written).read_bytes()
+    assert len(before) > LIMIT  # else the limited run could succeed and prove nothing
+    (root / written).chmod(0o640)
+    second = _run(root, *argv, limited=True)
+    assert (second.returncode, second.stderr[-len(expected_error) :]) == (2, expected_error)
+    assert (root / written).read_bytes() == before
+    assert stat.S_IMODE((root / written).stat().st_mode) == 0o640
+    assert sorted(path.name for path in (root / "ci").iterdir()) == [Path(written).name]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        pytest.param({}, {"out.txt": b"new"}, id="creates a file that is not there"),
+        pytest.param({"out.txt": b"old"}, {"out.txt": b"new"}, id="replaces a file"),
+        pytest.param(
+            {"target.txt": b"old", "out.txt": "-> target.txt"},
+            {"target.txt": b"new", "out.txt": "-> target.txt"},
+            id="writes a symlink's target and keeps the link",
+        ),
+    ],
+)
+def test_write_atomically(tmp_path: Path, setup: dict[str, bytes | str], expected: dict[str, bytes | str]) -> None:
+    for name, content in setup.items():
+        if isinstance(content, str):
+            os.symlink(content.removeprefix("-> "), tmp_path / name)
+        else:
+            (tmp_path / name).write_bytes(content)
+    write_atomically(str(tmp_path / "out.txt"), b"new")
+    found: dict[str, bytes | str] = {}
+    for path in tmp_path.iterdir():
+        found[path.name] = f"-> {os.readlink(path)}" if path.is_symlink() else path.read_bytes()
+    assert found == expected
+
+
+def test_a_failed_replace_removes_the_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "out.txt").write_bytes(b"old")
+
+    def refuse(source: str, destination: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(PermissionError):
+        write_atomically(str(tmp_path / "out.txt"), b"new")
+    assert [(path.name, path.read_bytes()) for path in tmp_path.iterdir()] == [("out.txt", b"old")]
