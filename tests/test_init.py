@@ -191,6 +191,40 @@ def test_output_is_deterministic(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("cwd", "output", "root_line"),
+    [
+        pytest.param("cfg", "../ssot-registry.toml", None, id="a folder above keeps its own root (run from below)"),
+        pytest.param(".", "cfg/ssot-registry.toml", 'root = ".."', id="a subfolder names the folder init ran in"),
+        pytest.param(".", "cfg/deep/rules.toml", 'root = "../.."', id="two folders down"),
+        pytest.param("cfg", "deep/rules.toml", 'root = "../.."', id="its root holds the paths and the current folder"),
+    ],
+)
+def test_output_elsewhere_checks_the_same(
+    project: Path, cwd: str, output: str, root_line: str | None
+) -> None:
+    """A registry written away from the folder init looked from checks what one written there does."""
+    (project / "cfg" / "deep").mkdir(parents=True)
+    assert run_init(*WATCH, "--output", "ssot-registry.toml", cwd=project).returncode == 0
+    reference = (project / "ssot-registry.toml").read_text(encoding="utf-8")
+    expected_check = subprocess.run([*SSOT_WS, "check", "--no-cache"], cwd=project, capture_output=True, text=True)
+    (project / "ssot-registry.toml").rename(project / "reference.toml")
+    if cwd == "cfg":  # init looks at cfg/ only: give it the project as a path
+        done = run_init(*WATCH, "--output", output, "..", cwd=project / cwd)
+    else:
+        done = run_init(*WATCH, "--output", output, cwd=project / cwd)
+    assert done.returncode == 0, done.stderr
+    written = (project / cwd / output).read_text(encoding="utf-8")
+    header, _, rest = reference.partition("\n")
+    assert written == (reference if root_line is None else f"{header}\n{root_line}\n{rest}")
+    registry = os.path.relpath(project / cwd / output, project)
+    again = subprocess.run(
+        [*SSOT_WS, "check", "--no-cache", "--registry", registry], cwd=project, capture_output=True, text=True
+    )
+    assert (again.returncode, again.stdout) == (expected_check.returncode, expected_check.stdout)
+    assert expected_check.returncode == 1
+
+
+@pytest.mark.parametrize(
     ("argv", "expected"),
     [
         pytest.param(

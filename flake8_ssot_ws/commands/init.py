@@ -114,10 +114,10 @@ def _import(value: str) -> ImportSpec:
 def run(args: argparse.Namespace) -> int:
     if args.force and not args.output:
         raise UsageError("--force only applies to --output")
-    output = Path(args.output).absolute() if args.output else None
-    root = output.parent if output is not None else Path.cwd()
+    output = Path(os.path.abspath(args.output)) if args.output else None
+    root = _root(output, args.paths)
     existing = _existing_text(output, force=args.force)
-    init = _Init(args, output if output is not None else root / REGISTRY_FILE, _src(args.src, root), existing)
+    init = _Init(args, output if output is not None else root / REGISTRY_FILE, root, _src(args.src, root), existing)
     observed = init.observe()
     built = init.build(observed)
     result = init.scan(built.registry, observed)
@@ -169,13 +169,16 @@ class _Built(NamedTuple):
 class _Init:
     """One run's settings, and what it derives from the paths once (index, resolver)."""
 
-    def __init__(self, args: argparse.Namespace, path: Path, src: tuple[str, ...], existing: str | None) -> None:
+    def __init__(
+        self, args: argparse.Namespace, path: Path, root: Path, src: tuple[str, ...], existing: str | None
+    ) -> None:
         self.args = args
         self.path = path
+        self.root = root
         self.src = src
         self.existing = existing
         self.group = args.group or args.watch[0]
-        self.probe = _probe(path, src, self.group, args.watch, args.canonical)
+        self.probe = _probe(path, root, src, self.group, args.watch, args.canonical)
         exclude = check_command._flatten(args.exclude) if args.exclude is not None else list(DEFAULT_EXCLUDE)
         self.exclude, self.extend_exclude = exclude, check_command._flatten(args.extend_exclude)
         excluder = Excluder([*self.exclude, *self.extend_exclude])
@@ -196,7 +199,7 @@ class _Init:
             proposal = propose(self.group, args.watch, found, self.resolver, given=given, deadline=deadline)
             extra = sorted(proposal.extra_names)
             if extra:
-                wider = _probe(self.path, self.src, self.group, [*args.watch, *extra], args.canonical)
+                wider = _probe(self.path, self.root, self.src, self.group, [*args.watch, *extra], args.canonical)
                 again = observe_files(self.paths, wider, args.jobs, extra)
                 observed.update((fo.path, fo) for fo in again)
                 found = _occurrences(observed, self.probe)
@@ -208,7 +211,10 @@ class _Init:
             raise UsageError(str(error)) from None
         table = f"tool.{TOOL_TABLE}" if self.path.name == PYPROJECT else ""
         src = self.src if args.src else None
-        text = dump_registry([proposal.group], exempt=proposal.exempt, src=src, table=table)
+        # The registry's folder is its root by default; written elsewhere (cfg/ssot-registry.toml),
+        # it names the folder init looked from, or its paths and module names would start there.
+        root = None if self.root == self.path.parent else Path(os.path.relpath(self.root, self.path.parent)).as_posix()
+        text = dump_registry([proposal.group], root=root, exempt=proposal.exempt, src=src, table=table)
         if self.existing is None:
             return _Built(proposal, text, text, loads_registry(text, self.path))
         whole = append_table(self.existing, text, self.path, replace=args.force)
@@ -275,10 +281,22 @@ def _src(given: Sequence[str] | None, root: Path) -> tuple[str, ...]:
     return tuple(os.path.normpath(directory).replace(os.sep, "/") for directory in given)
 
 
-def _probe(path: Path, src: tuple[str, ...], name: str, watch: Sequence[str], given: Sequence[ImportSpec]) -> Registry:
+def _root(output: Path | None, paths: Sequence[str]) -> Path:
+    """The proposed registry's root: the folder that holds the current one and the paths,
+    unless the registry goes to a folder that holds them all (``--output ../x.toml``): that
+    folder, the default root of a registry there."""
+    base = Path(os.path.commonpath([os.getcwd(), *map(os.path.abspath, paths)]))
+    if output is not None and (output.parent == base or output.parent in base.parents):
+        return output.parent
+    return base
+
+
+def _probe(
+    path: Path, root: Path, src: tuple[str, ...], name: str, watch: Sequence[str], given: Sequence[ImportSpec]
+) -> Registry:
     """A registry that tracks what init looks for: the globs and the given canonical imports."""
     group = Group(name=name, watch=tuple(watch), watch_modules=(), canonical=tuple(given), legacy=())
-    return with_lookup_tables(Registry(path=path, root=path.parent, exempt=(), src=src, groups=(group,)))
+    return with_lookup_tables(Registry(path=path, root=root, exempt=(), src=src, groups=(group,)))
 
 
 def _occurrences(observed: dict[str, FileObservations], probe: Registry) -> list[Occurrence]:

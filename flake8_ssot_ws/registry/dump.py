@@ -27,14 +27,21 @@ _HEADER_LINE = re.compile(r"[ \t]*\[\[?[ \t]*([^\]\s]+)[ \t]*\]\]?[ \t]*(?:#.*)?
 
 
 def dump_registry(
-    groups: Sequence[Group], *, exempt: Sequence[str] = (), src: Sequence[str] | None = None, table: str = ""
+    groups: Sequence[Group],
+    *,
+    root: str | None = None,
+    exempt: Sequence[str] = (),
+    src: Sequence[str] | None = None,
+    table: str = "",
 ) -> str:
     """The TOML of a registry. ``table``: "" for ssot-registry.toml (keys at top level),
-    ``tool.flake8-ssot-ws`` for pyproject.toml."""
+    ``tool.flake8-ssot-ws`` for pyproject.toml. ``root``: None for the registry's folder."""
     prefix = f"{table}." if table else ""
     out = [HEADER]
     if table:
         out.append(f"[{table}]")
+    if root is not None:
+        out.append(f"root = {toml_string(root)}")
     out.append(f"exempt = {toml_array(exempt)}")
     if src is not None:
         out.append(f"src = {toml_array(src)}")
