@@ -205,3 +205,19 @@ def test_plugin_core_finishes(project: Path, source: str, request: pytest.Fixtur
         list(Plugin(tree, "hostile.py", lines).run())
 
     _run_bounded(lint)
+
+
+BROKEN_PYPROJECTS = [
+    pytest.param(b"[" * MB, id="a header of 1,000,000 '['"),
+    pytest.param(b"[tool]\n" + b'"' * MB, id="under [tool], a line of 1,000,000 quotes"),
+    pytest.param(b"tool = {" + b" " * MB + b"flake8-ssot-w", id="an inline tool table of blanks, then a near miss"),
+    pytest.param(b"tool . " * (MB // 7), id="a dotted key of 140,000 'tool .'"),
+]
+
+
+@pytest.mark.parametrize("data", BROKEN_PYPROJECTS)
+def test_broken_pyproject_scan_finishes(data: bytes) -> None:
+    """Discovery reads a pyproject.toml that does not parse for our table's name (load.py)."""
+    from flake8_ssot_ws.registry.load import names_our_table
+
+    _run_bounded(lambda: names_our_table(data))

@@ -376,6 +376,31 @@ PASSED_OVER = "(passed over while looking for the registry: it names no [tool.fl
             id="a dotted key of our table",
         ),
         pytest.param(
+            {"a/pyproject.toml": '[tool]\n"flake8-ssot-ws".group = []\n[broken\n'}, "a/pyproject.toml", [],
+            id="a quoted key of our table under [tool]",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": "[ tool ] # x\nflake8-ssot-ws = {exempt = []}\n[broken\n"}, "a/pyproject.toml", [],
+            id="our table as an inline table under [tool]",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": 'tool = {"flake8-ssot-ws" = {exempt = []}}\n[broken\n'}, "a/pyproject.toml", [],
+            id="our table inside an inline tool table",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": "[tool.poetry.dev-dependencies]\nflake8-ssot-ws = '^1'\n[broken\n",
+             "ssot-registry.toml": GROUP},
+            "ssot-registry.toml",
+            ["{tmp}/a/pyproject.toml:3:8: invalid TOML: Expected ']' at the end of a table declaration " + PASSED_OVER],
+            id="the package as a key of another tool's table is not our table",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": "# [tool.flake8-ssot-ws]\n[broken\n", "ssot-registry.toml": GROUP},
+            "ssot-registry.toml",
+            ["{tmp}/a/pyproject.toml:2:8: invalid TOML: Expected ']' at the end of a table declaration " + PASSED_OVER],
+            id="nor is our table in a comment",
+        ),
+        pytest.param(
             {"a/pyproject.toml": '[project]\ndependencies = ["flake8-ssot-ws"]\n[broken\n',
              "ssot-registry.toml": GROUP},
             "ssot-registry.toml",

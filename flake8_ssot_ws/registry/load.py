@@ -49,10 +49,17 @@ _CONFIG_SUFFIXES = frozenset({".toml", ".yaml", ".yml", ".cfg", ".ini", ".conf",
 # A line of a pyproject.toml that opens our table or sets a key in it: ``[tool.flake8-ssot-ws]``,
 # ``[[tool.flake8-ssot-ws.group]]``, ``tool."flake8-ssot-ws".src = ...``. Linear: no two
 # repetitions next to each other can match the same text.
-_OUR_TABLE = re.compile(
-    rb'^[ \t]*(?:\[\[?[ \t]*)?tool[ \t]*\.[ \t]*["\']?' + re.escape(TOOL_TABLE.encode()) + rb'["\']?[ \t]*[.\]=]',
-    re.MULTILINE,
-)
+# How a pyproject.toml that does not parse may still name our table, line by line (TOML keys
+# and headers do not span lines; inline tables neither, in TOML 1.0): a header or dotted key
+# `tool.flake8-ssot-ws`, an inline `tool = {"flake8-ssot-ws" = ...}`, or under a `[tool]`
+# header a key `flake8-ssot-ws`, bare or quoted. No nested quantifier: linear on any text.
+_TOOL = rb"""[ \t]*(?:tool|"tool"|'tool')[ \t]*"""
+_OURS = rb"[ \t]*(?:%s|\"%s\"|'%s')[ \t]*" % ((re.escape(TOOL_TABLE.encode()),) * 3)
+_HEADER = re.compile(rb"[ \t]*\[")
+_TOOL_HEADER = re.compile(rb"[ \t]*\[" + _TOOL + rb"\][ \t]*(?:#|$)")
+_OUR_KEY = re.compile(_OURS + rb"[.=]")
+_OUR_DOTTED = re.compile(rb"[ \t]*(?:\[\[?)?" + _TOOL + rb"\." + _OURS + rb"[.\]=]")
+_OUR_INLINE = re.compile(_TOOL + rb"=[ \t]*\{[^\r\n]*?(?:%s)" % re.escape(TOOL_TABLE.encode()))
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -156,9 +163,21 @@ def _folder_and_parents(folder: Path, parents: int) -> str:
 
 def _names_our_table(path: Path) -> bool:
     try:
-        return _OUR_TABLE.search(path.read_bytes()) is not None
+        data = path.read_bytes()
     except OSError:
         return False
+    return names_our_table(data)
+
+
+def names_our_table(data: bytes) -> bool:
+    """Whether the text of a pyproject.toml (parsed or not) names our tool table."""
+    under_tool = False
+    for line in data.splitlines():
+        if _OUR_DOTTED.match(line) or _OUR_INLINE.match(line) or (under_tool and _OUR_KEY.match(line)):
+            return True
+        if _HEADER.match(line):
+            under_tool = _TOOL_HEADER.match(line) is not None
+    return False
 
 
 def _misplaced_tables(path: Path, document: dict[str, Any]) -> list[str]:
