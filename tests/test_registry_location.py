@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -452,6 +453,31 @@ def test_cli_stops_at_a_broken_registry(
     assert main(["check", "--no-cache"]) == 2
     error = f"{tmp_path}/sub/pyproject.toml:8:8: invalid TOML: Expected ']' at the end of a table declaration"
     assert capsys.readouterr() == ("", f"ssot-ws: error: {error}\n")
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        pytest.param(
+            lambda path: path.symlink_to("gone.toml"), "cannot read: a broken symlink to gone.toml",
+            id="a broken symlink named ssot-registry.toml is the registry meant, and an error",
+        ),
+        pytest.param(
+            lambda path: path.mkdir(), "cannot read: Is a directory",
+            id="so is a folder of that name",
+        ),
+    ],
+)
+def test_cli_stops_at_a_registry_that_is_not_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path], None], error: str,
+) -> None:
+    """Not the parent folder's registry instead: that one would be used without a word."""
+    write_tree(tmp_path, {"ssot-registry.toml": GROUP, "sub/x.py": "import os\n"})
+    make(tmp_path / "sub" / "ssot-registry.toml")
+    monkeypatch.chdir(tmp_path / "sub")
+    assert main(["check", "--no-cache"]) == 2
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {tmp_path}/sub/ssot-registry.toml: {error}\n")
 
 
 # --- encodings and values as the user wrote them -------------------------------------------

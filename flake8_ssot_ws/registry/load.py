@@ -130,7 +130,9 @@ def discover_registry(start: Path, then: Path | None = None) -> Discovery:
                 break  # the rest of this walk was walked already
             searched.append(directory)
             standalone = directory / REGISTRY_FILE
-            if standalone.is_file():
+            # A broken link or a folder of that name is meant as the registry too: loading it
+            # says what is wrong, where going on up would use another registry silently.
+            if os.path.lexists(standalone):
                 return found(standalone)
             pyproject = directory / PYPROJECT
             if not pyproject.is_file():
@@ -325,6 +327,9 @@ def _registry_table(path: Path, shown: Path | str, document: dict[str, Any]) -> 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
+    except FileNotFoundError as error:
+        reason = f"a broken symlink to {os.readlink(path)}" if os.path.islink(path) else _reason(error)
+        raise UnreadableRegistry(path, "", f"cannot read: {reason}") from None
     except OSError as error:
         raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
     return _parse_toml(path, data)
