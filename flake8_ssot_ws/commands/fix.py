@@ -14,6 +14,7 @@ itself leave an SWS002 (``... as Foo``), which would fail a fix hook on every co
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import difflib
 import io
@@ -72,6 +73,9 @@ class _Task:
     before: Checked  # what check found in the file
     wanted: frozenset[Finding]  # the fixable findings to fix: selected, not in the baseline
     tree: ProjectRoot  # a symlink may lead to a file inside it only
+    # A file fixed under another name already (a symlink to it, a folder linked twice): only
+    # checked again under this name, as written.
+    recheck: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,13 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         if wanted:
             checked = Checked(outcome.reported, outcome.noqa, len(outcome.canonical))
             tasks.append(_Task(result.path, checked, wanted, tree_of(result.path)))
+    tasks, again = _one_task_a_file(tasks)
     reports = dict(zip((task.path for task in tasks), _fix_all(tasks, registry.path, today, mode, args.jobs)))
+    if mode == "write":  # the file changed under the other name: what is left under this one
+        rechecked = _fix_all([task for task, _ in again], registry.path, today, mode, 1)
+        reports.update(zip((task.path for task, _ in again), rechecked))
+    else:  # nothing was written: the other name's verdict stands for this one
+        reports.update((task.path, _Report(reports[first].left, reports[first].hidden)) for task, first in again)
     fixed = files = not_fixable = not_fixed = 0
     for result in scanned.files:
         report = reports.get(result.path) or _Report(result.outcome.reported, result.outcome.noqa)
@@ -119,6 +129,26 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
     summary = f"{verb} {_count(fixed, 'finding')} in {_count(files, 'file')}; {_left(not_fixable, not_fixed)}"
     print(summary, file=sys.stderr)
     return 1 if files else 0
+
+
+def _one_task_a_file(tasks: list[_Task]) -> tuple[list[_Task], list[tuple[_Task, str]]]:
+    """The tasks of distinct files, and the others (to be checked again), each with the path
+    its file is fixed under: one file under two names would be rewritten twice, the second
+    time from a stale check ("the finding does not match the source"). A file is fixed under
+    a name that is not a symlink when it has one."""
+    first_of: dict[str, str] = {}
+    unique: list[_Task] = []
+    again: list[tuple[_Task, str]] = []
+    links = [os.path.islink(task.path) for task in tasks]
+    for task in [task for task, link in zip(tasks, links) if not link] + [t for t, link in zip(tasks, links) if link]:
+        # Not the inode: hard links are rewritten each (the atomic rewrite gives each name a
+        # file of its own), a symlink is only a second name.
+        first = first_of.setdefault(os.path.realpath(task.path), task.path)
+        if first == task.path:
+            unique.append(task)
+        else:
+            again.append((dataclasses.replace(task, recheck=True), first))
+    return unique, again
 
 
 def _shown(
@@ -203,6 +233,9 @@ def _fix_one(task: _Task) -> _Report:
         problem = f"does not parse ({outcome.problem})" if outcome.problem is not None else None
         return Checked(outcome.reported, outcome.noqa, len(outcome.canonical), problem)
 
+    if task.recheck:
+        checked = analyze(source)
+        return _Report(checked.reported, checked.hidden)
     result = fix_source(source, task.before, analyze, task.wanted)
     messages = [f"{path}: not fixed: {result.problem}"] if result.problem is not None else []
     for refusal in result.refused:
@@ -211,11 +244,15 @@ def _fix_one(task: _Task) -> _Report:
     after = (result.left, result.hidden)
     if not result.changed:
         return _Report(*after, tuple(messages))
+    # Decided before the mode: --check and --diff promise exactly what fix then does.
+    target, not_writable = _target(path, task.tree)
+    if not_writable is not None:
+        return _Report(left, hidden, (*messages, f"{path}: not written: {not_writable}"))
     if mode == "diff":
         return _Report(*after, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
     if mode == "check":
         return _Report(*after, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
-    failure = _write(path, result.source.encode(encoding), task.tree)
+    failure = _write(target, result.source.encode(encoding))
     if failure is not None:  # nothing was written: the file keeps all its findings
         return _Report(left, hidden, (*messages, f"{path}: not written: {failure}"))
     return _Report(*after, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
@@ -244,16 +281,21 @@ class _Trees:
         return root
 
 
-def _write(path: str, data: bytes, tree: ProjectRoot) -> str | None:
-    """Write atomically, keeping the file's mode; the reason on failure. A regular file is
+def _target(path: str, tree: ProjectRoot) -> tuple[Path, str | None]:
+    """The file a rewrite of ``path`` writes, or why none may be written. A regular file is
     written where it is; a symlink's target is written (the link stays a link), but only
     inside ``tree``: a link may point at a file nobody asked us to change."""
-    target = Path(path)
-    if os.path.islink(path):
-        target = Path(os.path.realpath(path))
-        inside = Path(os.path.realpath(tree.path))
-        if target != inside and inside not in target.parents:
-            return f"symlink to {target} points outside {tree.describe()}"
+    if not os.path.islink(path):
+        return Path(path), None
+    target = Path(os.path.realpath(path))
+    inside = Path(os.path.realpath(tree.path))
+    if target != inside and inside not in target.parents:
+        return target, f"symlink to {target} points outside {tree.describe()}"
+    return target, None
+
+
+def _write(target: Path, data: bytes) -> str | None:
+    """Write atomically, keeping the file's mode; the reason on failure."""
     try:
         target.stat()  # a file that vanished since it was read is not created again
         write_atomically(str(target), data)
