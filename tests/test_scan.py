@@ -322,13 +322,37 @@ def test_spawned_workers_load_the_registry(project: Path, monkeypatch: pytest.Mo
     assert len(result.files) == 6
 
 
-def test_files_git_lists_but_that_are_deleted_are_skipped(project: Path) -> None:
+@pytest.mark.parametrize(
+    ("git", "argument", "expected"),
+    [
+        pytest.param(True, "app", [("app/a.py", None)], id="a file git lists but that is deleted: skipped"),
+        pytest.param(
+            True, "app", [("app/a.py", None), ("app/c.py", "cannot read: a broken symlink to nope.py")],
+            id="git: a broken symlink is reported (flake8 gives E902), not taken for a deleted file",
+        ),
+        pytest.param(
+            False, "app", [("app/a.py", None), ("app/c.py", "cannot read: a broken symlink to nope.py")],
+            id="no git: the walk's broken symlink is reported",
+        ),
+        pytest.param(
+            False, "app/c.py", [("app/c.py", "cannot read: a broken symlink to nope.py")],
+            id="a broken symlink named explicitly",
+        ),
+    ],
+)
+def test_files_that_are_not_there(
+    project: Path, git: bool, argument: str, expected: list[tuple[str, str | None]]
+) -> None:
     write_tree(project, {"app/a.py": LEGACY, "app/b.py": LEGACY})
-    init_git(project)
-    subprocess.run([*GIT, "add", "app"], cwd=project, check=True)
+    if any(path == "app/c.py" for path, _ in expected):
+        (project / "app/c.py").symlink_to("nope.py")
+    if git:
+        init_git(project)
+        subprocess.run([*GIT, "add", "app"], cwd=project, check=True)
     (project / "app/b.py").unlink()
-    result = scan(["app"], registry_of(project), today=TODAY, use_cache=False)
-    assert ([r.path for r in result.files], result.scanned) == (["app/a.py"], 1)
+    result = scan([argument], registry_of(project), today=TODAY, use_cache=False)
+    assert [(r.path, r.outcome.problem) for r in result.files] == expected
+    assert result.scanned == len(expected)
 
 
 def test_worker_functions_in_process(project: Path) -> None:

@@ -131,9 +131,13 @@ def scan(
         try:
             stat = os.stat(path)
         except OSError as error:
-            if explicit or not isinstance(error, FileNotFoundError):
+            # A broken symlink is there to be read (flake8 gives E902); a file git lists that
+            # is gone was deleted from the work tree: nothing to say.
+            if isinstance(error, FileNotFoundError) and os.path.islink(path):
+                outcomes[index] = Outcome(problem=f"cannot read: a broken symlink to {os.readlink(path)}")
+            elif explicit or not isinstance(error, FileNotFoundError):
                 outcomes[index] = Outcome(problem=describe(error))
-            continue  # else: listed by git but deleted from the work tree
+            continue
         known = None
         if cache is not None:
             # Discovered below the cwd: already normal. (`..` or an absolute folder: not.)
