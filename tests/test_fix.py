@@ -86,8 +86,18 @@ FIX_CASES = [
     ),
     pytest.param(
         "from app.compat import get_websocket_manager as get_websocket_manager\n",
-        f"{GET}\n",
-        id="redundant alias dropped when the canonical name is the local name",
+        f"{GET} as get_websocket_manager\n",
+        id="an explicit re-export (X as X, as stubs and mypy's no_implicit_reexport read it) is kept",
+    ),
+    pytest.param(
+        "from app.compat import get_websocket_manager as get_websocket_manager, Session\n",
+        f"{SESSION}\n{GET} as get_websocket_manager\n",
+        id="... when the canonical import is split off too",
+    ),
+    pytest.param(
+        "from app.compat import Session, get_websocket_manager as get_websocket_manager, other\n",
+        f"{SESSION}\n{GET} as get_websocket_manager\nfrom app.compat import other\n",
+        id="... both split off",
     ),
     pytest.param("from ..ws.legacy import WebSocketManager\n", f"{WSM}\n", id="relative import becomes absolute"),
     pytest.param("from ..import WebSocketManager\n", f"{WSM}\n", id="relative import without spaces"),

@@ -257,7 +257,7 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
     (directory / "a_bad_syntax.py").write_text(bad_syntax, encoding="utf-8")
     # check reads it as latin-1 (as flake8 does) and finds the import; fix decodes as Python does.
     (directory / "b_not_utf8.py").write_bytes(b"from app.ws import WebSocketManager\nz = '\xff'\n")
-    (directory / "c_dangling.py").symlink_to("missing.py")  # skipped, as check skips it
+    (directory / "c_dangling.py").symlink_to("missing.py")  # reported, as check reports it
     (directory / "d_fine.py").write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
     (project / "app" / "ws").mkdir()
     exempt = project / "app" / "ws" / "shim.py"
@@ -269,7 +269,8 @@ def test_problems_are_reported_and_the_run_goes_on(project, capsys) -> None:
         ast.parse(bad_syntax)
     assert err.splitlines() == [
         f"app/svc/a_bad_syntax.py: SyntaxError: {syntax_error.value.msg} (line 1)",
-        "ssot-ws: 1 file could not be read or parsed",
+        "app/svc/c_dangling.py: cannot read: a broken symlink to missing.py",
+        "ssot-ws: 2 files could not be read or parsed",
         f"app/svc/b_not_utf8.py: UnicodeDecodeError: {NOT_UTF8}",
         "Rewriting app/svc/d_fine.py",
         "fixed 1 finding in 1 file; 1 left (not fixed, see above)",  # b_not_utf8.py's

@@ -231,7 +231,9 @@ def _non_canonical(
         # could change what the file imports. Reported, never fixed.
         note = codes.INFERRED_NOTE.format(module=module, name=name)
         return Finding(record.line, record.col, code.id, message + note, group)
-    replacement = ImportSpec(use.module, use.name, local if local != use.name else None)
+    # `X as X` is an explicit re-export (typing's stubs, mypy's no_implicit_reexport): it stays.
+    reexport = record.asname == record.name == local
+    replacement = ImportSpec(use.module, use.name, local if local != use.name or reexport else None)
     statement = record.statement
     fix = Fix(
         statement.lineno,

@@ -34,6 +34,7 @@ from flake8_ssot_ws.fix.tokens import Unsure
 from flake8_ssot_ws.fix.tokens import edit_statement
 from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.core.noqa import split_noqa
+from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.core.rules import FileContext
 from flake8_ssot_ws.core.rules import Finding
@@ -229,17 +230,25 @@ def _rewrite_statement(work: list[str], span: Fix, findings: list[Finding], line
     own_lines = not prefix.strip() and not (first > 1 and lines[first - 2].rstrip("\r\n").endswith("\\"))
     fixes = {_fix(finding).alias_index: _fix(finding).replacement for finding in findings}
     new_segment, split_off = edit_statement(segment, node, fixes, own_lines)
+    texts = [(_statement_text(spec), comment) for spec, comment in split_off]
     if own_lines:
         newline = _line_ending(lines[first - 1]) or _line_ending(lines[0]) or "\n"
         kept = _suppression(suffix) or (_opening_suppression(segment) if first != last else "")
         before = "".join(
-            f"{prefix}{spec.text}{_with_suppression(comment, kept)}{newline}" for spec, comment in split_off
+            f"{prefix}{text}{_with_suppression(comment, kept)}{newline}" for text, comment in texts
         )
         work[statement_lines] = [f"{before}{prefix}{new_segment}{suffix}"]
     else:
-        joined = "".join(f"{spec.text}; " for spec, _ in split_off)
+        joined = "".join(f"{text}; " for text, _ in texts)
         work[statement_lines] = [f"{prefix}{joined}{new_segment}{suffix}"]
-    return _binding_change(node, [new_segment, *(spec.text for spec, _ in split_off)])
+    return _binding_change(node, [new_segment, *(text for text, _ in texts)])
+
+
+def _statement_text(spec: ImportSpec) -> str:
+    """The import statement of a replacement: its alias whenever it has one, so the explicit
+    re-export `X as X` the core keeps is written (``ImportSpec.text`` leaves it out)."""
+    alias = f" as {spec.asname}" if spec.asname else ""
+    return f"from {spec.module} import {spec.name}{alias}"
 
 
 def _suppression(suffix: str) -> str:
