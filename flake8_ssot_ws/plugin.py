@@ -26,6 +26,7 @@ from flake8_ssot_ws.registry import discover_registry
 from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
+from flake8_ssot_ws.registry import split_registries
 from flake8_ssot_ws.core.rules import Finding
 from flake8_ssot_ws.core.rules import check_parsed
 from flake8_ssot_ws.core.rules import file_context
@@ -135,12 +136,16 @@ def _discovered_registry(options: argparse.Namespace) -> Registry | None:
     A registry that parses but is invalid is this plugin's own configuration: an error.
     """
     require = bool(getattr(options, "ssot_require_registry", False))
-    discovery = discover_registry(discovery_start(_checked_paths(options)), then=Path.cwd())
+    paths = _checked_paths(options)
+    discovery = discover_registry(discovery_start(paths), then=Path.cwd())
     for skipped in discovery.skipped:
         _warn(skipped)
     if discovery.path is None:
-        if require:
-            raise RegistryError("", "", no_registry_message(discovery, "--ssot-registry"))
+        # Files of two projects that each use the tool (a pre-commit run across services):
+        # checking nothing would pass them silently, so this stops the run as --ssot-require-registry.
+        split = split_registries(paths)
+        if require or split is not None:
+            raise RegistryError("", "", no_registry_message(discovery, "--ssot-registry", split))
         return None
     try:
         return load_registry(discovery.path)

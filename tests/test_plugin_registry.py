@@ -145,6 +145,13 @@ def test_require_registry_from_the_config_file(tmp_path: Path) -> None:
     assert (result.stdout, result.stderr, result.returncode) == ("", f"flake8-ssot-ws: {message}\n", 2)
 
 
+SPLIT = (
+    "no registry found for all the paths together: the paths are under different registries: "
+    "app/ssot-registry.toml (app/x.py), lib/ssot-registry.toml (lib/y.py); check each registry's paths "
+    "in a run of their own, or pass --ssot-registry PATH"
+)
+
+
 @pytest.mark.usefixtures("plugin_state")
 @pytest.mark.parametrize(
     ("files", "filenames", "display", "require", "expected"),
@@ -167,6 +174,12 @@ def test_require_registry_from_the_config_file(tmp_path: Path) -> None:
         pytest.param(
             {"ssot-registry.toml": GROUP, "app/ssot-registry.toml": "[group\n"}, ["-"], "stdin", False,
             ("ssot-registry.toml", ""), id="stdin without a name: from the current directory",
+        ),
+        pytest.param(
+            {"app/ssot-registry.toml": GROUP, "lib/ssot-registry.toml": GROUP, "lib/y.py": ""},
+            ["app/x.py", "lib/y.py"], "stdin", False,
+            (2, f"flake8-ssot-ws: {SPLIT}\n"),
+            id="files under two registries and none above both: an error, not a silent pass",
         ),
     ],
 )  # fmt: skip

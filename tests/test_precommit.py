@@ -77,6 +77,8 @@ def test_every_snippet_is_tested() -> None:
         ("flake8", ()),
         ("ssot-ws", ()),
         ("ssot-ws", BASELINE_ARGS),
+        ("ssot-ws", ("--registry=services/a/ssot-registry.toml",)),
+        ("ssot-ws", ("--registry=services/b/ssot-registry.toml",)),
         ("ssot-ws-fix", ()),
         ("ssot-ws-fix", BASELINE_ARGS),
         ("ssot-ws-flake8", ()),
@@ -327,3 +329,60 @@ UNIFIED_MANAGER = {
 def test_registry_verify_hook(tmp_path, repos, files: dict[str, str], expected: tuple[Any, ...]) -> None:
     project = _project(tmp_path, repos, HOOKS["ssot-ws-registry-verify", ()], files)
     assert _run(project, repos, "ssot-ws-registry-verify") == expected
+
+
+SERVICES = {f"services/{name}/{path}": text for name in "ab" for path, text in (("app/views.py", ERROR),)}
+SERVICE_REGISTRIES = {f"services/{name}/ssot-registry.toml": REGISTRY for name in "ab"}
+
+
+SPLIT = (
+    "no registry found for all the paths together: the paths are under different registries: "
+    "services/a/ssot-registry.toml (services/a/app/views.py), services/b/ssot-registry.toml "
+    "(services/b/app/views.py); check each registry's paths in a run of their own, or pass {option} PATH"
+)
+
+
+def _service_finding(name: str) -> str:
+    return ERROR_FINDING.replace("app/views.py", f"services/{name}/app/views.py")
+
+
+@pytest.mark.parametrize(
+    ("hook", "config", "expected"),
+    [
+        pytest.param(
+            "ssot-ws", HOOKS["ssot-ws", ("--registry=services/a/ssot-registry.toml",)],
+            ["SSOT imports (service a)", "Failed", _service_finding("a"),
+             "SSOT imports (service b)", "Failed", _service_finding("b")],
+            id="README's hook per service: each file checked with its service's registry",
+        ),
+        pytest.param(
+            "ssot-ws", HOOKS["ssot-ws", ()],
+            ["SSOT imports (ssot-ws check)", "Failed", f"ssot-ws: error: {SPLIT.format(option='--registry')}"],
+            id="one hook for two services: an error that names each file's registry",
+        ),
+        pytest.param(
+            "ssot-ws-flake8", HOOKS["ssot-ws-flake8", ()],
+            ["SSOT imports (flake8)", "Failed", f"flake8-ssot-ws: {SPLIT.format(option='--ssot-registry')}"],
+            id="the flake8 hook too: not a silent pass",
+        ),
+    ],
+)  # fmt: skip
+def test_a_registry_per_service(tmp_path, repos, hook: str, config: str, expected: list[str]) -> None:
+    project = _project(tmp_path, repos, config, {**SERVICE_REGISTRIES, **SERVICES})
+    git(project, "rm", "-q", "--cached", "ssot-registry.toml")
+    (project / "ssot-registry.toml").unlink()
+    env = {**os.environ, "PRE_COMMIT_HOME": str(repos["home"])}
+    completed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", hook],
+        cwd=project, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    seen = []
+    for line in completed.stdout.splitlines():
+        if line.startswith(("[INFO]", "[WARNING]", "- hook id:", "- exit code:")) or not line.strip():
+            continue
+        if line.endswith(("Failed", "Passed")):
+            name, _, status = line.rpartition(".")
+            seen += [name.rstrip("."), status]
+        else:
+            seen.append(line)
+    assert (completed.returncode, seen) == (1, expected)

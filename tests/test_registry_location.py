@@ -20,6 +20,7 @@ from flake8_ssot_ws.registry import discover_registry
 from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
+from flake8_ssot_ws.registry import split_registries
 from tests.conftest import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -524,3 +525,30 @@ def test_readme_sample_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert main(["check"]) == 2
     err = capsys.readouterr().err.replace(str(tmp_path), "")
     assert err == sample.replace("its 3 parent", f"its {len(tmp_path.parents) + 3} parent") + "\n"
+
+
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        pytest.param(
+            ["a/x.py", "b/y.py"],
+            "the paths are under different registries: a/ssot-registry.toml (a/x.py), b/ssot-registry.toml (b/y.py)",
+            id="two services, a registry each",
+        ),
+        pytest.param(
+            ["a/x.py", "a/sub/z.py", "a/sub", "top.py"],
+            "the paths are under different registries: a/ssot-registry.toml (3 paths), no registry (top.py)",
+            id="a folder counts as a path; a file under none",
+        ),
+        pytest.param(["a/x.py", "a/sub/z.py"], None, id="all under one registry: nothing to say"),
+        pytest.param(["top.py", "other.py"], None, id="under none at all: the plain message"),
+        pytest.param(["a/x.py"], None, id="one path: discovery already started there"),
+    ],
+)
+def test_split_registries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[str], expected: str | None
+) -> None:
+    write_tree(tmp_path, {"a/ssot-registry.toml": GROUP, "b/ssot-registry.toml": GROUP, "a/sub/z.py": "", "top.py": ""})
+    monkeypatch.chdir(tmp_path)
+    hint = split_registries(paths)
+    assert hint == (None if expected is None else f"{expected}; check each registry's paths in a run of their own")

@@ -14,6 +14,7 @@ from flake8_ssot_ws.registry.load import find_registry
 from flake8_ssot_ws.registry.load import load_registry
 from flake8_ssot_ws.registry.load import loads_registry
 from flake8_ssot_ws.registry.load import no_registry_message
+from flake8_ssot_ws.registry.load import split_registries
 from flake8_ssot_ws.registry.load import parse_import
 from flake8_ssot_ws.registry.load import registry_from_bytes
 from flake8_ssot_ws.registry.load import UnreadableRegistry
@@ -42,4 +43,5 @@ __all__ = [
     "no_registry_message",
     "parse_import",
     "registry_from_bytes",
+    "split_registries",
 ]

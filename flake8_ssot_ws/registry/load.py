@@ -233,9 +233,45 @@ def _flake8_named_registry(path: Path, option: str) -> list[str]:
     return [f"{option} {os.path.normpath(path.parent / named.strip())} (named by ssot-registry in {path})"]
 
 
-def no_registry_message(discovery: Discovery, option: str) -> str:
+def split_registries(paths: Sequence[str | os.PathLike[str]]) -> str | None:
+    """When no registry is found from the folder holding all ``paths``, but some of them lie
+    under registries of their own (a monorepo with one per service, a pre-commit run on files
+    of two services): the hint that says which, else None. One run uses one registry; each
+    path's own would be ruff's hierarchical configuration, which this tool does not do."""
+    if len(paths) < 2:
+        return None
+    by_registry: dict[Path | None, list[str]] = {}
+    found_from: dict[Path, Path | None] = {}
+    for path in paths:
+        absolute = os.path.abspath(path)
+        folder = Path(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+        if folder not in found_from:
+            found_from[folder] = discover_registry(folder).path
+        by_registry.setdefault(found_from[folder], []).append(os.fspath(path))
+    if len(by_registry) < 2:
+        return None
+
+    def shown(registry: Path | None, members: list[str]) -> str:
+        name = "no registry" if registry is None else _relative(registry)
+        return f"{name} ({members[0]})" if len(members) == 1 else f"{name} ({len(members)} paths)"
+
+    listed = ", ".join(shown(registry, members) for registry, members in by_registry.items())
+    return f"the paths are under different registries: {listed}; check each registry's paths in a run of their own"
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover (Windows: another drive)
+        return str(path)
+
+
+def no_registry_message(discovery: Discovery, option: str, split: str | None = None) -> str:
     """The one line for "no registry found": where it looked, what to do, what it saw.
-    ``option``: how this adapter names the registry option (``--registry``, ``--ssot-registry``)."""
+    ``option``: how this adapter names the registry option (``--registry``, ``--ssot-registry``);
+    ``split``: ``split_registries``' hint, when the paths have registries of their own."""
+    if split is not None:
+        return f"no registry found for all the paths together: {split}, or pass {option} PATH"
     walks: list[list[Path]] = []  # each walk up: a folder, then its parents
     for directory in discovery.searched:
         if walks and walks[-1][-1].parent == directory:
@@ -492,4 +528,5 @@ __all__ = [
     "no_registry_message",
     "parse_import",
     "registry_from_bytes",
+    "split_registries",
 ]
