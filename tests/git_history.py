@@ -91,7 +91,6 @@ def build_history(root: Path) -> dict[str, str]:
         "app/websocket_core/__init__.py": "",
         "app/services/b.py": LEGACY,
         "app/services/f.py": "from app.events import EventBus\n",
-        "build/generated.py": LEGACY,  # excluded by default, in a checkout as in history
         "app/notes.txt": LEGACY,
     })  # fmt: skip
     shas["C2"] = commit(root, "canonical getter in c, a link to a", "2026-01-02T10:00:00+00:00", {

@@ -70,6 +70,10 @@ canonical = ["from app.db.session import Session"]
 
 [[group.legacy]]
 import = "from app.compat import Session"
+
+[[group.legacy]]
+import = "from app.compat import OldSession"
+use = "from app.db.session import Session"
 """
 WSM = "from app.ws.unified import UnifiedWebSocketManager as WebSocketManager"
 GET = "from app.ws.unified import get_websocket_manager"
@@ -98,6 +102,10 @@ FIX_CASES = [
         "from app.compat import Session, get_websocket_manager as get_websocket_manager, other\n",
         f"{SESSION}\n{GET} as get_websocket_manager\nfrom app.compat import other\n",
         id="... both split off",
+    ),
+    pytest.param(
+        "from app.compat import OldSession as Session\n", f"{SESSION}\n",
+        id="an alias that becomes the canonical name is dropped (Session as Session would say re-export)",
     ),
     pytest.param("from ..ws.legacy import WebSocketManager\n", f"{WSM}\n", id="relative import becomes absolute"),
     pytest.param("from ..import WebSocketManager\n", f"{WSM}\n", id="relative import without spaces"),

@@ -150,9 +150,9 @@ registry ssot-registry.toml (the working tree's), deadlines as of 2026-06-01
 date        commit    compliance  change  tracked  SWS001  SWS003  with findings  unreadable  note
 2025-12-31  {short['C0']}      100.0%       -        1       0       0              0           0
 2026-01-01  {short['C1']}       33.3%   -66.7        3       2       0              2           0
-2026-01-02  {short['C3']}       60.0%   +26.7        5       2       0              2           1
-2026-01-03  {short['M']}       42.8%   -17.2        7       3       1              3           1
-2026-01-05  {short['C6']}       85.7%   +42.9        7       1       0              1           0
+2026-01-02  {short['C3']}       60.0%   +26.7        5       2       0              2           2
+2026-01-03  {short['M']}       42.8%   -17.2        7       3       1              3           2
+2026-01-05  {short['C6']}       85.7%   +42.9        7       1       0              1           1
 
 largest drop: -66.7 points, from 2025-12-31 ({short['C0']}, 100.0%) to 2026-01-01 ({short['C1']}, 33.3%)
 its 1 first-parent commit (git log --first-parent {short['C0']}..{short['C1']}):
@@ -170,9 +170,9 @@ registry ssot-registry.toml (the working tree's), deadlines as of 2026-06-01.
 | --- | --- | --: | --: | --: | --: | --: | --: | --: | --- |
 | 2025-12-31 | {short['C0']} | 100.0% | - | 1 | 0 | 0 | 0 | 0 |  |
 | 2026-01-01 | {short['C1']} | 33.3% | -66.7 | 3 | 2 | 0 | 2 | 0 |  |
-| 2026-01-02 | {short['C3']} | 60.0% | +26.7 | 5 | 2 | 0 | 2 | 1 |  |
-| 2026-01-03 | {short['M']} | 42.8% | -17.2 | 7 | 3 | 1 | 3 | 1 |  |
-| 2026-01-05 | {short['C6']} | 85.7% | +42.9 | 7 | 1 | 0 | 1 | 0 |  |
+| 2026-01-02 | {short['C3']} | 60.0% | +26.7 | 5 | 2 | 0 | 2 | 2 |  |
+| 2026-01-03 | {short['M']} | 42.8% | -17.2 | 7 | 3 | 1 | 3 | 2 |  |
+| 2026-01-05 | {short['C6']} | 85.7% | +42.9 | 7 | 1 | 0 | 1 | 1 |  |
 
 largest drop: -66.7 points, from 2025-12-31 (`{short['C0']}`, 100.0%) to 2026-01-01 (`{short['C1']}`, 33.3%)
 
@@ -187,9 +187,9 @@ def _expected_csv(sha: dict[str, str]) -> str:
 date,commit,status,compliance,change,tracked,canonical,non_canonical,SWS001,SWS002,SWS003,SWS004,SWS005,SWS006,SWS007,SWS008,SWS101,files_scanned,files_tracked,files_with_findings,unreadable,missing
 2025-12-31,{sha['C0']},measured,100.0,,1,1,0,0,0,0,0,0,0,0,0,0,3,1,0,0,0
 2026-01-01,{sha['C1']},measured,33.3,-66.7,3,1,2,2,0,0,0,0,0,0,0,0,8,3,2,0,0
-2026-01-02,{sha['C3']},measured,60.0,26.7,5,3,2,2,0,0,0,0,0,0,0,0,11,5,2,1,0
-2026-01-03,{sha['M']},measured,42.8,-17.2,7,3,4,3,0,1,0,0,0,0,0,0,13,6,3,1,0
-2026-01-05,{sha['C6']},measured,85.7,42.9,7,6,1,1,0,0,0,0,0,0,0,0,13,7,1,0,0
+2026-01-02,{sha['C3']},measured,60.0,26.7,5,3,2,2,0,0,0,0,0,0,0,0,12,5,2,2,0
+2026-01-03,{sha['M']},measured,42.8,-17.2,7,3,4,3,0,1,0,0,0,0,0,0,14,6,3,2,0
+2026-01-05,{sha['C6']},measured,85.7,42.9,7,6,1,1,0,0,0,0,0,0,0,0,14,7,1,1,0
 """
 
 
@@ -201,7 +201,7 @@ registry ssot-registry.toml (each sample's own), deadlines as of 2026-06-01
 date        commit    compliance  change  tracked  SWS001  with findings  unreadable  note
 2025-12-31  {short['C0']}           -       -        -       -              -           -  {NO_REGISTRY}
 2026-01-01  {short['C1']}       50.0%       -        2       1              1           0
-2026-01-02  {short['C3']}       75.0%   +25.0        4       1              1           1
+2026-01-02  {short['C3']}       75.0%   +25.0        4       1              1           2
 
 no drop: the compliance never fell from one sample to the next
 """
@@ -222,9 +222,10 @@ FORMATS = [
 def test_formats(repo, history, capsys, arguments, expected) -> None:
     shas = history[1]
     names = shas if expected is _expected_csv else {name: sha[:8] for name, sha in shas.items()}
+    dangling = f"app/services/dangling.py at {shas['C3'][:8]} (2026-01-02): cannot read: a broken symlink to gone.py\n"
     problem = f"app/services/d.py at {shas['C3'][:8]} (2026-01-02): SyntaxError: invalid syntax (line 2)\n"
     assert run(capsys, "--history", *arguments) == (
-        0, expected(names), problem + "ssot-ws: 1 file version could not be read or parsed\n"
+        0, expected(names), dangling + problem + "ssot-ws: 2 file versions could not be read or parsed\n"
     )
 
 
@@ -461,8 +462,12 @@ def test_git_is_not_installed(repo, capsys, monkeypatch) -> None:
         pytest.param("90", 1, "ssot-ws: compliance 85.7% at HEAD is below --fail-under 90%\n", id="below: 1"),
     ],
 )
-def test_fail_under_measures_the_newest_sample(repo, capsys, goal, code, stderr) -> None:
-    assert run(capsys, "--history", "--since", "2026-01-05", "--fail-under", goal)[0::2] == (code, stderr)
+def test_fail_under_measures_the_newest_sample(repo, history, capsys, goal, code, stderr) -> None:
+    dangling = (
+        f"app/services/dangling.py at {history[1]['C6'][:8]} (2026-01-05): cannot read: a broken symlink to gone.py\n"
+        "ssot-ws: 1 file version could not be read or parsed\n"
+    )
+    assert run(capsys, "--history", "--since", "2026-01-05", "--fail-under", goal)[0::2] == (code, dangling + stderr)
 
 
 def test_fail_under_when_the_newest_sample_has_no_registry(repo, history, capsys) -> None:

@@ -255,10 +255,12 @@ LINK_TREE = {
     "pkg/loop1.py": _link("to loop2"),
     "pkg/loop2.py": _link("to loop1"),
     "pkg/unreadable.py": _link("unreadable"),
+    "pkg/to_dangling.py": _link("to dangling"),
 }
 TARGETS = {
     "to a": b"a.py", "to to_a": b"to_a.py", "up to a": b"../a.py", "to nowhere": b"gone.py", "absolute": b"/etc/a.py",
     "out of the tree": b"../../a.py", "to loop2": b"loop2.py", "to loop1": b"loop1.py", "unreadable": None,
+    "to dangling": b"dangling.py",
 }  # fmt: skip
 
 
@@ -282,6 +284,23 @@ def test_links(path, expected) -> None:
     links = Links(targets)  # type: ignore[arg-type]
     assert (links.blob_of(LINK_TREE, path), links.blob_of(LINK_TREE, path)) == (expected, expected)
     assert len(targets.asked) == len(set(targets.asked))  # each target read once
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param("pkg/dangling.py", "gone.py", id="dangling: a checkout has a broken link, reported as such"),
+        pytest.param("pkg/to_dangling.py", "dangling.py", id="a link to a dangling link: its own target"),
+        pytest.param("pkg/to_a.py", None, id="a link that leads to a file"),
+        pytest.param("pkg/a.py", None, id="a file"),
+        pytest.param("pkg/none.py", None, id="not in the tree"),
+        pytest.param("pkg/out.py", None, id="out of the tree: a checkout may find a file there, history cannot know"),
+        pytest.param("pkg/absolute.py", None, id="an absolute target, the same"),
+        pytest.param("pkg/loop1.py", None, id="a loop (a checkout: too many levels of links; not counted)"),
+    ],
+)
+def test_dangling_target(path, expected) -> None:
+    assert Links(_Targets(TARGETS)).dangling_target(LINK_TREE, path) == expected  # type: ignore[arg-type]
 
 
 PYPROJECT_WITHOUT_TABLE = b"[project]\nname = 'x'\n"
@@ -607,3 +626,20 @@ def test_each_commits_root_folder(tmp_path, capsys, monkeypatch) -> None:
         ("2026-02-05", "measured", "100.0"),
         ("2026-02-06", "measured", "100.0"),
     ]
+
+
+def test_links_out_of_the_tree_are_not_counted(tmp_path, capsys, monkeypatch) -> None:
+    """A link out of the repository leads where history cannot look (a checkout may or may not
+    find a file there): not counted, where a dangling link inside it is an unreadable file."""
+    from tests.git_history import Link
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    commit(root, "links", "2026-02-01T10:00:00+00:00", {
+        "ssot-registry.toml": REGISTRY, "app/a.py": CANONICAL, "app/out.py": Link("../../outside.py"),
+        "app/absolute.py": Link("/etc/hostname.py"), "app/dangling.py": Link("gone.py"),
+    })  # fmt: skip
+    monkeypatch.chdir(root)
+    ((scanned, unreadable),) = [(row[17], row[20]) for row in _csv(capsys)]
+    assert (scanned, unreadable) == ("2", "1")

@@ -16,6 +16,7 @@ from flake8_ssot_ws.scan.checker import FileChecker
 from flake8_ssot_ws.scan.checker import Outcome
 from flake8_ssot_ws.scan.checker import describe
 from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
+from flake8_ssot_ws.scan.discovery import excluder_of
 from flake8_ssot_ws.scan.discovery import Excluder
 from flake8_ssot_ws.scan.discovery import PendingDiscovery
 from flake8_ssot_ws.scan.discovery import discover
@@ -219,7 +220,42 @@ def test_iter_python_files_skips_files_git_lists_but_that_are_deleted(tree: Path
     subprocess.run([*GIT, "add", "app"], cwd=tree, check=True)
     (tree / "app/x_pb2.py").unlink()
     found = [str(p) for p in iter_python_files([Path(".")])]
-    assert found == ["app/a.py", "app/b.pyi", "app/migrations/0001.py"]
+    assert found == ["app/a.py", "app/b.pyi", "app/build/gen.py", "app/migrations/0001.py"]
+
+
+@pytest.mark.parametrize(
+    ("tracked", "exclude", "extend", "expected"),
+    [
+        pytest.param(
+            ["app/build/gen.py", ".venv/lib/site.py"], None, [],
+            ["app/a.py", "app/b.pyi", "app/build/gen.py", "app/migrations/0001.py", "app/x_pb2.py",
+             ".venv/lib/site.py"],
+            id="the default list spares what git tracks (flake8 checks build/ too)",
+        ),
+        pytest.param(
+            [], None, [], ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/x_pb2.py"],
+            id="and skips what git does not track",
+        ),
+        pytest.param(
+            ["app/build/gen.py"], None, ["migrations"], ["app/a.py", "app/b.pyi", "app/build/gen.py", "app/x_pb2.py"],
+            id="--extend-exclude skips tracked files too",
+        ),
+        pytest.param(
+            ["app/build/gen.py"], ["build"], [],
+            ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/x_pb2.py", "pkg.egg-info/x.py",
+             ".venv/lib/site.py", "node_modules/m/x.py"],
+            id="so does a given --exclude, which replaces the default list",
+        ),
+    ],
+)  # fmt: skip
+def test_default_exclude_spares_tracked_files(
+    tree: Path, tracked: list[str], exclude: list[str] | None, extend: list[str], expected: list[str]
+) -> None:
+    init_git(tree)
+    if tracked:
+        subprocess.run([*GIT, "add", *tracked], cwd=tree, check=True)
+    found = paths(discover(["."], excluder_of(exclude, extend)))
+    assert found == sorted(expected)
 
 
 # --- the scan ---------------------------------------------------------------------------

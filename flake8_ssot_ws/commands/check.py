@@ -199,7 +199,7 @@ def run_scan(args: argparse.Namespace, registry: Registry, *, all_canonical: boo
         args.paths,
         registry,
         today=args.today or datetime.date.today(),
-        exclude=_flatten(args.exclude) if args.exclude is not None else DEFAULT_EXCLUDE,
+        exclude=_flatten(args.exclude) if args.exclude is not None else None,
         extend_exclude=_flatten(args.extend_exclude),
         use_cache=not args.no_cache,
         cache_dir=args.cache_dir or os.environ.get(CACHE_DIR_VARIABLE) or None,

@@ -52,7 +52,7 @@ from flake8_ssot_ws.resolve.tally import CANONICAL
 from flake8_ssot_ws.resolve.tally import Seen
 from flake8_ssot_ws.resolve.tally import tally
 from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
-from flake8_ssot_ws.scan.discovery import Excluder
+from flake8_ssot_ws.scan.discovery import excluder_of
 from flake8_ssot_ws.scan.discovery import discover
 from flake8_ssot_ws.scan.observe import FileObservations
 from flake8_ssot_ws.scan.observe import observe_files
@@ -179,9 +179,8 @@ class _Init:
         self.existing = existing
         self.group = args.group or args.watch[0]
         self.probe = _probe(path, root, src, self.group, args.watch, args.canonical)
-        exclude = check_command._flatten(args.exclude) if args.exclude is not None else list(DEFAULT_EXCLUDE)
-        self.exclude, self.extend_exclude = exclude, check_command._flatten(args.extend_exclude)
-        excluder = Excluder([*self.exclude, *self.extend_exclude])
+        exclude = check_command._flatten(args.exclude) if args.exclude is not None else None
+        excluder = excluder_of(exclude, check_command._flatten(args.extend_exclude))
         discovered = discover(args.paths, excluder)
         self.paths = [item.path for item in discovered if item.explicit or os.path.lexists(item.path)]
         self.resolver = Resolver(build_index(self.paths, self.probe))

@@ -17,7 +17,6 @@ from typing import TextIO
 from flake8_ssot_ws.commands import check as check_command
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
 
 if TYPE_CHECKING:
     from flake8_ssot_ws.history.sampling import Every
@@ -98,7 +97,7 @@ def _trend(args: argparse.Namespace, registry: Registry) -> Trend:
     from flake8_ssot_ws.history.sampling import choose
     from flake8_ssot_ws.history.trend import Trend
     from flake8_ssot_ws.commands.report import _display  # commands/report.py imports this module
-    from flake8_ssot_ws.scan.discovery import Excluder
+    from flake8_ssot_ws.scan.discovery import excluder_of
 
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
@@ -122,8 +121,8 @@ def _trend(args: argparse.Namespace, registry: Registry) -> Trend:
         )
     if args.chart:  # before the long part: a path it cannot write fails now (opened to append: nothing is lost)
         _write(Path(args.chart), "", mode="a")
-    exclude = [g for globs in args.exclude for g in globs] if args.exclude is not None else list(DEFAULT_EXCLUDE)
-    excluder = Excluder([*exclude, *(g for globs in args.extend_exclude for g in globs)])
+    exclude = [g for globs in args.exclude for g in globs] if args.exclude is not None else None
+    excluder = excluder_of(exclude, [g for globs in args.extend_exclude for g in globs])
     try:
         scope = Scope(prefix, args.paths, excluder)
     except OutsideRepository as error:

@@ -197,6 +197,21 @@ class Links:
                 return None
         return None
 
+    def dangling_target(self, tree: Tree, path: str) -> str | None:
+        """For a symbolic link whose links lead to no path of the tree (never out of it):
+        its own target, as ``os.readlink`` gives it in a checkout. Else None."""
+        entry = tree.get(path)
+        if entry is None or entry.mode != SYMLINK_MODE:
+            return None
+        first, hops = self._target(entry.blob), 0
+        while entry is not None and entry.mode == SYMLINK_MODE and hops < _LINK_HOPS:
+            target = self._target(entry.blob)
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            if target.startswith("/") or path == ".." or path.startswith("../"):
+                return None
+            entry, hops = tree.get(path), hops + 1
+        return first if entry is None else None
+
     def _target(self, blob: str) -> str:
         if blob not in self._targets:
             ((_, content),) = self.reader.read([blob])
@@ -249,13 +264,22 @@ class Measurer:
             return Point(sample, None, status)
         number = self._registry_numbers.setdefault(registry, len(self._registry_numbers))
         tasks = []
+        broken = []  # links that lead to no path of the tree: a checkout has a broken link there
         for path, inside in self.scope.files(tree):
             blob = self.links.blob_of(tree, inside)
-            if blob is not None:  # else a link that leads nowhere: a checkout has no such file either
+            if blob is not None:
                 tasks.append(Task(path, blob))
+            else:  # out of the tree, history cannot know what a checkout finds there: skipped
+                target = self.links.dangling_target(tree, inside)
+                if target is not None:
+                    broken.append((path, target))
         self._analyse(registry, number, [task for task in tasks if (number, task) not in self._outcomes], progress)
         facts = []
-        unreadable = missing = 0
+        unreadable, missing = len(broken), 0
+        for path, target in broken:  # as the scan reports one (scan/runner.py)
+            if (path, target) not in self._reported:
+                self._reported.add((path, target))
+                self.problems.append(Problem(path, f"cannot read: a broken symlink to {target}", sample.commit))
         for task in tasks:
             outcome = self._outcomes[(number, task)]
             if outcome is EMPTY:
@@ -278,7 +302,7 @@ class Measurer:
             registry,
             today=self.today,
             registry_name=self.registry_name,
-            files_scanned=len(tasks),
+            files_scanned=len(tasks) + len(broken),
             files_unreadable=unreadable,
             top=0,
         )

@@ -4,9 +4,12 @@ Inside a git work tree, a directory's files are what ``git ls-files --cached --o
 --exclude-standard`` lists, so everything git ignores is skipped without re-implementing
 ``.gitignore``; elsewhere a directory walk. Either way the usual virtualenv, build and cache
 folders are skipped (``DEFAULT_EXCLUDE``, replaced by ``--exclude``, extended by
-``--extend-exclude``). A file named on the command line is always checked when it is Python
-(pre-commit passes exactly the files it wants checked): a Python suffix or, whatever its name, a
-``#!`` line naming python -- what pre-commit's ``types: [python]`` passes. Any other named file
+``--extend-exclude``) -- but the default list never skips a file git tracks: that is the
+project's code wherever it sits (pip's ``_internal/operations/build/``), and flake8, whose
+defaults do not name ``build`` or ``dist``, checks it. A file named on the command line is
+always checked when it is Python (pre-commit passes exactly the files it wants checked): a
+Python suffix or, whatever its name, a ``#!`` line naming python -- what pre-commit's
+``types: [python]`` passes. Any other named file
 (``ssot-registry.toml``, ``notes.txt``) is skipped, and listed as such.
 """
 
@@ -40,16 +43,27 @@ class Discovered(NamedTuple):
     explicit: bool
 
 
+def excluder_of(exclude: Iterable[str] | None, extend_exclude: Iterable[str] = ()) -> Excluder:
+    """The excluder of ``--exclude`` (None: not given, so the default list, which spares the
+    files git tracks) and ``--extend-exclude``."""
+    if exclude is None:
+        return Excluder(extend_exclude, untracked=DEFAULT_EXCLUDE)
+    return Excluder([*exclude, *extend_exclude])
+
+
 class Excluder:
     """fnmatch globs. One without ``/`` matches the name of any file or directory below a
     path argument (``migrations``, ``*_pb2.py``); one with ``/`` matches the whole path as
-    it is displayed, relative to the current directory (``app/legacy/*``)."""
+    it is displayed, relative to the current directory (``app/legacy/*``). The ``untracked``
+    ones skip only what git does not track (the default list: build output, virtualenvs)."""
 
-    def __init__(self, patterns: Iterable[str]) -> None:
+    def __init__(self, patterns: Iterable[str], *, untracked: Iterable[str] = ()) -> None:
         cleaned = [pattern.removeprefix("./").strip("/") for pattern in patterns]
         self._name = _combine(p for p in cleaned if "/" not in p)
         self._path = _combine(p for p in cleaned if "/" in p)
         self._dirs: dict[str, bool] = {}
+        untracked = list(untracked)
+        self.untracked = Excluder([*cleaned, *untracked]) if untracked else self
 
     def excludes_name(self, name: str) -> bool:
         return self._name is not None and self._name.match(name) is not None
@@ -127,7 +141,8 @@ class PendingDiscovery:
                 else:
                     self.skipped.append(argument)
             else:
-                for child in sorted(_directory_files(argument, listing.files(), self.excluder)):
+                listed, untracked = listing.files()
+                for child in sorted(_directory_files(argument, listed, self.excluder, untracked)):
                     key = os.path.abspath(child) if overlapping else child
                     if key not in seen:
                         seen.add(key)
@@ -148,26 +163,36 @@ def is_python_file(path: str) -> bool:
     return first.startswith(b"#!") and b"python" in first
 
 
-def _directory_files(root: str, listed: list[str] | None, excluder: Excluder) -> list[str]:
-    """The Python files below ``root``, as displayed, from git's list (None: walk). This
-    runs for every file of every warm run: each directory's verdict is taken once, and a
-    file costs a few string tests."""
-    relatives = _walk(root, excluder) if listed is None else listed
+def _directory_files(
+    root: str, listed: list[str] | None, excluder: Excluder, untracked: frozenset[str] = frozenset()
+) -> list[str]:
+    """The Python files below ``root``, as displayed, from git's list (None: walk, where
+    nothing is tracked); ``untracked``: the listed files git does not track. This runs for
+    every file of every warm run: each directory's verdict is taken once, and a file costs a
+    few string tests."""
+    if listed is None:
+        relatives: Iterable[str] = _walk(root, excluder.untracked)
+        untracked_all = True
+    else:
+        relatives, untracked_all = listed, False
     prefix = _display_prefix(root)  # _join, inlined: this loop is the hot path
-    excluded_dirs: dict[str, bool] = {}
-    excludes_name = excluder.excludes_name
+    tracked_dirs: dict[str, bool] = {}
+    untracked_dirs: dict[str, bool] = {}
     found = []
     for relative in relatives:
         if not relative.endswith(PYTHON_SUFFIXES):
             continue
+        rules, verdicts = excluder, tracked_dirs
+        if untracked_all or (untracked and relative in untracked):
+            rules, verdicts = excluder.untracked, untracked_dirs
         directory, _, name = relative.rpartition("/")
-        excluded = excluded_dirs.get(directory)
+        excluded = verdicts.get(directory)
         if excluded is None:
-            excluded = excluded_dirs[directory] = excluder.excludes_dir(root, directory)
-        if excluded or excludes_name(name):
+            excluded = verdicts[directory] = rules.excludes_dir(root, directory)
+        if excluded or rules.excludes_name(name):
             continue
         path = prefix + relative if os.sep == "/" else prefix + relative.replace("/", os.sep)
-        if not excluder.excludes_path(path):
+        if not rules.excludes_path(path):
             found.append(path)
     return found
 
@@ -175,7 +200,8 @@ def _directory_files(root: str, listed: list[str] | None, excluder: Excluder) ->
 def listed_python_files(root: str, listed: list[str], excluder: Excluder) -> list[str]:
     """The files discovery would check below the directory ``root``, given a listing of what is
     below it that does not come from the work tree (``/``-separated, relative to ``root``;
-    ``report --history`` lists a commit's tree): the same filter, the same display paths."""
+    ``report --history`` lists a commit's tree, all of it tracked): the same filter, the same
+    display paths."""
     return _directory_files(root, listed, excluder)
 
 
@@ -192,7 +218,11 @@ class _GitListing:
         # Git filters by suffix itself: homeassistant's tree lists 36,508 files, 6,739 of them
         # Python, and reading the rest is most of a warm run's listing cost on our side.
         suffixes = [f"*{suffix}" for suffix in PYTHON_SUFFIXES]
-        command = ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *suffixes]
+        # -t tags each path: `? ` what git does not track, another letter what it does.
+        command = [
+            *("git", "-C", root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", "--"),
+            *suffixes,
+        ]
         self._output = b""
         try:
             self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
@@ -211,13 +241,15 @@ class _GitListing:
         with self._process.stdout as stream:
             self._output = stream.read()
 
-    def files(self) -> list[str] | None:
+    def files(self) -> tuple[list[str] | None, frozenset[str]]:
+        """The listed paths (None: not in git), and those of them git does not track."""
         if self._process is None:
-            return None
+            return None, frozenset()
         self._reader.join()
         if self._process.wait() != 0:
-            return None
-        return [item for item in os.fsdecode(self._output).split("\0") if item]
+            return None, frozenset()
+        tagged = [item for item in os.fsdecode(self._output).split("\0") if item]
+        return [item[2:] for item in tagged], frozenset(item[2:] for item in tagged if item[0] == "?")
 
 
 # `*.py` is a glob matching at any depth only as git reads pathspecs by default: these variables
@@ -243,8 +275,9 @@ def _walk(root: str, excluder: Excluder) -> Iterator[str]:
             yield prefix + filename
 
 
-def iter_python_files(paths: Sequence[Path | str], exclude: Iterable[str] = DEFAULT_EXCLUDE) -> Iterator[Path]:
-    """The files ``ssot-ws check`` would check, minus files listed by git but deleted."""
-    for item in discover([os.fspath(p) for p in paths], Excluder(exclude)):
+def iter_python_files(paths: Sequence[Path | str], exclude: Iterable[str] | None = None) -> Iterator[Path]:
+    """The files ``ssot-ws check`` would check, minus files listed by git but deleted;
+    ``exclude`` None: the default list."""
+    for item in discover([os.fspath(p) for p in paths], excluder_of(exclude)):
         if item.explicit or os.path.lexists(item.path):
             yield Path(item.path)

@@ -25,8 +25,7 @@ from flake8_ssot_ws.scan.cache import Signature
 from flake8_ssot_ws.scan.cache import digest
 from flake8_ssot_ws.scan.cache import signature
 from flake8_ssot_ws.core.context import registry_relpath
-from flake8_ssot_ws.scan.discovery import DEFAULT_EXCLUDE
-from flake8_ssot_ws.scan.discovery import Excluder
+from flake8_ssot_ws.scan.discovery import excluder_of
 from flake8_ssot_ws.scan.discovery import PendingDiscovery
 from flake8_ssot_ws.scan.discovery import iter_python_files
 from flake8_ssot_ws.core.findings import Finding
@@ -99,7 +98,7 @@ def scan(
     registry: Registry,
     *,
     today: datetime.date,
-    exclude: Iterable[str] = DEFAULT_EXCLUDE,
+    exclude: Iterable[str] | None = None,
     extend_exclude: Iterable[str] = (),
     use_cache: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
@@ -109,11 +108,12 @@ def scan(
 ) -> ScanResult:
     """Check the files below ``paths``. The cache is ``cache_dir``, by default
     ``.ssot-ws-cache`` in the project root (scan/project.py), as ruff keeps ``.ruff_cache``.
-    ``all_canonical`` False: canonical imports only of files with findings (FileChecker)."""
+    ``all_canonical`` False: canonical imports only of files with findings (FileChecker).
+    ``exclude`` None: the default list, which spares the files git tracks."""
     started = time.time_ns()
     cwd = os.getcwd()
     names = [os.fspath(p) for p in paths]
-    discovery = PendingDiscovery(names, Excluder([*exclude, *extend_exclude]))
+    discovery = PendingDiscovery(names, excluder_of(exclude, extend_exclude))
     project = project_root(discovery_start(names), registry.root).path
     cache = None
     if use_cache:  # opened while git lists the files
