@@ -303,6 +303,25 @@ def test_bad_registry(
     assert (project / "good.py").read_bytes() == LEGACY
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(lambda path: None, "--registry ssot.toml: no such file", id="missing"),
+        pytest.param(lambda path: path.mkdir(), "--registry ssot.toml: a folder, not a registry file", id="a folder"),
+        pytest.param(
+            lambda path: path.symlink_to("gone.toml"), "--registry ssot.toml: a broken symlink to gone.toml",
+            id="a broken symlink",
+        ),
+    ],
+)
+def test_registry_option_that_is_not_a_file(
+    project: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], None], message: str
+) -> None:
+    make(project / "ssot.toml")
+    assert main(["check", "--registry", "ssot.toml"]) == 2
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {message}\n")
+
+
 @pytest.mark.parametrize(("text", "message"), [p for p in REGISTRIES if p.values[0] is not None][1:4])
 def test_flake8_bad_registry(project: Path, text: str, message: str) -> None:
     (project / "bad.toml").write_text(text, encoding="utf-8")

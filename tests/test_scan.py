@@ -81,6 +81,10 @@ def init_git(root: Path) -> None:
             id="path-glob-on-a-file",
         ),
         pytest.param(
+            [*DEFAULT_EXCLUDE, "{cwd}/app/m*"], ["app/a.py", "app/b.pyi", "app/x_pb2.py"],
+            id="an absolute path glob (flake8 takes them) is matched as the paths are shown",
+        ),
+        pytest.param(
             ["nothing"],
             [
                 ".venv/lib/site.py",
@@ -98,6 +102,7 @@ def init_git(root: Path) -> None:
 )
 def test_git_work_tree(tree: Path, exclude: list[str], expected: list[str]) -> None:
     """git lists tracked and untracked files and leaves out what .gitignore ignores."""
+    exclude = [glob.format(cwd=os.getcwd()) for glob in exclude]
     init_git(tree)
     subprocess.run([*GIT, "add", "app/a.py"], cwd=tree, check=True)  # tracked; the rest untracked
     assert paths(discover(["."], Excluder(exclude))) == expected

@@ -67,6 +67,10 @@ def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry
     if option:
         path = Path(option)
         if not path.is_file():
+            if path.is_dir():
+                raise UsageError(f"--registry {option}: a folder, not a registry file")
+            if path.is_symlink():
+                raise UsageError(f"--registry {option}: a broken symlink to {os.readlink(path)}")
             raise UsageError(f"--registry {option}: no such file")
         return load_registry(path.absolute())
     discovery = discover_registry(discovery_start(paths), then=Path.cwd())

@@ -58,7 +58,7 @@ class Excluder:
     ones skip only what git does not track (the default list: build output, virtualenvs)."""
 
     def __init__(self, patterns: Iterable[str], *, untracked: Iterable[str] = ()) -> None:
-        cleaned = [pattern.removeprefix("./").strip("/") for pattern in patterns]
+        cleaned = [_relative_pattern(pattern).removeprefix("./").strip("/") for pattern in patterns]
         self._name = _combine(p for p in cleaned if "/" not in p)
         self._path = _combine(p for p in cleaned if "/" in p)
         self._dirs: dict[str, bool] = {}
@@ -87,6 +87,14 @@ class Excluder:
             )
             self._dirs[key] = verdict
         return verdict
+
+
+def _relative_pattern(pattern: str) -> str:
+    """An absolute glob (``--exclude "$PWD/app/legacy"``, as flake8 takes them) as the paths it
+    is matched against are displayed: relative to the current directory."""
+    if not os.path.isabs(pattern):
+        return pattern
+    return os.path.relpath(pattern).replace(os.sep, "/")
 
 
 def _combine(patterns: Iterable[str]) -> re.Pattern[str] | None:
