@@ -139,8 +139,7 @@ def _one_task_a_file(tasks: list[_Task]) -> tuple[list[_Task], list[tuple[_Task,
     first_of: dict[str, str] = {}
     unique: list[_Task] = []
     again: list[tuple[_Task, str]] = []
-    links = [os.path.islink(task.path) for task in tasks]
-    for task in [task for task, link in zip(tasks, links) if not link] + [t for t, link in zip(tasks, links) if link]:
+    for task in sorted(tasks, key=lambda task: os.path.islink(task.path)):  # stable: links last
         # Not the inode: hard links are rewritten each (the atomic rewrite gives each name a
         # file of its own), a symlink is only a second name.
         first = first_of.setdefault(os.path.realpath(task.path), task.path)

@@ -46,9 +46,6 @@ _TOP_KEYS = frozenset({"root", "exempt", "src", "group"})
 _REGISTRY_STEMS = frozenset({"ssot-registry", "ssot-ws", "flake8-ssot-ws"})
 _FLAKE8_CONFIGS = frozenset({"setup.cfg", "tox.ini", ".flake8"})
 _CONFIG_SUFFIXES = frozenset({".toml", ".yaml", ".yml", ".cfg", ".ini", ".conf", ""})
-# A line of a pyproject.toml that opens our table or sets a key in it: ``[tool.flake8-ssot-ws]``,
-# ``[[tool.flake8-ssot-ws.group]]``, ``tool."flake8-ssot-ws".src = ...``. Linear: no two
-# repetitions next to each other can match the same text.
 # How a pyproject.toml that does not parse may still name our table, line by line (TOML keys
 # and headers do not span lines; inline tables neither, in TOML 1.0): a header or dotted key
 # `tool.flake8-ssot-ws`, an inline `tool = {"flake8-ssot-ws" = ...}`, or under a `[tool]`

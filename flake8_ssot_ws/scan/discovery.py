@@ -9,8 +9,8 @@ project's code wherever it sits (pip's ``_internal/operations/build/``), and fla
 defaults do not name ``build`` or ``dist``, checks it. A file named on the command line is
 always checked when it is Python (pre-commit passes exactly the files it wants checked): a
 Python suffix or, whatever its name, a ``#!`` line naming python -- what pre-commit's
-``types: [python]`` passes. Any other named file
-(``ssot-registry.toml``, ``notes.txt``) is skipped, and listed as such.
+``types: [python]`` passes. Any other named file (``ssot-registry.toml``, ``notes.txt``) is
+skipped, and listed as such.
 """
 
 from __future__ import annotations
