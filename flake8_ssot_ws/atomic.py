@@ -10,24 +10,36 @@ import tempfile
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data``, keeping an existing file's permission bits; raises
-    OSError (the temporary file removed, ``path`` untouched). A symlink stays a link: its
-    target is written."""
+    """Replace the regular file ``path`` with ``data``, keeping its permission bits (a new
+    file gets what the umask gives, as ``open`` would); raises OSError (the temporary file
+    removed, ``path`` untouched). A symlink stays a link: its target is written. What is not
+    a regular file (``/dev/stdout``, a FIFO, a device) is written to, never replaced."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    else:
+        if not stat.S_ISREG(status.st_mode):
+            with open(path, "wb") as stream:
+                stream.write(data)
+            return
+        mode = stat.S_IMODE(status.st_mode)
     if os.path.islink(path):
         path = os.path.realpath(path)
     directory, name = os.path.split(path)
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = None
     descriptor, temporary = tempfile.mkstemp(dir=directory or ".", prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
-        if mode is not None:
-            os.chmod(temporary, mode)
+        os.chmod(temporary, mode)  # mkstemp makes it 0600
         os.replace(temporary, path)
     except BaseException:  # KeyboardInterrupt too: never leave the temporary behind
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: set it back at once
+    os.umask(mask)
+    return mask

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -93,6 +94,52 @@ def test_write_atomically(tmp_path: Path, setup: dict[str, bytes | str], expecte
     for path in tmp_path.iterdir():
         found[path.name] = f"-> {os.readlink(path)}" if path.is_symlink() else path.read_bytes()
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "umask",
+    [
+        pytest.param(0o022, id="umask 022: 644"),
+        pytest.param(0o077, id="umask 077: 600"),
+        pytest.param(0o002, id="umask 002: 664"),
+    ],
+)
+def test_a_new_file_gets_what_the_umask_gives(tmp_path: Path, umask: int) -> None:
+    """mkstemp makes 0600: a new baseline or badge would be unreadable to the rest of a team."""
+    previous = os.umask(umask)
+    try:
+        write_atomically(str(tmp_path / "new.txt"), b"new")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(os.mkfifo, id="a FIFO is written to, not replaced by a regular file"),
+        pytest.param(lambda path: os.symlink("/dev/stdout", path), id="/dev/stdout (through a link)"),
+    ],
+)
+def test_what_is_not_a_regular_file_is_written_to(tmp_path: Path, make: Callable[[Path], None]) -> None:
+    """`--badge /dev/stdout` failed, and `--badge /dev/null` run as root replaced the device."""
+    target = tmp_path / "target"
+    make(target)
+    script = (
+        "import sys; from flake8_ssot_ws.atomic import write_atomically; write_atomically(sys.argv[1], b'data')"
+    )
+    if stat.S_ISFIFO(os.stat(target).st_mode):
+        reader = os.open(target, os.O_RDONLY | os.O_NONBLOCK)  # open first: the writer's open then returns
+        try:
+            assert subprocess.run([sys.executable, "-c", script, str(target)], timeout=30).returncode == 0
+            assert os.read(reader, 100) == b"data"
+        finally:
+            os.close(reader)
+    else:
+        done = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, check=True)
+        assert done.stdout == b"data"
+    assert target.is_symlink() or stat.S_ISFIFO(target.stat().st_mode)  # still what it was
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["target"]
 
 
 def test_a_failed_replace_removes_the_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
