@@ -16,6 +16,7 @@ from typing import Callable
 import pytest
 
 from flake8_ssot_ws.atomic import write_atomically
+from tests.conftest import git
 from tests.test_report import FIXTURE
 
 LIMIT = 200  # bytes: below every file the writers below produce, above nothing they need
@@ -48,6 +49,12 @@ def _run(cwd: Path, *argv: str, limited: bool = False) -> subprocess.CompletedPr
             id="a badge that cannot be written whole keeps the old one",
         ),
         pytest.param(
+            ["report", "--history", "--chart", "ci/chart.svg", "--today", "2026-06-01"],
+            "ci/chart.svg",
+            "ssot-ws: error: --chart ci/chart.svg: cannot write: File too large\n",
+            id="a history chart that cannot be written whole keeps the old one",
+        ),
+        pytest.param(
             ["init", "--watch", "*Manager", "--output", "ci/proposed.toml", "--force"],
             "ci/proposed.toml",
             "ssot-ws: error: --output ci/proposed.toml: cannot write: File too large\n",
@@ -59,6 +66,10 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, argv: list[str], writ
     root = tmp_path / "project"
     shutil.copytree(FIXTURE, root)
     (root / "ci").mkdir()
+    if "--history" in argv:  # a history of one commit
+        git(root, "init", "-q")
+        git(root, "add", "-A")
+        git(root, "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", "commit", "-qm", "one")
     first = _run(root, *argv)
     assert first.returncode in (0, 1), first.stderr
     before = (root / written).read_bytes()

@@ -197,6 +197,10 @@ def test_output_is_deterministic(project: Path) -> None:
         pytest.param(".", "cfg/ssot-registry.toml", 'root = ".."', id="a subfolder names the folder init ran in"),
         pytest.param(".", "cfg/deep/rules.toml", 'root = "../.."', id="two folders down"),
         pytest.param("cfg", "deep/rules.toml", 'root = "../.."', id="its root holds the paths and the current folder"),
+        pytest.param(
+            "..", "{project}/ssot-registry.toml", None,
+            id="run from above, the paths and the registry in the project: its own folder is the root",
+        ),
     ],
 )
 def test_output_elsewhere_checks_the_same(
@@ -209,7 +213,9 @@ def test_output_elsewhere_checks_the_same(
     expected_check = subprocess.run([*SSOT_WS, "check", "--no-cache"], cwd=project, capture_output=True, text=True)
     (project / "ssot-registry.toml").rename(project / "reference.toml")
     monkeypatch.chdir(project / cwd)  # in this process, where coverage sees it
-    paths = [".."] if cwd == "cfg" else []  # from cfg/ init would look at cfg/ only: give it the project
+    # From cfg/ init would look at cfg/ only, from above at everything there: give it the project.
+    paths = {"cfg": [".."], "..": [project.name]}.get(cwd, [])
+    output = output.format(project=project.name)
     assert main(["init", *WATCH, "--output", output, *paths]) == 0
     written = (project / cwd / output).read_text(encoding="utf-8")
     header, _, rest = reference.partition("\n")

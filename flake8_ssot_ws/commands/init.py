@@ -281,13 +281,17 @@ def _src(given: Sequence[str] | None, root: Path) -> tuple[str, ...]:
 
 
 def _root(output: Path | None, paths: Sequence[str]) -> Path:
-    """The proposed registry's root: the folder that holds the current one and the paths,
-    unless the registry goes to a folder that holds them all (``--output ../x.toml``): that
-    folder, the default root of a registry there."""
-    base = Path(os.path.commonpath([os.getcwd(), *map(os.path.abspath, paths)]))
-    if output is not None and (output.parent == base or output.parent in base.parents):
+    """The proposed registry's root: the registry's own folder when it holds every path (its
+    default root, no key written), else the folder that holds the current one and the paths
+    (``--output cfg/ssot-registry.toml``: ``root = ".."``)."""
+    absolute = [os.path.abspath(path) for path in paths]
+    if output is not None and all(_holds(output.parent, path) for path in absolute):
         return output.parent
-    return base
+    return Path(os.path.commonpath([os.getcwd(), *absolute]))
+
+
+def _holds(folder: Path, path: str) -> bool:
+    return os.path.commonpath([folder, path]) == str(folder)
 
 
 def _probe(

@@ -15,6 +15,7 @@ from typing import Callable
 from typing import TextIO
 
 from flake8_ssot_ws.commands import check as check_command
+from flake8_ssot_ws.atomic import write_atomically
 from flake8_ssot_ws.errors import UsageError
 from flake8_ssot_ws.registry import Registry
 
@@ -224,9 +225,13 @@ def _every(value: str) -> Every:
 
 
 def _write(path: Path, text: str, mode: str = "w") -> None:
+    """``mode`` "a" with no text: whether the chart can be written, before the long part."""
     try:
-        with path.open(mode, encoding="utf-8") as stream:
-            stream.write(text)
+        if mode == "a":
+            with path.open(mode, encoding="utf-8"):
+                pass
+        else:
+            write_atomically(str(path), text.encode("utf-8"))
     except OSError as error:
         raise UsageError(f"--chart {path}: cannot write: {error.strerror or type(error).__name__}") from None
 
