@@ -242,13 +242,18 @@ def test_iter_python_files_skips_files_git_lists_but_that_are_deleted(tree: Path
             id="and skips what git does not track",
         ),
         pytest.param(
+            ["app/build/gen.py", ".tox/t.py", "app/__pycache__/c.py"], None, [],
+            ["app/a.py", "app/b.pyi", "app/build/gen.py", "app/migrations/0001.py", "app/x_pb2.py"],
+            id="what flake8's defaults skip (.tox, __pycache__) is skipped tracked or not",
+        ),
+        pytest.param(
             ["app/build/gen.py"], None, ["migrations"], ["app/a.py", "app/b.pyi", "app/build/gen.py", "app/x_pb2.py"],
             id="--extend-exclude skips tracked files too",
         ),
         pytest.param(
             ["app/build/gen.py"], ["build"], [],
             ["app/a.py", "app/b.pyi", "app/migrations/0001.py", "app/x_pb2.py", "pkg.egg-info/x.py",
-             ".venv/lib/site.py", "node_modules/m/x.py"],
+             ".venv/lib/site.py", "node_modules/m/x.py", ".tox/t.py", "app/__pycache__/c.py"],
             id="so does a given --exclude, which replaces the default list",
         ),
     ],
@@ -256,9 +261,10 @@ def test_iter_python_files_skips_files_git_lists_but_that_are_deleted(tree: Path
 def test_default_exclude_spares_tracked_files(
     tree: Path, tracked: list[str], exclude: list[str] | None, extend: list[str], expected: list[str]
 ) -> None:
+    write_tree(tree, {".tox/t.py": "", "app/__pycache__/c.py": ""})
     init_git(tree)
     if tracked:
-        subprocess.run([*GIT, "add", *tracked], cwd=tree, check=True)
+        subprocess.run([*GIT, "add", "-f", *tracked], cwd=tree, check=True)
     found = paths(discover(["."], excluder_of(exclude, extend)))
     assert found == sorted(expected)
 

@@ -4,9 +4,10 @@ Inside a git work tree, a directory's files are what ``git ls-files --cached --o
 --exclude-standard`` lists, so everything git ignores is skipped without re-implementing
 ``.gitignore``; elsewhere a directory walk. Either way the usual virtualenv, build and cache
 folders are skipped (``DEFAULT_EXCLUDE``, replaced by ``--exclude``, extended by
-``--extend-exclude``) -- but the default list never skips a file git tracks: that is the
-project's code wherever it sits (pip's ``_internal/operations/build/``), and flake8, whose
-defaults do not name ``build`` or ``dist``, checks it. A file named on the command line is
+``--extend-exclude``) -- but beyond what flake8's defaults skip too (``ALWAYS_EXCLUDED``),
+the default list never skips a file git tracks: that is the project's code wherever it sits
+(pip's ``_internal/operations/build/``), and flake8, whose defaults do not name ``build`` or
+``dist``, checks it. A file named on the command line is
 always checked when it is Python (pre-commit passes exactly the files it wants checked): a
 Python suffix or, whatever its name, a ``#!`` line naming python -- what pre-commit's
 ``types: [python]`` passes. Any other named file (``ssot-registry.toml``, ``notes.txt``) is
@@ -33,6 +34,9 @@ DEFAULT_EXCLUDE = (
     ".ssot-ws-cache", ".svn", ".tox", ".venv", "__pycache__", "__pypackages__", "_build", "buck-out",
     "build", "dist", "node_modules", "site-packages", "venv", "*.egg-info",
 )  # fmt: skip
+# Of those, what flake8's own defaults skip too: skipped even where git tracks it, so that check
+# and flake8 agree. The rest (build output, virtualenvs) is skipped only where git does not track it.
+ALWAYS_EXCLUDED = (".bzr", ".eggs", ".git", ".hg", ".nox", ".svn", ".tox", "__pycache__")
 
 
 class Discovered(NamedTuple):
@@ -47,7 +51,8 @@ def excluder_of(exclude: Iterable[str] | None, extend_exclude: Iterable[str] = (
     """The excluder of ``--exclude`` (None: not given, so the default list, which spares the
     files git tracks) and ``--extend-exclude``."""
     if exclude is None:
-        return Excluder(extend_exclude, untracked=DEFAULT_EXCLUDE)
+        untracked = [glob for glob in DEFAULT_EXCLUDE if glob not in ALWAYS_EXCLUDED]
+        return Excluder([*ALWAYS_EXCLUDED, *extend_exclude], untracked=untracked)
     return Excluder([*exclude, *extend_exclude])
 
 
