@@ -81,10 +81,6 @@ def init_git(root: Path) -> None:
             id="path-glob-on-a-file",
         ),
         pytest.param(
-            [*DEFAULT_EXCLUDE, "{cwd}/app/m*"], ["app/a.py", "app/b.pyi", "app/x_pb2.py"],
-            id="an absolute path glob (flake8 takes them) is matched as the paths are shown",
-        ),
-        pytest.param(
             ["nothing"],
             [
                 ".venv/lib/site.py",
@@ -102,7 +98,6 @@ def init_git(root: Path) -> None:
 )
 def test_git_work_tree(tree: Path, exclude: list[str], expected: list[str]) -> None:
     """git lists tracked and untracked files and leaves out what .gitignore ignores."""
-    exclude = [glob.format(cwd=os.getcwd()) for glob in exclude]
     init_git(tree)
     subprocess.run([*GIT, "add", "app/a.py"], cwd=tree, check=True)  # tracked; the rest untracked
     assert paths(discover(["."], Excluder(exclude))) == expected
@@ -267,6 +262,32 @@ def test_default_exclude_spares_tracked_files(
         subprocess.run([*GIT, "add", "-f", *tracked], cwd=tree, check=True)
     found = paths(discover(["."], excluder_of(exclude, extend)))
     assert found == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "glob", "expected"),
+    [
+        pytest.param(["."], "{cwd}/app/m*", ["app/a.py", "app/b.pyi", "app/x_pb2.py"], id="relative arguments"),
+        pytest.param(
+            ["{cwd}"], "{cwd}/app/migrations", ["{cwd}/app/a.py", "{cwd}/app/b.pyi", "{cwd}/app/x_pb2.py"],
+            id="an absolute argument",
+        ),
+        pytest.param(
+            [".."], "{cwd}/app/x_*", ["../app/a.py", "../app/b.pyi", "../app/migrations/0001.py"],
+            id="from a subfolder, with ..",
+        ),
+    ],
+)
+def test_absolute_exclude_globs(tree: Path, arguments: list[str], glob: str, expected: list[str]) -> None:
+    """flake8 takes an absolute --exclude; it is matched however the paths are spelt."""
+    cwd = os.getcwd()
+    init_git(tree)
+    (tree / "sub").mkdir()
+    if arguments == [".."]:
+        os.chdir(tree / "sub")  # the tree fixture's monkeypatch.chdir puts the cwd back
+    excluder = excluder_of([*DEFAULT_EXCLUDE, glob.format(cwd=cwd)])
+    found = paths(discover([argument.format(cwd=cwd) for argument in arguments], excluder))
+    assert found == [path.format(cwd=cwd) for path in expected]
 
 
 # --- the scan ---------------------------------------------------------------------------

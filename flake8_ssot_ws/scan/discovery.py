@@ -63,19 +63,26 @@ class Excluder:
     ones skip only what git does not track (the default list: build output, virtualenvs)."""
 
     def __init__(self, patterns: Iterable[str], *, untracked: Iterable[str] = ()) -> None:
-        cleaned = [_relative_pattern(pattern).removeprefix("./").strip("/") for pattern in patterns]
+        patterns = list(patterns)
+        # An absolute glob (`--exclude "$PWD/app/legacy"`, as flake8 takes them) is matched
+        # against the absolute path, however the path arguments are spelt (`.`, `..`, absolute).
+        absolute = [os.path.normpath(pattern) for pattern in patterns if os.path.isabs(pattern)]
+        cleaned = [pattern.removeprefix("./").strip("/") for pattern in patterns if not os.path.isabs(pattern)]
         self._name = _combine(p for p in cleaned if "/" not in p)
         self._path = _combine(p for p in cleaned if "/" in p)
+        self._absolute = _combine(absolute)
         self._dirs: dict[str, bool] = {}
         untracked = list(untracked)
-        self.untracked = Excluder([*cleaned, *untracked]) if untracked else self
+        self.untracked = Excluder([*patterns, *untracked]) if untracked else self
 
     def excludes_name(self, name: str) -> bool:
         return self._name is not None and self._name.match(name) is not None
 
     def excludes_path(self, path: str) -> bool:
         posix = path.replace(os.sep, "/")
-        return self._path is not None and self._path.match(posix.removeprefix("./")) is not None
+        if self._path is not None and self._path.match(posix.removeprefix("./")) is not None:
+            return True
+        return self._absolute is not None and self._absolute.match(os.path.abspath(path)) is not None
 
     def excludes_dir(self, root: str, relative_dir: str) -> bool:
         """Whether a directory below ``root`` (``relative_dir`` uses ``/``) is excluded."""
@@ -92,14 +99,6 @@ class Excluder:
             )
             self._dirs[key] = verdict
         return verdict
-
-
-def _relative_pattern(pattern: str) -> str:
-    """An absolute glob (``--exclude "$PWD/app/legacy"``, as flake8 takes them) as the paths it
-    is matched against are displayed: relative to the current directory."""
-    if not os.path.isabs(pattern):
-        return pattern
-    return os.path.relpath(pattern).replace(os.sep, "/")
 
 
 def _combine(patterns: Iterable[str]) -> re.Pattern[str] | None:
