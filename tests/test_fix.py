@@ -353,6 +353,10 @@ NOOP_CASES = [
     pytest.param("x = 'from app.ws import WebSocketManager'\n# from app.ws import WebSocketManager\n", id="strings"),
     pytest.param("from app.other import Thing, other\nimport os\n", id="untracked imports"),
     pytest.param("", id="empty file"),
+    pytest.param(
+        "from app.ws import WebSocketManager as WebSocketManager\n",
+        id="an explicit re-export the canonical import (Unified... as WebSocketManager) cannot keep",
+    ),
 ]
 
 REFUSALS = [
@@ -566,3 +570,18 @@ def test_readme_examples() -> None:
     assert len(pairs) == 3
     for before, after in pairs:
         assert fix_text(before, registry, context, today=TODAY).source == after
+
+
+def test_an_explicit_re_export_says_why_it_is_not_fixable(registry: Registry) -> None:
+    source = "from app.ws import WebSocketManager as WebSocketManager\n"
+    context = file_context(registry, MODULE_PATH)
+    (finding,) = check_source(source, registry, context, today=TODAY)
+    assert (finding.code, finding.fix, finding.message) == (
+        "SWS001",
+        None,
+        (
+            "SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - use "
+            "'from app.ws.unified import UnifiedWebSocketManager as WebSocketManager' (not fixable: 'as "
+            "WebSocketManager' marks an explicit re-export, which the canonical import's form is not)"
+        ),
+    )

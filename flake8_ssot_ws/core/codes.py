@@ -43,6 +43,9 @@ FIXABLE_NOTE = " (fixable with 'ssot-ws fix')"
 INFERRED_NOTE = (
     " (not fixable: the registry names no legacy import of {name!r} from {module!r}, which may hold another object)"
 )
+# `from legacy import X as X` (an explicit re-export) whose canonical import binds X under
+# another name: `from canonical import Y as X` no longer exports X to a stub's or mypy's readers.
+REEXPORT_NOTE = " (not fixable: 'as {name}' marks an explicit re-export, which the canonical import's form is not)"
 
 SWS001 = Code(
     "SWS001",

@@ -231,8 +231,12 @@ def _non_canonical(
         # could change what the file imports. Reported, never fixed.
         note = codes.INFERRED_NOTE.format(module=module, name=name)
         return Finding(record.line, record.col, code.id, message + note, group)
-    # `X as X` is an explicit re-export (typing's stubs, mypy's no_implicit_reexport): it stays.
+    # `X as X` is an explicit re-export (typing's stubs, mypy's no_implicit_reexport): it stays,
+    # and a canonical import that binds X under another name cannot keep it.
     reexport = record.asname == record.name == local
+    if reexport and use.name != local:
+        note = codes.REEXPORT_NOTE.format(name=local)
+        return Finding(record.line, record.col, code.id, message + note, group, None, legacy)
     replacement = ImportSpec(use.module, use.name, local if local != use.name or reexport else None)
     statement = record.statement
     fix = Fix(
