@@ -212,6 +212,9 @@ BROKEN_PYPROJECTS = [
     pytest.param(b"[tool]\n" + b'"' * MB, id="under [tool], a line of 1,000,000 quotes"),
     pytest.param(b"tool = {" + b" " * MB + b"flake8-ssot-w", id="an inline tool table of blanks, then a near miss"),
     pytest.param(b"tool . " * (MB // 7), id="a dotted key of 140,000 'tool .'"),
+    pytest.param(b"tool = {" + b"{" * MB, id="an inline tool table of 1,000,000 nested braces"),
+    pytest.param(b"tool = {" + b'"a",' * (MB // 4), id="an inline tool table of 250,000 quoted keys"),
+    pytest.param(b"[" + b"a." * (MB // 2), id="a header of 500,000 dotted keys that never closes"),
 ]
 
 

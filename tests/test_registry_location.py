@@ -21,6 +21,7 @@ from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
 from flake8_ssot_ws.registry import split_registries
+from flake8_ssot_ws.registry.load import names_our_table
 from tests.conftest import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -390,6 +391,25 @@ PASSED_OVER = "(passed over while looking for the registry: it names no [tool.fl
             id="our table inside an inline tool table",
         ),
         pytest.param(
+            {"a/pyproject.toml": b"\xef\xbb\xbf[tool.flake8-ssot-ws]\nexempt = [\n"}, "a/pyproject.toml", [],
+            id="our table after a byte order mark",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": "[tool]\nm = [\n  [1, 2],\n]\nflake8-ssot-ws.exempt = []\nbroken =\n"},
+            "a/pyproject.toml", [], id="an array value under [tool] is no table header",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": "tool = {black = {x = 1}, flake8-ssot-ws = {exempt = []}}\nbroken =\n"},
+            "a/pyproject.toml", [], id="our table as a later key of an inline tool table",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": 'tool = {poetry = {dependencies = {flake8-ssot-ws = "*"}}}\n[broken\n',
+             "ssot-registry.toml": GROUP},
+            "ssot-registry.toml",
+            ["{tmp}/a/pyproject.toml:2:8: invalid TOML: Expected ']' at the end of a table declaration " + PASSED_OVER],
+            id="the package as a key nested deeper in an inline tool table is not our table",
+        ),
+        pytest.param(
             {"a/pyproject.toml": "[tool.poetry.dev-dependencies]\nflake8-ssot-ws = '^1'\n[broken\n",
              "ssot-registry.toml": GROUP},
             "ssot-registry.toml",
@@ -552,3 +572,22 @@ def test_split_registries(
     monkeypatch.chdir(tmp_path)
     hint = split_registries(paths)
     assert hint == (None if expected is None else f"{expected}; check each registry's paths in a run of their own")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(b"tool = {'flake8-ssot-ws' = {}}\n", True, id="inline: a quoted key"),
+        pytest.param(b"tool = {a = [1, {b = 2}], flake8-ssot-ws = {}}\n", True, id="inline: after an array"),
+        pytest.param(b"tool = {a = 'x}', flake8-ssot-ws = {}}\n", True, id="inline: a brace in a string"),
+        pytest.param(b"tool = {a = 1} # flake8-ssot-ws = 1\n", False, id="inline: after the table closes"),
+        pytest.param(b"tool = {a = 'never closed, flake8-ssot-ws = 1\n", False, id="inline: an unclosed string"),
+        pytest.param(b"tool = {a = {flake8-ssot-ws = 1\n", False, id="inline: one level down, never closed"),
+        pytest.param(b"tool = {a = 1, = flake8-ssot-ws\n", False, id="inline: a value, not a key"),
+        pytest.param(b"tool = {a = ]flake8-ssot-ws = 1\n", False, id="inline: a stray bracket ends it"),
+        pytest.param(b"x = '''\n[tool]\nflake8-ssot-ws = 1\n", True, id="a header inside a string: read as one"),
+    ],
+)
+def test_names_our_table(text: bytes, expected: bool) -> None:
+    """The reading of a pyproject.toml that does not parse (the last case: a known false positive)."""
+    assert names_our_table(text) is expected

@@ -52,11 +52,14 @@ _CONFIG_SUFFIXES = frozenset({".toml", ".yaml", ".yml", ".cfg", ".ini", ".conf",
 # header a key `flake8-ssot-ws`, bare or quoted. No nested quantifier: linear on any text.
 _TOOL = rb"""[ \t]*(?:tool|"tool"|'tool')[ \t]*"""
 _OURS = rb"[ \t]*(?:%s|\"%s\"|'%s')[ \t]*" % ((re.escape(TOOL_TABLE.encode()),) * 3)
-_HEADER = re.compile(rb"[ \t]*\[")
+_KEY = rb"""(?:[A-Za-z0-9_-]+|"[^"\r\n]*"|'[^'\r\n]*')"""
+# A table header, not an array value such as `  [1, 2],`: dotted keys in brackets, then a comment.
+_HEADER = re.compile(rb"[ \t]*\[\[?[ \t]*" + _KEY + rb"(?:[ \t]*\.[ \t]*" + _KEY + rb")*[ \t]*\]\]?[ \t]*(?:#|$)")
 _TOOL_HEADER = re.compile(rb"[ \t]*\[" + _TOOL + rb"\][ \t]*(?:#|$)")
 _OUR_KEY = re.compile(_OURS + rb"[.=]")
 _OUR_DOTTED = re.compile(rb"[ \t]*(?:\[\[?)?" + _TOOL + rb"\." + _OURS + rb"[.\]=]")
-_OUR_INLINE = re.compile(_TOOL + rb"=[ \t]*\{[^\r\n]*?(?:%s)" % re.escape(TOOL_TABLE.encode()))
+_INLINE_TOOL = re.compile(_TOOL + rb"=[ \t]*\{")
+_BARE_KEY_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -171,11 +174,54 @@ def _names_our_table(path: Path) -> bool:
 def names_our_table(data: bytes) -> bool:
     """Whether the text of a pyproject.toml (parsed or not) names our tool table."""
     under_tool = False
-    for line in data.splitlines():
-        if _OUR_DOTTED.match(line) or _OUR_INLINE.match(line) or (under_tool and _OUR_KEY.match(line)):
+    for line in data.removeprefix(b"\xef\xbb\xbf").splitlines():
+        if _OUR_DOTTED.match(line) or (under_tool and _OUR_KEY.match(line)):
+            return True
+        inline = _INLINE_TOOL.match(line)
+        if inline is not None and _inline_key_is_ours(line, inline.end() - 1):
             return True
         if _HEADER.match(line):
             under_tool = _TOOL_HEADER.match(line) is not None
+    return False
+
+
+def _inline_key_is_ours(line: bytes, brace: int) -> bool:
+    """Whether the inline table opening at ``line[brace]`` has our table as one of its own keys
+    (``tool = {"flake8-ssot-ws" = ...}``, not ``tool = {poetry = {flake8-ssot-ws = "*"}}``).
+    One pass: each character once, a string skipped to its closing quote."""
+    ours = TOOL_TABLE.encode()
+    open_brackets: list[int] = []
+    expect_key = False
+    position = brace
+    while position < len(line):
+        char = line[position]
+        if char in b"\"'":
+            end = line.find(line[position : position + 1], position + 1)
+            if end < 0:
+                return False
+            if expect_key and len(open_brackets) == 1 and line[position + 1 : end] == ours:
+                return True
+            position, expect_key = end + 1, False
+            continue
+        if char in b"{[":
+            open_brackets.append(char)
+            expect_key = char == ord("{") and len(open_brackets) == 1
+        elif char in b"}]":
+            open_brackets.pop()  # never empty here: the table's own brace opened it, its close returns
+            if not open_brackets:
+                return False
+        elif char == ord(",") and open_brackets == [ord("{")]:
+            expect_key = True
+        elif expect_key and char not in b" \t":
+            end = position
+            while end < len(line) and line[end] in _BARE_KEY_CHARS:
+                end += 1
+            if len(open_brackets) == 1 and line[position:end] == ours:
+                return True
+            expect_key = False
+            position = max(end, position + 1)
+            continue
+        position += 1
     return False
 
 
