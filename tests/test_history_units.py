@@ -289,18 +289,26 @@ def test_links(path, expected) -> None:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        pytest.param("pkg/dangling.py", "gone.py", id="dangling: a checkout has a broken link, reported as such"),
-        pytest.param("pkg/to_dangling.py", "dangling.py", id="a link to a dangling link: its own target"),
+        pytest.param(
+            "pkg/dangling.py", "cannot read: a broken symlink to gone.py",
+            id="dangling: a checkout has a broken link, reported as such",
+        ),
+        pytest.param(
+            "pkg/to_dangling.py", "cannot read: a broken symlink to dangling.py",
+            id="a link to a dangling link: named by its own target",
+        ),
         pytest.param("pkg/to_a.py", None, id="a link that leads to a file"),
         pytest.param("pkg/a.py", None, id="a file"),
         pytest.param("pkg/none.py", None, id="not in the tree"),
         pytest.param("pkg/out.py", None, id="out of the tree: a checkout may find a file there, history cannot know"),
         pytest.param("pkg/absolute.py", None, id="an absolute target, the same"),
-        pytest.param("pkg/loop1.py", None, id="a loop (a checkout: too many levels of links; not counted)"),
+        pytest.param(
+            "pkg/loop1.py", "cannot read: Too many levels of symbolic links", id="a loop, as a checkout says it"
+        ),
     ],
 )
-def test_dangling_target(path, expected) -> None:
-    assert Links(_Targets(TARGETS)).dangling_target(LINK_TREE, path) == expected  # type: ignore[arg-type]
+def test_link_problem(path, expected) -> None:
+    assert Links(_Targets(TARGETS)).link_problem(LINK_TREE, path) == expected  # type: ignore[arg-type]
 
 
 PYPROJECT_WITHOUT_TABLE = b"[project]\nname = 'x'\n"
@@ -630,7 +638,7 @@ def test_each_commits_root_folder(tmp_path, capsys, monkeypatch) -> None:
 
 def test_links_out_of_the_tree_are_not_counted(tmp_path, capsys, monkeypatch) -> None:
     """A link out of the repository leads where history cannot look (a checkout may or may not
-    find a file there): not counted, where a dangling link inside it is an unreadable file."""
+    find a file there): not counted, where a dangling link or a loop inside it is an unreadable file."""
     from tests.git_history import Link
 
     root = tmp_path / "repo"
@@ -639,7 +647,8 @@ def test_links_out_of_the_tree_are_not_counted(tmp_path, capsys, monkeypatch) ->
     commit(root, "links", "2026-02-01T10:00:00+00:00", {
         "ssot-registry.toml": REGISTRY, "app/a.py": CANONICAL, "app/out.py": Link("../../outside.py"),
         "app/absolute.py": Link("/etc/hostname.py"), "app/dangling.py": Link("gone.py"),
+        "app/loop.py": Link("loop.py"),
     })  # fmt: skip
     monkeypatch.chdir(root)
     ((scanned, unreadable),) = [(row[17], row[20]) for row in _csv(capsys)]
-    assert (scanned, unreadable) == ("2", "1")
+    assert (scanned, unreadable) == ("3", "2")

@@ -15,6 +15,7 @@ files that changed between samples.
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import posixpath
 from pathlib import Path
@@ -197,20 +198,24 @@ class Links:
                 return None
         return None
 
-    def dangling_target(self, tree: Tree, path: str) -> str | None:
-        """For a symbolic link whose links lead to no path of the tree (never out of it):
-        its own target, as ``os.readlink`` gives it in a checkout. Else None."""
+    def link_problem(self, tree: Tree, path: str) -> str | None:
+        """What a checkout's scan says of a symbolic link that ``blob_of`` finds no blob for,
+        when history can know it: its links lead to no path of the tree (a broken link, named by
+        its own target, as ``os.readlink`` gives it) or round in a loop. None for a link out of
+        the tree (a checkout may find a file there) and for what is no link."""
         entry = tree.get(path)
         if entry is None or entry.mode != SYMLINK_MODE:
             return None
         first, hops = self._target(entry.blob), 0
-        while entry is not None and entry.mode == SYMLINK_MODE and hops < _LINK_HOPS:
+        while entry is not None and entry.mode == SYMLINK_MODE:
+            if hops == _LINK_HOPS:
+                return f"cannot read: {os.strerror(errno.ELOOP)}"
             target = self._target(entry.blob)
             path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
             if target.startswith("/") or path == ".." or path.startswith("../"):
                 return None
             entry, hops = tree.get(path), hops + 1
-        return first if entry is None else None
+        return f"cannot read: a broken symlink to {first}" if entry is None else None
 
     def _target(self, blob: str) -> str:
         if blob not in self._targets:
@@ -270,16 +275,16 @@ class Measurer:
             if blob is not None:
                 tasks.append(Task(path, blob))
             else:  # out of the tree, history cannot know what a checkout finds there: skipped
-                target = self.links.dangling_target(tree, inside)
-                if target is not None:
-                    broken.append((path, target))
+                problem = self.links.link_problem(tree, inside)
+                if problem is not None:
+                    broken.append((path, problem))
         self._analyse(registry, number, [task for task in tasks if (number, task) not in self._outcomes], progress)
         facts = []
         unreadable, missing = len(broken), 0
-        for path, target in broken:  # as the scan reports one (scan/runner.py)
-            if (path, target) not in self._reported:
-                self._reported.add((path, target))
-                self.problems.append(Problem(path, f"cannot read: a broken symlink to {target}", sample.commit))
+        for path, problem in broken:  # as the scan reports one (scan/runner.py)
+            if (path, problem) not in self._reported:
+                self._reported.add((path, problem))
+                self.problems.append(Problem(path, problem, sample.commit))
         for task in tasks:
             outcome = self._outcomes[(number, task)]
             if outcome is EMPTY:
