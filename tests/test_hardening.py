@@ -312,6 +312,7 @@ def test_bad_registry(
             lambda path: path.symlink_to("gone.toml"), "--registry ssot.toml: a broken symlink to gone.toml",
             id="a broken symlink",
         ),
+        pytest.param(lambda path: path.symlink_to("ssot.toml"), "--registry ssot.toml: a symlink loop", id="a loop"),
     ],
 )
 def test_registry_option_that_is_not_a_file(
@@ -320,6 +321,12 @@ def test_registry_option_that_is_not_a_file(
     make(project / "ssot.toml")
     assert main(["check", "--registry", "ssot.toml"]) == 2
     assert capsys.readouterr() == ("", f"ssot-ws: error: {message}\n")
+
+
+def test_an_empty_registry_option(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not discovery instead: `--registry "$UNSET"` must not quietly check with another registry."""
+    assert main(["check", "--registry", ""]) == 2
+    assert capsys.readouterr() == ("", "ssot-ws: error: --registry: expected a path, got ''\n")
 
 
 @pytest.mark.parametrize(("text", "message"), [p for p in REGISTRIES if p.values[0] is not None][1:4])

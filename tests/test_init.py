@@ -283,6 +283,10 @@ def test_canonical_given(argv: list[str], expected: str, project: Path, capsys: 
             ["--watch", "x", "--src", "../x"], "--src ../x: expected a folder inside {root}", id="src outside"
         ),
         pytest.param(
+            ["--watch", "x", "--output", "app", "--force"], "--output {root}/app: a folder, not a file",
+            id="output to a folder",
+        ),
+        pytest.param(
             ["--watch", "x", "--output", "nowhere/ssot-registry.toml"],
             "--output {root}/nowhere/ssot-registry.toml: no such folder",
             id="output folder missing",

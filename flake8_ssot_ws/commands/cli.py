@@ -64,13 +64,15 @@ def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry
     """``--registry PATH``, else discovery upward from the folder holding the path arguments
     (the current directory without any), then from the current directory; none found is an
     error."""
-    if option:
+    if option is not None:
         path = Path(option)
+        if not option:
+            raise UsageError("--registry: expected a path, got ''")
         if not path.is_file():
             if path.is_dir():
                 raise UsageError(f"--registry {option}: a folder, not a registry file")
             if path.is_symlink():
-                raise UsageError(f"--registry {option}: a broken symlink to {os.readlink(path)}")
+                raise UsageError(f"--registry {option}: {_broken_link(path)}")
             raise UsageError(f"--registry {option}: no such file")
         return load_registry(path.absolute())
     discovery = discover_registry(discovery_start(paths), then=Path.cwd())
@@ -79,6 +81,14 @@ def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry
     if discovery.path is None:
         raise UsageError(no_registry_message(discovery, "--registry", split_registries(paths)))
     return load_registry(discovery.path)
+
+
+def _broken_link(path: Path) -> str:
+    # realpath stops at the link where a loop closes (a link still); a broken link resolves to
+    # the missing file (no link).
+    if os.path.islink(os.path.realpath(path)):
+        return "a symlink loop"
+    return f"a broken symlink to {os.readlink(path)}"
 
 
 def build_parser(argv: Sequence[str] = ()) -> _Parser:

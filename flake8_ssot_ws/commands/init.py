@@ -254,6 +254,8 @@ def _existing_text(output: Path | None, *, force: bool) -> str | None:
         raise UsageError(f"--output {output}: no such folder")
     if output is None or not output.exists():
         return None if output is None or output.name != PYPROJECT else ""
+    if output.is_dir():
+        raise UsageError(f"--output {output}: a folder, not a file")
     if output.name != PYPROJECT:
         if not force:
             raise UsageError(f"--output {output.name}: the file exists; pass --force to overwrite it")
