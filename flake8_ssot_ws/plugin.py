@@ -26,6 +26,7 @@ from flake8_ssot_ws.registry import discover_registry
 from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
+from flake8_ssot_ws.registry import registries_below
 from flake8_ssot_ws.registry import split_registries
 from flake8_ssot_ws.core.rules import Finding
 from flake8_ssot_ws.core.rules import check_parsed
@@ -145,7 +146,13 @@ def _discovered_registry(options: argparse.Namespace) -> Registry | None:
         # checking nothing would pass them silently, so this stops the run as --ssot-require-registry.
         split = split_registries(paths)
         if require or split is not None:
-            raise RegistryError("", "", no_registry_message(discovery, "--ssot-registry", split))
+            hint = split or registries_below(paths)
+            raise RegistryError("", "", no_registry_message(discovery, "--ssot-registry", hint))
+        # A folder that holds registries below it (`flake8 .` at a monorepo's top): a warning,
+        # not an error, since a repository may hold registries that are only fixtures.
+        below = registries_below(paths)
+        if below is not None:
+            _warn(f"nothing checked: no registry found for all the paths together: {below}")
         return None
     try:
         return load_registry(discovery.path)

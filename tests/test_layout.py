@@ -20,7 +20,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "flake8_ssot_ws"
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "atomic": set(),  # writing a file whole or not at all
-    "registry": set(),
+    "gitenv": set(),  # the environment git runs in
+    "registry": {"gitenv"},  # discovery asks git for the registries below a folder
     "core": {"registry"},
     "fast": {"core", "registry"},
     "fix": {"core", "registry"},
@@ -28,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     # Static resolution of module.name to its definition (ssot-ws init, registry --verify):
     # pure over the module index and the ASTs of the modules it looks into.
     "resolve": {"core", "registry"},
-    "scan": {"core", "fast", "registry", "atomic"},
+    "scan": {"core", "fast", "registry", "atomic", "gitenv"},
     "baseline": {"core", "registry", "scan", "errors", "atomic"},
     # report --history: git's trees and blobs through scan's checker, counted by report.
     "history": {"core", "registry", "scan", "report"},

@@ -209,3 +209,48 @@ def test_parse_options_in_process(
         outcome = int(str(stop.code))
     message = err.format(tmp=tmp_path, searched=searched(tmp_path / "app"), option="--ssot-registry")
     assert (outcome, capsys.readouterr().err) == (found, message)
+
+
+BELOW = (
+    "no registry found for all the paths together: registries below the paths: svc/ssot-registry.toml; "
+    "check each registry's paths in a run of their own"
+)
+
+
+@pytest.mark.usefixtures("plugin_state")
+@pytest.mark.parametrize(
+    ("require", "expected"),
+    [
+        pytest.param(
+            False,
+            (None, f"flake8-ssot-ws: warning: nothing checked: {BELOW}\n"),
+            id="flake8 . at a monorepo's top: a warning (fixture registries must not fail a run)",
+        ),
+        pytest.param(
+            True,
+            (2, f"flake8-ssot-ws: {BELOW}, or pass --ssot-registry PATH\n"),
+            id="with --ssot-require-registry: the error names them",
+        ),
+    ],
+)  # fmt: skip
+def test_registries_below_the_checked_folder(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    require: bool,
+    expected: tuple[int | None, str],
+) -> None:
+    write_tree(tmp_path, {"svc/ssot-registry.toml": GROUP, "svc/x.py": LEGACY})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    options = argparse.Namespace(
+        ssot_registry=None, ssot_baseline=None, ssot_require_registry=require, filenames=["."],
+        stdin_display_name="stdin",
+    )  # fmt: skip
+    try:
+        Plugin.parse_options(options)
+        outcome: int | None = None if Plugin.registry is None else 0
+    except SystemExit as stop:
+        outcome = int(str(stop.code))
+    assert (outcome, capsys.readouterr().err) == expected

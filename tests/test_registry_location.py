@@ -20,6 +20,7 @@ from flake8_ssot_ws.registry import discover_registry
 from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
+from flake8_ssot_ws.registry import registries_below
 from flake8_ssot_ws.registry import split_registries
 from flake8_ssot_ws.registry.load import names_our_table
 from tests.conftest import write_tree
@@ -591,3 +592,53 @@ def test_split_registries(
 def test_names_our_table(text: bytes, expected: bool) -> None:
     """The reading of a pyproject.toml that does not parse (the last case: a known false positive)."""
     assert names_our_table(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("services", "git", "paths", "expected"),
+    [
+        pytest.param(
+            "ab", True, ["."],
+            "registries below the paths: services/a/ssot-registry.toml, services/b/ssot-registry.toml",
+            id="a monorepo's top: its services' registries, as git lists them",
+        ),
+        pytest.param(
+            "abcde", True, ["services"],
+            "registries below the paths: services/a/ssot-registry.toml, services/b/ssot-registry.toml, "
+            "services/c/ssot-registry.toml and 2 more",
+            id="many: the first three",
+        ),
+        pytest.param("ab", True, ["top.py"], None, id="a file: under none of them"),
+        pytest.param("ab", False, ["."], None, id="outside git: not looked for (a walk could be huge)"),
+        pytest.param("", True, ["."], None, id="none below"),
+    ],
+)  # fmt: skip
+def test_registries_below(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, services: str, git: bool, paths: list[str], expected: str | None
+) -> None:
+    write_tree(tmp_path, {"top.py": "", **{f"services/{name}/ssot-registry.toml": GROUP for name in services}})
+    if git:
+        subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    hint = registries_below(paths)
+    assert hint == (None if expected is None else f"{expected}; check each registry's paths in a run of their own")
+
+
+def test_registries_below_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    assert registries_below([str(tmp_path)]) is None
+
+
+def test_check_at_a_monorepos_top_names_the_registries_below(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"services/a/ssot-registry.toml": GROUP, "services/a/x.py": "import os\n"})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache"]) == 2
+    assert capsys.readouterr().err == (
+        "ssot-ws: error: no registry found for all the paths together: registries below the paths: "
+        "services/a/ssot-registry.toml; check each registry's paths in a run of their own, or pass --registry PATH\n"
+    )

@@ -19,6 +19,7 @@ from flake8_ssot_ws.registry import discover_registry
 from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.registry import no_registry_message
+from flake8_ssot_ws.registry import registries_below
 from flake8_ssot_ws.registry import split_registries
 
 PROG = "ssot-ws"
@@ -79,7 +80,8 @@ def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry
     for skipped in discovery.skipped:
         print(f"{PROG}: warning: {skipped}", file=sys.stderr)
     if discovery.path is None:
-        raise UsageError(no_registry_message(discovery, "--registry", split_registries(paths)))
+        hint = split_registries(paths) or registries_below(paths)
+        raise UsageError(no_registry_message(discovery, "--registry", hint))
     return load_registry(discovery.path)
 
 

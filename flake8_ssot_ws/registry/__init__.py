@@ -16,6 +16,7 @@ from flake8_ssot_ws.registry.load import loads_registry
 from flake8_ssot_ws.registry.load import no_registry_message
 from flake8_ssot_ws.registry.load import split_registries
 from flake8_ssot_ws.registry.load import parse_import
+from flake8_ssot_ws.registry.load import registries_below
 from flake8_ssot_ws.registry.load import registry_from_bytes
 from flake8_ssot_ws.registry.load import UnreadableRegistry
 from flake8_ssot_ws.registry.schema import Group
@@ -42,6 +43,7 @@ __all__ = [
     "loads_registry",
     "no_registry_message",
     "parse_import",
+    "registries_below",
     "registry_from_bytes",
     "split_registries",
 ]

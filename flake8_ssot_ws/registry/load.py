@@ -302,6 +302,39 @@ def split_registries(paths: Sequence[str | os.PathLike[str]]) -> str | None:
     return f"the paths are under different registries: {listed}; check each registry's paths in a run of their own"
 
 
+def registries_below(paths: Sequence[str | os.PathLike[str]]) -> str | None:
+    """When no registry is found for ``paths``, but a folder argument holds registries below
+    it (``flake8 .`` at the top of a monorepo with one per service): the hint that names them,
+    else None. Their files would otherwise go unchecked without a word."""
+    below = _registries_below(paths)
+    if not below:
+        return None
+    shown = ", ".join(below[:3]) + (f" and {len(below) - 3} more" if len(below) > 3 else "")
+    return f"registries below the paths: {shown}; check each registry's paths in a run of their own"
+
+
+def _registries_below(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The ``ssot-registry.toml`` files git tracks in the folders below each folder argument,
+    as the user would name them. Only asked when no registry was found: one ``git ls-files``
+    of the index per folder, which a project that does not use the tool pays on each run."""
+    import subprocess  # only here: the failure path
+
+    from flake8_ssot_ws.gitenv import git_environment
+
+    found: set[str] = set()
+    for path in paths:
+        if not os.path.isdir(path):
+            continue  # a file is under no registry below it
+        command = ["git", "-C", os.fspath(path), "ls-files", "-z", "--cached", "--", f"*/{REGISTRY_FILE}"]
+        try:
+            done = subprocess.run(command, capture_output=True, env=git_environment(), check=False)
+        except OSError:  # no git
+            continue
+        names = os.fsdecode(done.stdout).split("\0") if done.returncode == 0 else []
+        found.update(_relative(Path(path, name)) for name in names if name.rpartition("/")[2] == REGISTRY_FILE)
+    return sorted(found)
+
+
 def _relative(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -570,6 +603,7 @@ __all__ = [
     "near_misses",
     "no_registry_message",
     "parse_import",
+    "registries_below",
     "registry_from_bytes",
     "split_registries",
 ]

@@ -227,6 +227,8 @@ class _GitListing:
         import subprocess
         import threading
 
+        from flake8_ssot_ws.gitenv import git_environment
+
         # Git filters by suffix itself: homeassistant's tree lists 36,508 files, 6,739 of them
         # Python, and reading the rest is most of a warm run's listing cost on our side.
         suffixes = [f"*{suffix}" for suffix in PYTHON_SUFFIXES]
@@ -238,7 +240,7 @@ class _GitListing:
         self._output = b""
         try:
             self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_git_environment()
+                command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_environment()
             )
         except OSError:
             self._process = None
@@ -262,18 +264,6 @@ class _GitListing:
             return None, frozenset()
         tagged = [item for item in os.fsdecode(self._output).split("\0") if item]
         return [item[2:] for item in tagged], frozenset(item[2:] for item in tagged if item[0] == "?")
-
-
-# `*.py` is a glob matching at any depth only as git reads pathspecs by default: these variables
-# would make it literal, or stop `*` at a `/` (then only the top folder's files were listed).
-_PATHSPEC_VARIABLES = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS")
-
-
-def _git_environment() -> dict[str, str] | None:
-    """The environment for git: ours (None), less any variable that changes pathspecs."""
-    if not any(name in os.environ for name in _PATHSPEC_VARIABLES):
-        return None
-    return {name: value for name, value in os.environ.items() if name not in _PATHSPEC_VARIABLES}
 
 
 def _walk(root: str, excluder: Excluder) -> Iterator[str]:
