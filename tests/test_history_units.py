@@ -262,6 +262,11 @@ TARGETS = {
     "out of the tree": b"../../a.py", "to loop2": b"loop2.py", "to loop1": b"loop1.py", "unreadable": None,
     "to dangling": b"dangling.py",
 }  # fmt: skip
+# Chains of exactly _LINK_HOPS (40) links, as many as Linux follows: long0.py -> long1.py -> ...
+for _chain, _end in (("long", "gone.py"), ("far", "a.py")):
+    for _hop in range(40):
+        LINK_TREE[f"pkg/{_chain}{_hop}.py"] = _link(f"{_chain} {_hop}")
+        TARGETS[f"{_chain} {_hop}"] = f"{_chain}{_hop + 1}.py".encode() if _hop < 39 else _end.encode()
 
 
 @pytest.mark.parametrize(
@@ -305,10 +310,14 @@ def test_links(path, expected) -> None:
         pytest.param(
             "pkg/loop1.py", "cannot read: Too many levels of symbolic links", id="a loop, as a checkout says it"
         ),
+        pytest.param(
+            "pkg/long0.py", "cannot read: a broken symlink to long1.py", id="40 links that end nowhere: broken"
+        ),
+        pytest.param("pkg/far0.py", None, id="40 links that end at a file: not counted, as before"),
     ],
 )
-def test_link_problem(path, expected) -> None:
-    assert Links(_Targets(TARGETS)).link_problem(LINK_TREE, path) == expected  # type: ignore[arg-type]
+def test_what_a_checkout_says_of_a_link(path, expected) -> None:
+    assert Links(_Targets(TARGETS)).resolve(LINK_TREE, path)[1] == expected  # type: ignore[arg-type]
 
 
 PYPROJECT_WITHOUT_TABLE = b"[project]\nname = 'x'\n"

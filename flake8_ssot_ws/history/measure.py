@@ -182,40 +182,32 @@ class Links:
         self.reader = reader
         self._targets: dict[str, str] = {}
 
-    def blob_of(self, tree: Tree, path: str) -> str | None:
-        """The blob whose content ``path`` has in the tree: its own, or where its symbolic
-        links lead inside the tree. None when they lead nowhere or out of the tree (a checkout
-        would read a file outside the repository there, which history does not have)."""
+    def resolve(self, tree: Tree, path: str) -> tuple[str | None, str | None]:
+        """Where ``path`` leads in the tree, in one walk of its links: (its blob, None) for a
+        file, or a link that leads to one inside the tree; else (None, what a checkout's scan
+        says of it) when history can know that -- a broken link, named by its own target as
+        ``os.readlink`` gives it, or a loop; else (None, None): a path not in the tree, or
+        links that lead out of it (a checkout may find a file there; history does not have it)."""
+        first: str | None = None  # the first link's own target
         for _ in range(_LINK_HOPS):
             entry = tree.get(path)
             if entry is None:
-                return None
+                return None, None if first is None else f"cannot read: a broken symlink to {first}"
             if entry.mode != SYMLINK_MODE:
-                return entry.blob
+                return entry.blob, None
             target = self._target(entry.blob)
+            first = target if first is None else first
             path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
             if target.startswith("/") or path == ".." or path.startswith("../"):
-                return None
-        return None
+                return None, None
+        entry = tree.get(path)  # after as many links as Linux follows
+        if entry is None:
+            return None, f"cannot read: a broken symlink to {first}"
+        return None, f"cannot read: {os.strerror(errno.ELOOP)}" if entry.mode == SYMLINK_MODE else None
 
-    def link_problem(self, tree: Tree, path: str) -> str | None:
-        """What a checkout's scan says of a symbolic link that ``blob_of`` finds no blob for,
-        when history can know it: its links lead to no path of the tree (a broken link, named by
-        its own target, as ``os.readlink`` gives it) or round in a loop. None for a link out of
-        the tree (a checkout may find a file there) and for what is no link."""
-        entry = tree.get(path)
-        if entry is None or entry.mode != SYMLINK_MODE:
-            return None
-        first, hops = self._target(entry.blob), 0
-        while entry is not None and entry.mode == SYMLINK_MODE:
-            if hops == _LINK_HOPS:
-                return f"cannot read: {os.strerror(errno.ELOOP)}"
-            target = self._target(entry.blob)
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-            if target.startswith("/") or path == ".." or path.startswith("../"):
-                return None
-            entry, hops = tree.get(path), hops + 1
-        return f"cannot read: a broken symlink to {first}" if entry is None else None
+    def blob_of(self, tree: Tree, path: str) -> str | None:
+        """``resolve``'s blob."""
+        return self.resolve(tree, path)[0]
 
     def _target(self, blob: str) -> str:
         if blob not in self._targets:
@@ -271,13 +263,11 @@ class Measurer:
         tasks = []
         broken = []  # links that lead to no path of the tree: a checkout has a broken link there
         for path, inside in self.scope.files(tree):
-            blob = self.links.blob_of(tree, inside)
+            blob, problem = self.links.resolve(tree, inside)
             if blob is not None:
                 tasks.append(Task(path, blob))
-            else:  # out of the tree, history cannot know what a checkout finds there: skipped
-                problem = self.links.link_problem(tree, inside)
-                if problem is not None:
-                    broken.append((path, problem))
+            elif problem is not None:  # else out of the tree: what a checkout finds there is unknown
+                broken.append((path, problem))
         self._analyse(registry, number, [task for task in tasks if (number, task) not in self._outcomes], progress)
         facts = []
         unreadable, missing = len(broken), 0
