@@ -196,19 +196,23 @@ def test_parse_options_in_process(
     """The table above in this process (where coverage sees it), through parse_options."""
     write_tree(tmp_path, {**files, "app/x.py": LEGACY})
     monkeypatch.chdir(tmp_path)
+    found, err = expected
+    message = err.format(tmp=tmp_path, searched=searched(tmp_path / "app"), option="--ssot-registry")
+    assert (_parse_options(tmp_path, filenames, display, require), capsys.readouterr().err) == (found, message)
+
+
+def _parse_options(root: Path, filenames: list[str], display: str, require: bool) -> str | int | None:
+    """The registry parse_options found (relative to ``root``), None, or the exit code."""
     options = argparse.Namespace(
         ssot_registry=None, ssot_baseline=None, ssot_require_registry=require, filenames=filenames,
         stdin_display_name=display,
     )  # fmt: skip
-    found, err = expected
     try:
         Plugin.parse_options(options)
-        registry = Plugin.registry
-        outcome: str | int | None = None if registry is None else registry.path.relative_to(tmp_path).as_posix()
     except SystemExit as stop:
-        outcome = int(str(stop.code))
-    message = err.format(tmp=tmp_path, searched=searched(tmp_path / "app"), option="--ssot-registry")
-    assert (outcome, capsys.readouterr().err) == (found, message)
+        return int(str(stop.code))
+    registry = Plugin.registry
+    return None if registry is None else registry.path.relative_to(root).as_posix()
 
 
 BELOW = (
@@ -244,13 +248,4 @@ def test_registries_below_the_checked_folder(
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
     monkeypatch.chdir(tmp_path)
-    options = argparse.Namespace(
-        ssot_registry=None, ssot_baseline=None, ssot_require_registry=require, filenames=["."],
-        stdin_display_name="stdin",
-    )  # fmt: skip
-    try:
-        Plugin.parse_options(options)
-        outcome: int | None = None if Plugin.registry is None else 0
-    except SystemExit as stop:
-        outcome = int(str(stop.code))
-    assert (outcome, capsys.readouterr().err) == expected
+    assert (_parse_options(tmp_path, ["."], "stdin", require), capsys.readouterr().err) == expected

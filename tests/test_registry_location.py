@@ -626,6 +626,11 @@ def test_registries_below(
 
 
 def test_registries_below_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A git work tree with a registry below, but no git on PATH: nothing to name, no traceback."""
+    write_tree(tmp_path, {"svc/ssot-registry.toml": GROUP})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    assert registries_below([str(tmp_path)]) is not None  # the control: with git, it is named
     monkeypatch.setenv("PATH", "")
     assert registries_below([str(tmp_path)]) is None
 

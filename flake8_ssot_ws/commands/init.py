@@ -287,13 +287,9 @@ def _root(output: Path | None, paths: Sequence[str]) -> Path:
     default root, no key written), else the folder that holds the current one and the paths
     (``--output cfg/ssot-registry.toml``: ``root = ".."``)."""
     absolute = [os.path.abspath(path) for path in paths]
-    if output is not None and all(_holds(output.parent, path) for path in absolute):
+    if output is not None and all(Path(path).is_relative_to(output.parent) for path in absolute):
         return output.parent
     return Path(os.path.commonpath([os.getcwd(), *absolute]))
-
-
-def _holds(folder: Path, path: str) -> bool:
-    return os.path.commonpath([folder, path]) == str(folder)
 
 
 def _probe(

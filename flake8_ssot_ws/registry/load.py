@@ -331,7 +331,7 @@ def _registries_below(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
         except OSError:  # no git
             continue
         names = os.fsdecode(done.stdout).split("\0") if done.returncode == 0 else []
-        found.update(_relative(Path(path, name)) for name in names if name.rpartition("/")[2] == REGISTRY_FILE)
+        found.update(_relative(Path(path, name)) for name in names if name)  # the pathspec matched the name
     return sorted(found)
 
 
