@@ -52,14 +52,15 @@ _CONFIG_SUFFIXES = frozenset({".toml", ".yaml", ".yml", ".cfg", ".ini", ".conf",
 # header a key `flake8-ssot-ws`, bare or quoted. No nested quantifier: linear on any text.
 _TOOL = rb"""[ \t]*(?:tool|"tool"|'tool')[ \t]*"""
 _OURS = rb"[ \t]*(?:%s|\"%s\"|'%s')[ \t]*" % ((re.escape(TOOL_TABLE.encode()),) * 3)
-_KEY = rb"""(?:[A-Za-z0-9_-]+|"[^"\r\n]*"|'[^'\r\n]*')"""
+_BARE = rb"[A-Za-z0-9_-]"  # a character of a bare key
+_KEY = rb"""(?:%s+|"[^"\r\n]*"|'[^'\r\n]*')""" % _BARE
 # A table header, not an array value such as `  [1, 2],`: dotted keys in brackets, then a comment.
 _HEADER = re.compile(rb"[ \t]*\[\[?[ \t]*" + _KEY + rb"(?:[ \t]*\.[ \t]*" + _KEY + rb")*[ \t]*\]\]?[ \t]*(?:#|$)")
 _TOOL_HEADER = re.compile(rb"[ \t]*\[" + _TOOL + rb"\][ \t]*(?:#|$)")
 _OUR_KEY = re.compile(_OURS + rb"[.=]")
 _OUR_DOTTED = re.compile(rb"[ \t]*(?:\[\[?)?" + _TOOL + rb"\." + _OURS + rb"[.\]=]")
 _INLINE_TOOL = re.compile(_TOOL + rb"=[ \t]*\{")
-_BARE_KEY_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_BARE_KEY = re.compile(_BARE + rb"*")
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -213,9 +214,9 @@ def _inline_key_is_ours(line: bytes, brace: int) -> bool:
         elif char == ord(",") and open_brackets == [ord("{")]:
             expect_key = True
         elif expect_key and char not in b" \t":
-            end = position
-            while end < len(line) and line[end] in _BARE_KEY_CHARS:
-                end += 1
+            key = _BARE_KEY.match(line, position)
+            assert key is not None  # `*` matches the empty string too
+            end = key.end()
             if len(open_brackets) == 1 and line[position:end] == ours:
                 return True
             expect_key = False

@@ -7,11 +7,10 @@ folders are skipped (``DEFAULT_EXCLUDE``, replaced by ``--exclude``, extended by
 ``--extend-exclude``) -- but beyond what flake8's defaults skip too (``ALWAYS_EXCLUDED``),
 the default list never skips a file git tracks: that is the project's code wherever it sits
 (pip's ``_internal/operations/build/``), and flake8, whose defaults do not name ``build`` or
-``dist``, checks it. A file named on the command line is
-always checked when it is Python (pre-commit passes exactly the files it wants checked): a
-Python suffix or, whatever its name, a ``#!`` line naming python -- what pre-commit's
-``types: [python]`` passes. Any other named file (``ssot-registry.toml``, ``notes.txt``) is
-skipped, and listed as such.
+``dist``, checks it. A file named on the command line is always checked when it is Python
+(pre-commit passes exactly the files it wants checked): a Python suffix or, whatever its name,
+a ``#!`` line naming python -- what pre-commit's ``types: [python]`` passes. Any other named
+file (``ssot-registry.toml``, ``notes.txt``) is skipped, and listed as such.
 """
 
 from __future__ import annotations
