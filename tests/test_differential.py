@@ -432,6 +432,28 @@ TRICKY = [
     pytest.param(
         f"x = f'{{'a' + \"b\"}}'\n{LEGACY}\n", VIEWS, False, ["2:49:SWS101"], marks=PY312, id="nested-same-quotes"
     ),
+    pytest.param(
+        "import app.websocket_core.manager as m\nx = m.get_websocket_manager_v2\ny = m.get_websocket_manager\n",
+        VIEWS,
+        True,
+        ["1:7:SWS003", "3:4:SWS007"],
+        id="tracked-name-begins-a-longer-name",
+    ),
+    pytest.param(
+        "from app.websocket_core.unified_manager import get_websocket_manager as g\n"
+        "get_websocket_manager_v2()\nmy_get_websocket_manager()\n",
+        VIEWS,
+        True,
+        ["1:47:SWS002"],
+        id="tracked-name-inside-longer-names-called",
+    ),
+    pytest.param(
+        "import app.websocket_core.manager as m\nx = m.get_websocket_managerWebSocketManager\n",
+        VIEWS,
+        True,
+        ["1:7:SWS003", "2:4:SWS007"],
+        id="glob-match-that-a-tracked-name-begins",
+    ),
 ]
 
 
@@ -451,6 +473,24 @@ def test_registry_without_safe_needles(make_registry: MakeRegistry) -> None:
     fast, full = both(registry, f"{LEGACY}\n")
     assert fast == full
     assert codes(fast) == ["1:49:SWS101"]
+
+
+# A watch glob with a wildcard on both sides: its literal run is found inside names too.
+INSIDE_NAMES = [
+    pytest.param("m.WebSocketManagerPool", ["1:7:SWS003", "2:4:SWS007"], id="run-begins-the-name"),
+    pytest.param("m.PooledWebSocketManagerV2", ["1:7:SWS003", "2:4:SWS007"], id="run-inside-the-name"),
+    pytest.param("m.get_websocket_managers", ["1:7:SWS003"], id="literal-name-begins-an-untracked-one"),
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), INSIDE_NAMES)
+def test_glob_run_inside_names(make_registry: MakeRegistry, expression: str, expected: list[str]) -> None:
+    registry = make_registry(RULES_REGISTRY.replace('"*WebSocketManager"', '"*WebSocketManager*"'))
+    source = f"import app.websocket_core.manager as m\nx = {expression}\n"
+    fast, full = both(registry, source)
+    assert fast == full
+    assert codes(full) == expected
+    assert shortcut_taken(registry, source)
 
 
 def test_noqa_suppressions_agree(registry) -> None:

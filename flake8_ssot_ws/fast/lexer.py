@@ -41,6 +41,7 @@ _IMPORT_TAIL = re.compile(
 )
 _BRACKET_OR_SKIP = re.compile("|".join((_COMMENT, _TRIPLE, _SINGLE, r"[()\[\]{}]")))
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_NO_NAME_CHAR_FOLLOWS = "(?![0-9A-Za-z_])"  # ASCII: code with other characters is not lexed
 WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _PREFIX_CHARS = frozenset("rRbBuUfFtT")
 _STRING_PREFIXES = frozenset({"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"})
@@ -59,12 +60,22 @@ class Lexed(NamedTuple):
 
 
 class Lexer:
-    """Finds ``words`` in code. A formatted string whose fields ``of_interest`` says may
-    hold code of interest makes ``lex`` give up."""
+    """Finds ``words`` in code where no name character follows them, and ``inside`` (parts
+    of names, such as a watch glob's literal run) anywhere; a formatted string whose fields
+    ``of_interest`` says may hold code of interest makes ``lex`` give up.
 
-    def __init__(self, words: Iterable[str], of_interest: Callable[[str], bool]) -> None:
-        ordered = sorted(set(words), key=lambda word: (-len(word), word))
-        self._pattern = re.compile("|".join((*_ALWAYS, *map(re.escape, ordered))))
+    A name a word only begins (`F` in `False`) is left out in the regex engine: real code
+    holds many of them for short tracked names, and each would cost a Python iteration here
+    and in the caller only to be dropped there (Django's registry: 21,000 of 25,000)."""
+
+    def __init__(self, words: Iterable[str], of_interest: Callable[[str], bool], inside: Iterable[str] = ()) -> None:
+        parts = set(inside)
+        # Longest first, so that the longest of two words starting at one place is found. Each
+        # alternative still starts with a literal (the engine's skip-ahead); a lookbehind or a
+        # group around the words would lose it (3 times slower, measured).
+        ordered = sorted(set(words) | parts, key=lambda word: (-len(word), word))
+        alternatives = (re.escape(word) + ("" if word in parts else _NO_NAME_CHAR_FOLLOWS) for word in ordered)
+        self._pattern = re.compile("|".join((*_ALWAYS, *alternatives)))
         self._of_interest = of_interest
 
     def lex(self, source: str) -> Lexed | None:

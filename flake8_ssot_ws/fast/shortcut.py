@@ -48,6 +48,7 @@ from flake8_ssot_ws.fast.lexer import Span
 from flake8_ssot_ws.fast.lexer import closing_bracket
 from flake8_ssot_ws.fast.lexer import count_lines
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.registry.model import glob_literal
 from flake8_ssot_ws.registry.model import name_fragments
 from flake8_ssot_ws.core.rules import Analysis
 from flake8_ssot_ws.core.rules import FileContext
@@ -84,7 +85,11 @@ class _Plan:
         # A class statement is found by its keyword: its bases may hold a tracked name.
         self.keywords = ("class",) if Trigger.BASE in triggers else ()
         # An f-string's fields hold code of interest where the file gate's words say so.
-        self.lexer = Lexer((*(fragments or ()), *self.importers, *self.keywords), _of_interest(words))
+        # A tracked name is a whole name or matches a watch glob, which holds its literal run.
+        runs = {glob_literal(pattern) for group in registry.groups for pattern in group.watch}
+        self.lexer = Lexer(
+            (*(fragments or ()), *self.importers, *self.keywords), _of_interest(words), inside=filter(None, runs)
+        )
         self.group_of = registry.group_of
         self.name_finders = tuple(_FINDERS[t] for t in sorted(triggers - _NOT_ON_NAMES, key=lambda t: t.name))
         self.fragments = tuple(fragments or ())
@@ -323,7 +328,7 @@ def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> _Spans | No
         index = bisect.bisect_right(starts, start) - 1
         if index >= 0 and start < statement_spans[index][1]:
             continue  # inside an import statement, which the core sees whole
-        while start and source[start - 1] in WORD:  # a needle can sit inside a longer name
+        while start and source[start - 1] in WORD:  # a word can end a longer name, a run sit inside one
             start -= 1
         while end < len(source) and source[end] in WORD:
             end += 1
