@@ -41,7 +41,6 @@ _IMPORT_TAIL = re.compile(
 )
 _BRACKET_OR_SKIP = re.compile("|".join((_COMMENT, _TRIPLE, _SINGLE, r"[()\[\]{}]")))
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_NO_NAME_CHAR_FOLLOWS = "(?![0-9A-Za-z_])"  # ASCII: code with other characters is not lexed
 WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _PREFIX_CHARS = frozenset("rRbBuUfFtT")
 _STRING_PREFIXES = frozenset({"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"})
@@ -60,21 +59,22 @@ class Lexed(NamedTuple):
 
 
 class Lexer:
-    """Finds ``words`` in code where no name character follows them, and ``inside`` (parts
-    of names, such as a watch glob's literal run) anywhere; a formatted string whose fields
-    ``of_interest`` says may hold code of interest makes ``lex`` give up.
+    """Finds ``words`` in code as whole names, and ``inside`` (parts of names, such as a
+    watch glob's literal run) anywhere; a formatted string whose fields ``of_interest`` says
+    may hold code of interest makes ``lex`` give up.
 
-    A name a word only begins (`F` in `False`) is left out in the regex engine: real code
+    A word inside a longer name (`F` in `False`) is left out in the regex engine: real code
     holds many of them for short tracked names, and each would cost a Python iteration here
     and in the caller only to be dropped there (Django's registry: 21,000 of 25,000)."""
 
     def __init__(self, words: Iterable[str], of_interest: Callable[[str], bool], inside: Iterable[str] = ()) -> None:
         parts = set(inside)
         # Longest first, so that the longest of two words starting at one place is found. Each
-        # alternative still starts with a literal (the engine's skip-ahead); a lookbehind or a
-        # group around the words would lose it (3 times slower, measured).
+        # alternative still starts with its literal (the engine's skip-ahead), so the name
+        # character before a word is looked for behind it; a lookbehind or a group in front of
+        # the words would lose that (3 times slower, measured).
         ordered = sorted(set(words) | parts, key=lambda word: (-len(word), word))
-        alternatives = (re.escape(word) + ("" if word in parts else _NO_NAME_CHAR_FOLLOWS) for word in ordered)
+        alternatives = (word if word in parts else _whole_name(word) for word in map(re.escape, ordered))
         self._pattern = re.compile("|".join((*_ALWAYS, *alternatives)))
         self._of_interest = of_interest
 
@@ -137,6 +137,12 @@ class Lexer:
         if _NESTED_FSTRINGS:  # pragma: >=3.12 cover
             return fields_are_plain(body)
         return True  # pragma: <3.12 cover
+
+
+def _whole_name(escaped: str) -> str:
+    """``escaped`` where no name character comes before or after it (ASCII: code holding
+    other characters is not lexed)."""
+    return f"{escaped}(?<![0-9A-Za-z_]{escaped})(?![0-9A-Za-z_])"
 
 
 def _formatted(source: str, quote: int) -> bool:

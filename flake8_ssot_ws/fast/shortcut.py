@@ -328,7 +328,7 @@ def _expression_spans(reader: _Reader, lexed: Lexed, plan: _Plan) -> _Spans | No
         index = bisect.bisect_right(starts, start) - 1
         if index >= 0 and start < statement_spans[index][1]:
             continue  # inside an import statement, which the core sees whole
-        while start and source[start - 1] in WORD:  # a word can end a longer name, a run sit inside one
+        while start and source[start - 1] in WORD:  # a watch glob's run can sit inside a longer name
             start -= 1
         while end < len(source) and source[end] in WORD:
             end += 1
