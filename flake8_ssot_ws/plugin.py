@@ -21,7 +21,6 @@ from flake8_ssot_ws.core.codes import SWS900
 from flake8_ssot_ws.core.codes import WARNINGS
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import RegistryError
-from flake8_ssot_ws.registry import UnreadableRegistry
 from flake8_ssot_ws.registry import discover_registry
 from flake8_ssot_ws.registry import discovery_start
 from flake8_ssot_ws.registry import load_registry
@@ -131,10 +130,12 @@ def _discovered_registry(options: argparse.Namespace) -> Registry | None:
     """The registry found upward from the checked files, as ``ssot-ws`` finds it.
 
     The plugin is installed for projects that do not use it too (globally, for an editor):
-    finding nothing means checking nothing, and a found file that cannot be read or parsed
-    (a broken pyproject.toml) is one warning, not the end of every flake8 run. Unless
-    ``--ssot-require-registry`` asks for a check: then both stop the run, as in ``ssot-ws``.
-    A registry that parses but is invalid is this plugin's own configuration: an error.
+    finding nothing means checking nothing (an error with ``--ssot-require-registry``, as in
+    ``ssot-ws``), and a broken pyproject.toml that names no table of ours is passed over with
+    a warning. What is found is the project's own registry: an ``ssot-registry.toml``, or a
+    pyproject.toml whose text names our table. One that cannot be read, parsed or validated
+    stops the run, as a broken setup.cfg stops flake8: a warning would let a CI job that runs
+    plain flake8 pass with every SWS check gone.
     """
     require = bool(getattr(options, "ssot_require_registry", False))
     paths = _checked_paths(options)
@@ -154,13 +155,7 @@ def _discovered_registry(options: argparse.Namespace) -> Registry | None:
         if below is not None:
             _warn(f"nothing checked: no registry found for all the paths together: {below}")
         return None
-    try:
-        return load_registry(discovery.path)
-    except UnreadableRegistry as error:
-        if require:
-            raise
-        _warn(f"{error} (nothing checked; --ssot-require-registry makes this an error)")
-        return None
+    return load_registry(discovery.path)
 
 
 def _checked_paths(options: argparse.Namespace) -> list[str]:

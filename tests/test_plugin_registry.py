@@ -32,7 +32,6 @@ FINDING = f"app/x.py:1:21: {SWS001} (fixable with 'ssot-ws fix')\n"
 BROKEN_REGISTRY = "{tmp}/ssot-registry.toml:1:7: invalid TOML: Expected ']' at the end of a table declaration"
 BROKEN_PYPROJECT = "{tmp}/pyproject.toml:1:9: invalid TOML: Expected ']' at the end of a table declaration"
 BROKEN_APP_PYPROJECT = BROKEN_PYPROJECT.replace("{tmp}", "{tmp}/app")
-NOTHING_CHECKED = "(nothing checked; --ssot-require-registry makes this an error)"
 NAMED_BY_SETUP_CFG = "--ssot-registry {tmp}/cfg/rules.toml (named by ssot-registry in {tmp}/setup.cfg)"
 NEAR_MISS = "ssot-registry.toml (found {tmp}/ssot_registry.toml)"
 REQUIRE = "--ssot-require-registry"
@@ -64,13 +63,25 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
         ),
         pytest.param(
             {"ssot-registry.toml": "[group\n"}, ["--select", "E,SWS"],
-            ("", f"flake8-ssot-ws: warning: {BROKEN_REGISTRY} {NOTHING_CHECKED}\n", 0),
-            id="a discovered registry that does not parse: one warning, flake8 runs",
+            ("", f"flake8-ssot-ws: {BROKEN_REGISTRY}\n", 2),
+            id="a discovered registry that does not parse: the project uses the tool, so exit 2, not a silent pass",
         ),
         pytest.param(
             {"ssot-registry.toml": "[group\n"}, ["--select", "SWS", REQUIRE],
             ("", f"flake8-ssot-ws: {BROKEN_REGISTRY}\n", 2),
-            id="... and required: the error, exit 2",
+            id="... and required: the same error",
+        ),
+        pytest.param(
+            {"pyproject.toml": "[tool.flake8-ssot-ws]\nexempt = [\n"}, ["--select", "E"],
+            ("", "flake8-ssot-ws: {tmp}/pyproject.toml:3:1: invalid TOML: Invalid value\n", 2),
+            id="a broken pyproject.toml that names the table: the registry, exit 2",
+        ),
+        pytest.param(
+            {"ssot-registry.toml": "[[group]]\nname = 'g'\ncanonical = ['from a import B']\n[[group.legacy]]\n"
+             "import = 'from c import B'\ndeadline = 2026-3-31\n"}, ["--select", "E"],
+            ("", "flake8-ssot-ws: {tmp}/ssot-registry.toml:6:16: invalid TOML: "
+                 "Expected newline or end of document after a statement\n", 2),
+            id="a deadline that is not a TOML date: exit 2 (it used to pass flake8 silently)",
         ),
         pytest.param(
             {"ssot-registry.toml": "[group\n"}, ["--select", "SWS", "--ssot-registry", "{tmp}/ssot-registry.toml"],
@@ -126,14 +137,14 @@ def test_registry_found_from_the_checked_file(tmp_path: Path, args: list[str]) -
 @pytest.mark.usefixtures("plugin_state")
 def test_warned_once_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """flake8 parses options again in each worker on spawn platforms, and tests run it twice."""
-    (tmp_path / "ssot-registry.toml").write_text("[group\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[project\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     options = argparse.Namespace(ssot_registry=None, ssot_baseline=None, filenames=["-"], stdin_display_name="stdin")
     for _ in range(2):
         Plugin.parse_options(options)
         assert Plugin.registry is None
         assert list(Plugin(ast.parse(LEGACY), "x.py", [LEGACY]).run()) == []
-    warning = f"flake8-ssot-ws: warning: {BROKEN_REGISTRY.format(tmp=tmp_path)} {NOTHING_CHECKED}\n"
+    warning = f"flake8-ssot-ws: warning: {BROKEN_PYPROJECT.format(tmp=tmp_path)} {PASSED_OVER}\n"
     assert capsys.readouterr() == ("", warning)
 
 

@@ -74,7 +74,7 @@ class RegistryError(Exception):
 
 class UnreadableRegistry(RegistryError):
     """A registry file that cannot be read, decoded or parsed as TOML: nothing in it is known
-    (the flake8 plugin passes over such a file that it found by itself, with a warning)."""
+    (discovery passes over such a pyproject.toml when its text names no table of ours)."""
 
 
 # --- loading -------------------------------------------------------------------------
