@@ -31,6 +31,7 @@ LEGACY = "from app.old import Manager\n"
 FINDING = f"app/x.py:1:21: {SWS001} (fixable with 'ssot-ws fix')\n"
 BROKEN_REGISTRY = "{tmp}/ssot-registry.toml:1:7: invalid TOML: Expected ']' at the end of a table declaration"
 BROKEN_PYPROJECT = "{tmp}/pyproject.toml:1:9: invalid TOML: Expected ']' at the end of a table declaration"
+NOT_A_STATEMENT_END = "Expected newline or end of document after a statement"
 BROKEN_APP_PYPROJECT = BROKEN_PYPROJECT.replace("{tmp}", "{tmp}/app")
 NAMED_BY_SETUP_CFG = "--ssot-registry {tmp}/cfg/rules.toml (named by ssot-registry in {tmp}/setup.cfg)"
 NEAR_MISS = "ssot-registry.toml (found {tmp}/ssot_registry.toml)"
@@ -79,8 +80,7 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
         pytest.param(
             {"ssot-registry.toml": "[[group]]\nname = 'g'\ncanonical = ['from a import B']\n[[group.legacy]]\n"
              "import = 'from c import B'\ndeadline = 2026-3-31\n"}, ["--select", "E"],
-            ("", "flake8-ssot-ws: {tmp}/ssot-registry.toml:6:16: invalid TOML: "
-                 "Expected newline or end of document after a statement\n", 2),
+            ("", f"flake8-ssot-ws: {{tmp}}/ssot-registry.toml:6:16: invalid TOML: {NOT_A_STATEMENT_END}\n", 2),
             id="a deadline that is not a TOML date: exit 2 (it used to pass flake8 silently)",
         ),
         pytest.param(
