@@ -20,7 +20,10 @@ from flake8_ssot_ws.fix.rewrite import core_analyzer
 from flake8_ssot_ws.fix.rewrite import fix_source
 from flake8_ssot_ws.fix.rewrite import fix_text
 from flake8_ssot_ws.fix.rewrite import safety_problem
+from flake8_ssot_ws.fix.tokens import Unsure
+from flake8_ssot_ws.fix.tokens import edit_statement
 from flake8_ssot_ws.core.noqa import split_noqa
+from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 from flake8_ssot_ws.registry import load_registry
 from flake8_ssot_ws.core.rules import Finding
@@ -357,14 +360,13 @@ NOOP_CASES = [
         "from app.ws import WebSocketManager as WebSocketManager\n",
         id="an explicit re-export the canonical import (Unified... as WebSocketManager) cannot keep",
     ),
+    pytest.param(
+        "from app.ws import WebSocketManager, other as WebSocketManager\n",
+        id="a name bound twice by one statement: a split could reorder the two bindings",
+    ),
 ]
 
 REFUSALS = [
-    pytest.param(
-        "from app.ws import WebSocketManager, other as WebSocketManager\n",
-        "'WebSocketManager' is bound twice by this statement",
-        id="a split would reorder two bindings of one name",
-    ),
     pytest.param(
         "from app.\\\nws import WebSocketManager\n",
         "a backslash continuation inside the module name",
@@ -423,12 +425,23 @@ def test_fix_refuses(registry, source, reason) -> None:
     assert [f.code for f in result.left] == ["SWS001"]
 
 
+def test_the_rewrite_itself_refuses_a_name_bound_twice() -> None:
+    """The core gives such a finding no fix (above); the rewrite keeps its own guard, as
+    findings may come from elsewhere (check's cache)."""
+    segment = "from app.ws import WebSocketManager, other as WebSocketManager"
+    node = ast.parse(segment).body[0]
+    assert isinstance(node, ast.ImportFrom)
+    moved = {0: ImportSpec("app.ws.unified", "UnifiedWebSocketManager", "WebSocketManager")}
+    with pytest.raises(Unsure, match="^'WebSocketManager' is bound twice by this statement$"):
+        edit_statement(segment, node, moved, own_lines=False)
+
+
 def test_refusal_of_one_statement_does_not_stop_the_others(registry) -> None:
-    source = "from app.ws import WebSocketManager, x as WebSocketManager\nfrom app.ws import get_websocket_manager\n"
+    source = "from app.\\\nws import WebSocketManager\nfrom app.ws import get_websocket_manager\n"
     result = _fix(source, registry)
-    assert result.source == f"from app.ws import WebSocketManager, x as WebSocketManager\n{GET}\n"
-    assert [(r.finding.line, r.finding.code) for r in result.refused] == [(1, "SWS001")]
-    assert [f.line for f in result.fixed] == [2]
+    assert result.source == f"from app.\\\nws import WebSocketManager\n{GET}\n"
+    assert [(r.finding.line, r.finding.code) for r in result.refused] == [(2, "SWS001")]  # the name's line
+    assert [f.line for f in result.fixed] == [3]
 
 
 def test_own_alias_leaves_sws002_for_a_person(registry) -> None:
@@ -572,16 +585,27 @@ def test_readme_examples() -> None:
         assert fix_text(before, registry, context, today=TODAY).source == after
 
 
-def test_an_explicit_re_export_says_why_it_is_not_fixable(registry: Registry) -> None:
-    source = "from app.ws import WebSocketManager as WebSocketManager\n"
+NOT_FIXABLE = [
+    pytest.param(
+        "from app.ws import WebSocketManager as WebSocketManager\n",
+        "'as WebSocketManager' marks an explicit re-export, which the canonical import's form is not",
+        id="an explicit re-export",
+    ),
+    pytest.param(
+        "from app.ws import WebSocketManager, other as WebSocketManager\n",
+        "'WebSocketManager' is bound twice by this statement",
+        id="a name bound twice by the statement (fix used to refuse what check called fixable)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "why"), NOT_FIXABLE)
+def test_a_finding_fix_leaves_says_why(registry: Registry, source: str, why: str) -> None:
     context = file_context(registry, MODULE_PATH)
     (finding,) = check_source(source, registry, context, today=TODAY)
     assert (finding.code, finding.fix, finding.message) == (
         "SWS001",
         None,
-        (
-            "SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - use "
-            "'from app.ws.unified import UnifiedWebSocketManager as WebSocketManager' (not fixable: 'as "
-            "WebSocketManager' marks an explicit re-export, which the canonical import's form is not)"
-        ),
+        "SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - use "
+        f"'from app.ws.unified import UnifiedWebSocketManager as WebSocketManager' (not fixable: {why})",
     )

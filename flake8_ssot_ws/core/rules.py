@@ -231,6 +231,12 @@ def _non_canonical(
         # could change what the file imports. Reported, never fixed.
         note = codes.INFERRED_NOTE.format(module=module, name=name)
         return Finding(record.line, record.col, code.id, message + note, group)
+    statement = record.statement
+    if sum((alias.asname or alias.name) == local for alias in statement.names) > 1:
+        # `from legacy import X, helper as X`: which binding wins depends on the order, so
+        # moving one X to a statement of its own could change it; fix leaves it.
+        note = codes.BOUND_TWICE_NOTE.format(name=local)
+        return Finding(record.line, record.col, code.id, message + note, group, None, legacy)
     # `X as X` is an explicit re-export (typing's stubs, mypy's no_implicit_reexport): it stays,
     # and a canonical import that binds X under another name cannot keep it.
     reexport = record.asname == record.name == local
@@ -238,7 +244,6 @@ def _non_canonical(
         note = codes.REEXPORT_NOTE.format(name=local)
         return Finding(record.line, record.col, code.id, message + note, group, None, legacy)
     replacement = ImportSpec(use.module, use.name, local if local != use.name or reexport else None)
-    statement = record.statement
     fix = Fix(
         statement.lineno,
         statement.col_offset,
