@@ -432,8 +432,9 @@ def test_the_rewrite_itself_refuses_a_name_bound_twice() -> None:
     node = ast.parse(segment).body[0]
     assert isinstance(node, ast.ImportFrom)
     moved = {0: ImportSpec("app.ws.unified", "UnifiedWebSocketManager", "WebSocketManager")}
-    with pytest.raises(Unsure, match="^'WebSocketManager' is bound twice by this statement$"):
+    with pytest.raises(Unsure) as refused:
         edit_statement(segment, node, moved, own_lines=False)
+    assert str(refused.value) == "'WebSocketManager' is bound twice by this statement"
 
 
 def test_refusal_of_one_statement_does_not_stop_the_others(registry) -> None:
@@ -606,6 +607,8 @@ def test_a_finding_fix_leaves_says_why(registry: Registry, source: str, why: str
     assert (finding.code, finding.fix, finding.message) == (
         "SWS001",
         None,
-        "SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - use "
-        f"'from app.ws.unified import UnifiedWebSocketManager as WebSocketManager' (not fixable: {why})",
+        (
+            "SWS001 'WebSocketManager' imported from non-canonical path 'app.ws' - use "
+            f"'from app.ws.unified import UnifiedWebSocketManager as WebSocketManager' (not fixable: {why})"
+        ),
     )
