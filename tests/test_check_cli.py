@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -337,6 +338,40 @@ def test_github_annotates_files_that_could_not_be_checked(project: Path, capsys:
     )
 
 
+@pytest.mark.parametrize(
+    ("git", "cwd", "paths", "file", "shown"),
+    [
+        pytest.param(True, "app", ["views.py", "broken.py"], "app/", "", id="from a subfolder of a git repository"),
+        pytest.param(True, "", ["app/views.py", "app/broken.py"], "app/", "app/", id="from the top of the repository"),
+        pytest.param(False, "app", ["views.py", "broken.py"], "", "", id="outside git: relative to the cwd, as SARIF"),
+    ],
+)
+def test_github_files_are_relative_to_the_work_tree(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    git: bool,
+    cwd: str,
+    paths: list[str],
+    file: str,
+    shown: str,
+) -> None:
+    """``file=`` is what GitHub resolves: relative to the repository root (a job whose
+    ``working-directory`` is a service's folder annotates the right files); stderr keeps the
+    paths as the user gave them."""
+    if git:
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    (project / "app/broken.py").write_text(LEGACY + "def f(:\n")
+    monkeypatch.chdir(project / cwd)
+    assert main([*CHECK, "--output-format", "github", *paths]) == 1
+    out = (
+        f"::error file={file}views.py,line=2,col=50,title=SWS001::{SWS001}\n"
+        f"::warning file={file}broken.py,title=ssot-ws::not checked: SyntaxError: invalid syntax (line 2)\n"
+    )
+    err = f"{shown}broken.py: SyntaxError: invalid syntax (line 2)\nssot-ws: 1 file could not be read or parsed\n"
+    assert capsys.readouterr() == (out, err)
+
+
 # --- the README's section is true -------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -357,8 +392,14 @@ def test_readme_documents_every_option() -> None:
     assert [option for option in options if f"`{option}" not in section] == []
 
 
-def test_readme_output_is_real(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(ROOT / "example")
+def test_readme_output_is_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run where README says, in example/ of a repository (a copy: github's paths depend on where
+    the work tree's top is, and this checkout may not be one)."""
+    shutil.copytree(ROOT / "example", tmp_path / "example", ignore=shutil.ignore_patterns(".ssot-ws-cache"))
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path / "example")
     section = readme_section()
     assert main(["check", "--no-cache"]) == 1
     text = capsys.readouterr().out.splitlines()

@@ -111,6 +111,39 @@ def test_github_escapes_line_breaks() -> None:
     assert formats.github(result) == "::error file=a.py,line=1,col=1,title=SWS001::SWS001 a%0D%0Ab\n"
 
 
+@pytest.mark.parametrize(
+    ("root", "cwd", "path", "file"),
+    [
+        pytest.param("", "", "app/a.py", "app/a.py", id="run from the root: the path as displayed"),
+        pytest.param("", "sub", "app/a.py", "sub/app/a.py", id="from a subfolder: relative to the root, not the cwd"),
+        pytest.param("", "sub", "../app/a.py", "app/a.py", id="a path through the parent"),
+        pytest.param("repo", "", "../app/a.py", "OUTSIDE/app/a.py", id="outside the root: the absolute path"),
+    ],
+)
+def test_github_files_are_relative_to_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str, cwd: str, path: str, file: str
+) -> None:
+    """GitHub reads a relative ``file=`` as a path in the repository, as SARIF's URIs are; the
+    message keeps no path. A file that could not be checked is named the same way."""
+    (tmp_path / root / cwd).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(tmp_path / root / cwd)
+    finding = Finding(1, 0, "SWS004", "SWS004 star", "ws")
+    broken = path.replace("a.py", "broken.py")
+    result = ScanResult(
+        [
+            FileResult(path, None, Outcome(reported=(finding,))),
+            FileResult(broken, None, Outcome(problem="SyntaxError: invalid syntax (line 2)")),
+        ],
+        scanned=2,
+    )
+    file = file.replace("OUTSIDE", str(tmp_path))
+    assert formats.github(result, formats.Output(root=str(tmp_path / root))) == (
+        f"::error file={file},line=1,col=1,title=SWS004::SWS004 star\n"
+        f"::warning file={file.replace('a.py', 'broken.py')},title=ssot-ws::"
+        "not checked: SyntaxError: invalid syntax (line 2)\n"
+    )
+
+
 def test_statistics() -> None:
     assert formats.statistics(RESULT) == (
         "1     SWS001 'Manager' imported from non-canonical path 'app.old' - use it\n"

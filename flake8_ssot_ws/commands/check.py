@@ -143,7 +143,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         result = ratchet.apply(result, registry, known, Path(args.baseline), codes=shown)
     result = select_findings(result, verdicts)
     warnings = frozenset(code for code, verdict in verdicts.items() if verdict == WARNING)
-    root = repository_root() if args.output_format == "sarif" else None
+    root = repository_root() if args.output_format in formats.ROOTED else None
     sys.stdout.write(formats.RENDERERS[args.output_format](result, formats.Output(warnings, root)))
     if args.statistics:
         # Statistics would corrupt a machine-readable stdout: they go to stderr there.
@@ -179,8 +179,9 @@ def select_findings(result: ScanResult, verdicts: Mapping[str, str | None]) -> S
 
 
 def repository_root() -> str:
-    """SARIF's ``%SRCROOT%``: the top of the git work tree holding the current directory (a
-    ``.git`` folder, or a worktree's ``.git`` file), else the current directory."""
+    """What github's and SARIF's paths are relative to (SARIF's ``%SRCROOT%``): the top of the
+    git work tree holding the current directory (a ``.git`` folder, or a worktree's ``.git``
+    file), else the current directory."""
     cwd = directory = os.getcwd()
     while not os.path.lexists(os.path.join(directory, ".git")):
         parent = os.path.dirname(directory)

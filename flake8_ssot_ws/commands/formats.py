@@ -1,7 +1,9 @@
 """A scan's findings as text (flake8's format), JSON, GitHub workflow commands or SARIF.
 
 Pure: a ``ScanResult`` (the findings the run shows) and an ``Output`` (which of their codes are
-warnings in this run, where the repository is) in, the text to print out. Columns: the core
+warnings in this run, where the repository is) in, the text to print out. github and SARIF name
+files relative to the repository root (``repository_path``), as GitHub resolves them; text and
+JSON keep the paths as the run displays them (relative to the current directory). Columns: the core
 keeps flake8's 0-based UTF-8 byte offsets; text, JSON and github show them 1-based, as flake8
 prints them; SARIF counts UTF-16 code units, as its specification says.
 """
@@ -23,6 +25,9 @@ TOOL = "ssot-ws"
 INFORMATION_URI = "https://github.com/flake8-ssot-ws/flake8-ssot-ws"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+# The formats whose paths are relative to the repository root: only their runs look for it (a
+# walk up to the .git; a text run, pre-commit's, does not pay for it).
+ROOTED = frozenset({"github", "sarif"})
 
 
 class Output(NamedTuple):
@@ -33,6 +38,9 @@ class Output(NamedTuple):
 
     def level(self, code: str) -> str:
         return "warning" if code in self.warnings else "error"
+
+    def repository(self) -> str:
+        return self.root if self.root is not None else os.getcwd()
 
 
 DEFAULT = Output()
@@ -73,15 +81,28 @@ def as_json(result: ScanResult, output: Output = DEFAULT) -> str:
 def github(result: ScanResult, output: Output = DEFAULT) -> str:
     """GitHub Actions workflow commands: each finding becomes an annotation on the diff (a
     warning for a code that does not fail the run), and so does each file that could not be
-    checked (a warning on the file: it does not fail the run either)."""
+    checked (a warning on the file: it does not fail the run either).
+
+    ``file=`` is relative to the repository root, as SARIF's URIs: the runner passes a relative
+    ``file`` on as a path in the repository, whatever the step's ``working-directory`` (paths
+    relative to the current directory named files that do not exist when a job ran in
+    ``services/a``). A file outside the root is named by its absolute path, which the runner
+    makes relative when it is under the workspace."""
+    root = output.repository()
     lines = []
     for path, finding in result.findings:
-        properties = f"file={_property(path)},line={finding.line},col={finding.col + 1},title={finding.code}"
+        where = _property(_github_file(path, root))
+        properties = f"file={where},line={finding.line},col={finding.col + 1},title={finding.code}"
         lines.append(f"::{output.level(finding.code)} {properties}::{_data(finding.message)}\n")
     for problem in result.problems:
-        properties = f"file={_property(problem.path)},title={TOOL}"
+        properties = f"file={_property(_github_file(problem.path, root))},title={TOOL}"
         lines.append(f"::warning {properties}::{_data(f'not checked: {problem.outcome.problem}')}\n")
     return "".join(lines)
+
+
+def _github_file(path: str, root: str) -> str:
+    relative = repository_path(path, root)
+    return relative if relative is not None else os.path.abspath(path)
 
 
 def _data(value: str) -> str:
@@ -97,7 +118,7 @@ def sarif(result: ScanResult, output: Output = DEFAULT) -> str:
     (``%SRCROOT%``, whose absolute URI ``originalUriBaseIds`` gives), columns in UTF-16 code
     units (SARIF's default ``columnKind``)."""
     codes = [code.id for code in CORE]
-    root = output.root if output.root is not None else os.getcwd()
+    root = output.repository()
     results = [
         {
             "ruleId": finding.code,
@@ -167,15 +188,23 @@ def _utf16_column(finding: Finding) -> int:
     return finding.col if finding.utf16_col is None else finding.utf16_col
 
 
+def repository_path(path: str, root: str) -> str | None:
+    """The file (as displayed, relative to the current directory) relative to the repository
+    root, with ``/`` on every system; None outside it. SARIF's URIs and github's ``file=``."""
+    absolute = os.path.abspath(path)
+    if not absolute.startswith(os.path.join(root, "")):
+        return None
+    return Path(os.path.relpath(absolute, root)).as_posix()
+
+
 def _artifact(path: str, root: str) -> dict[str, str]:
     """The file relative to the repository root; outside it, its absolute URI."""
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute, root) if absolute.startswith(os.path.join(root, "")) else None
+    relative = repository_path(path, root)
     if relative is None:
-        return {"uri": Path(absolute).as_uri()}
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
     import urllib.parse  # here: only SARIF needs it, and it costs a text run 4 ms to import
 
-    return {"uri": urllib.parse.quote(Path(relative).as_posix()), "uriBaseId": SRCROOT}
+    return {"uri": urllib.parse.quote(relative), "uriBaseId": SRCROOT}
 
 
 def statistics(result: ScanResult) -> str:
