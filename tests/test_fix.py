@@ -449,7 +449,7 @@ def test_own_alias_leaves_sws002_for_a_person(registry) -> None:
     result = _fix("from app.ws.legacy import WebSocketManager as WSM\n", registry)
     assert [f.code for f in result.fixed] == ["SWS101"]
     assert [f.message for f in result.left] == [
-        f"SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {WSM!r}"
+        f"SWS002 'UnifiedWebSocketManager' imported as 'WSM' must be bound as 'WebSocketManager' - use {WSM!r}"
     ]
 
 

@@ -168,7 +168,8 @@ def test_findings_left_are_printed_at_their_position_in_the_written_file(project
     (project / MODULE_PATH).write_text("from app.ws.legacy import WebSocketManager as WSM\n", encoding="utf-8")
     assert main([*FIX, MODULE_PATH]) == 1
     assert capsys.readouterr().out == (
-        f"{MODULE_PATH}:1:28: SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {WSM!r}\n"
+        f"{MODULE_PATH}:1:28: SWS002 'UnifiedWebSocketManager' imported as 'WSM' must be bound as 'WebSocketManager'"
+        f" - use {WSM!r}\n"
     )
 
 
@@ -409,7 +410,7 @@ def test_fixed_source_not_encodable_in_the_file_encoding(tmp_path, monkeypatch, 
 SWS003 = "SWS003 module 'app.ws.legacy' imported as a module - import names from their canonical path instead"
 ALIASED = "from app.ws.legacy import WebSocketManager as Foo\n"
 ALIASED_FIXED = "from app.ws.unified import UnifiedWebSocketManager as Foo\n"
-SWS002 = f"SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {WSM!r}"
+SWS002 = f"SWS002 'UnifiedWebSocketManager' imported as 'Foo' must be bound as 'WebSocketManager' - use {WSM!r}"
 
 
 @pytest.mark.parametrize(

@@ -224,7 +224,10 @@ def test_fix_hook_fails_once_then_passes(tmp_path, repos) -> None:
     time (it fails only when it rewrote a file); the check hook is what fails on the SWS002."""
     project = _project(tmp_path, repos, HOOKS["ssot-ws-fix", ()], {"app/views.py": ALIASED})
     code, status, output = _run(project, repos, "ssot-ws-fix")
-    sws002 = f"app/views.py:1:48: SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use {USE}"
+    sws002 = (
+        f"app/views.py:1:48: SWS002 'UnifiedWebSocketManager' imported as 'Foo' must be bound as 'WebSocketManager'"
+        f" - use {USE}"
+    )
     assert (code, status, sorted(output)) == (
         1,
         "Failed",

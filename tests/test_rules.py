@@ -54,6 +54,7 @@ WSM = "app.websocket_core.websocket_manager"
 MGR = "app.websocket_core.manager"
 USE = "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager"
 USE_GET = "from app.websocket_core.unified_manager import get_websocket_manager"
+GET = "get_websocket_manager"
 FIXABLE = " (fixable with 'ssot-ws fix')"
 
 
@@ -77,8 +78,9 @@ def sws101(name: str = "WebSocketManager", module: str = WSM) -> str:
     )
 
 
-def sws002(name: str = "UnifiedWebSocketManager") -> str:
-    return f"SWS002 {name!r} must be bound as 'WebSocketManager' - use {USE!r}"
+def sws002(name: str = "UnifiedWebSocketManager", local: str | None = None) -> str:
+    aliased = "" if local is None else f" imported as {local!r}"
+    return f"SWS002 {name!r}{aliased} must be bound as 'WebSocketManager' - use {USE!r}"
 
 
 def sws003(module: str) -> str:
@@ -228,12 +230,12 @@ FORMS = [
     ),
     pytest.param(
         "from app.websocket_core.unified_manager import UnifiedWebSocketManager as ManagerAlias\n",
-        [f"1:47: {sws002()}"],
+        [f"1:47: {sws002(local='ManagerAlias')}"],
         id="canonical-name-wrong-alias-SWS002",
     ),
     pytest.param(
         "from app.websocket_core.unified_manager import get_websocket_manager as get\n",
-        [f"1:47: SWS002 'get_websocket_manager' must be bound as 'get_websocket_manager' - use {USE_GET!r}"],
+        [f"1:47: SWS002 'get_websocket_manager' imported as 'get' must be bound as {GET!r} - use {USE_GET!r}"],
         id="alias-on-a-canonical-import-without-alias-SWS002",
     ),
     pytest.param(
@@ -676,7 +678,7 @@ WATCH_FROM_CASES = [
     pytest.param("from unittest.mock import call\n", [], id="a canonical entry is canonical wherever it points"),
     pytest.param(
         "from unittest.mock import call as c\n",
-        ["1:26: SWS002 'call' must be bound as 'call' - use 'from unittest.mock import call'"],
+        ["1:26: SWS002 'call' imported as 'c' must be bound as 'call' - use 'from unittest.mock import call'"],
         id="and bound to another name is SWS002",
     ),
 ]
@@ -703,7 +705,7 @@ CANONICAL_WATCHED_CASES = [
     pytest.param("from app import models\n", [], id="the canonical entry wins over its watched module"),
     pytest.param(
         "from app import models as m\n",
-        ["1:16: SWS002 'models' must be bound as 'models' - use 'from app import models'"],
+        ["1:16: SWS002 'models' imported as 'm' must be bound as 'models' - use 'from app import models'"],
         id="bound to another name: SWS002, not SWS003",
     ),
     pytest.param(
@@ -960,7 +962,10 @@ def test_legacy_entry_with_alias(make_registry: MakeRegistry, source: str, code:
 
 README_SOURCES = {
     "SWS001": "from app.websocket_core.websocket_manager import WebSocketManager\n",
-    "SWS002": "from app.websocket_core.unified_manager import UnifiedWebSocketManager\n",
+    "SWS002": (
+        "from app.websocket_core.unified_manager import UnifiedWebSocketManager\n"
+        "from app.websocket_core.unified_manager import UnifiedWebSocketManager as WSM\n"
+    ),
     "SWS003": "import app.websocket_core.websocket_manager as m\n",
     "SWS004": "from app.websocket_core.websocket_manager import *\n",
     "SWS005": "import importlib\nimportlib.import_module('app.websocket_core.websocket_manager')\n",
@@ -987,5 +992,5 @@ def test_readme_messages_are_what_the_core_says(make_registry: MakeRegistry) -> 
         for finding in check_source(source, registry, NO_CONTEXT, today=datetime.date(2026, 6, 1))
     }
     produced.add(SWS900.message(error="RecursionError: maximum recursion depth exceeded"))
-    assert sorted(line.split()[0] for line in documented) == sorted([*README_SOURCES, "SWS006", "SWS900"])
+    assert sorted(line.split()[0] for line in documented) == sorted([*README_SOURCES, "SWS002", "SWS006", "SWS900"])
     assert [line for line in documented if line not in produced] == []

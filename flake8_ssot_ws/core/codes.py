@@ -65,7 +65,11 @@ SWS002 = Code(
     "wrong-local-name",
     "canonical import bound to the wrong local name",
     "A canonical import binds the wrong local name.",
-    {"": "{name!r} must be bound as {bound!r} - use {use!r}"},
+    {
+        "": "{name!r} must be bound as {bound!r} - use {use!r}",
+        # The file's own alias named: "'X' must be bound as 'X'" said nothing of `X as Y`.
+        "aliased": "{name!r} imported as {local!r} must be bound as {bound!r} - use {use!r}",
+    },
     fixable=False,
     severity="error",
     counts=True,

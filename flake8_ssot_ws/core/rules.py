@@ -187,7 +187,8 @@ def _check_record(
     if (module, name, local) in registry.canonical_exact:
         return CanonicalImport(record.line, record.col, group.name)
     if canonical is not None:
-        message = codes.SWS002.message(name=name, bound=canonical.bound, use=canonical.text)
+        variant = "" if local == name else "aliased"
+        message = codes.SWS002.message(variant, name=name, local=local, bound=canonical.bound, use=canonical.text)
         return Finding(record.line, record.col, "SWS002", message, group.name)
     if not registry.tracks(group, module, name):
         return None  # a namesake from a module outside the group's ``watch-from``
