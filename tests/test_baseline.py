@@ -40,10 +40,22 @@ def _finding(message: str, line: int = 1) -> Finding:
             id="SWS001: advice, reason and fix note dropped",
         ),
         pytest.param(
-            f"SWS101 'WebSocketManager' imported from legacy path '{W}.websocket_manager', allowed until "
+            f"SWS101 'WebSocketManager' imported from legacy path '{W}.websocket_manager', allowed before "
             f"2026-03-31 - use '{USE}' (fixable with 'ssot-ws fix')",
             f"'WebSocketManager' imported from legacy path '{W}.websocket_manager'",
             id="SWS101: the deadline is dropped (moving it keeps entries)",
+        ),
+        pytest.param(
+            f"SWS101 'WebSocketManager' imported from legacy path '{W}.websocket_manager', allowed until "
+            f"2026-03-31 - use '{USE}' (fixable with 'ssot-ws fix')",
+            f"'WebSocketManager' imported from legacy path '{W}.websocket_manager'",
+            id="SWS101 in its earlier wording ('allowed until'): the same key",
+        ),
+        pytest.param(
+            f"SWS001 'WebSocketManager' imported from non-canonical path '{W}.manager' - use '{USE}'; "
+            "deadline 2026-03-31 passed; see issue 1182 (fixable with 'ssot-ws fix')",
+            f"'WebSocketManager' imported from non-canonical path '{W}.manager'",
+            id="SWS001 past a deadline: the same key as without it",
         ),
         pytest.param(
             f"SWS002 'UnifiedWebSocketManager' must be bound as 'WebSocketManager' - use '{USE}'",
@@ -67,7 +79,7 @@ def test_keyed_numbers_identical_findings_per_code_and_text() -> None:
     a1 = _finding("SWS001 'A' imported from non-canonical path 'x' - use 'y'", line=3)
     b1 = _finding("SWS001 'B' imported from non-canonical path 'x' - use 'y'", line=4)
     a2 = _finding("SWS001 'A' imported from non-canonical path 'x' - use 'y'", line=9)
-    a3_other_code = _finding("SWS101 'A' imported from legacy path 'x', allowed until 2030-01-01 - use 'y'", line=9)
+    a3_other_code = _finding("SWS101 'A' imported from legacy path 'x', allowed before 2030-01-01 - use 'y'", line=9)
     assert keyed("p.py", [a1, b1, a2, a3_other_code]) == [
         (Entry("p.py", "SWS001", "'A' imported from non-canonical path 'x'", 0), a1),
         (Entry("p.py", "SWS001", "'B' imported from non-canonical path 'x'", 0), b1),

@@ -109,7 +109,7 @@ def _delete_d(root: Path) -> None:
             ),
             [],
             0,  # SWS101, a legacy import before its deadline: shown, as a warning
-            "app/sub/c.py:11:28: SWS101 'Manager' imported from legacy path 'pkg.compat', allowed until 2030-01-01 - "
+            "app/sub/c.py:11:28: SWS101 'Manager' imported from legacy path 'pkg.compat', allowed before 2030-01-01 - "
             "use 'from pkg.ws import Manager' (fixable with 'ssot-ws fix')\n",
             "",
             id="a second identical finding is new (occurrence index 1)",
@@ -159,7 +159,7 @@ def _add_second_sws101(root: Path) -> None:
 
 
 SECOND_SWS101 = (
-    "app/sub/c.py:11:28: SWS101 'Manager' imported from legacy path 'pkg.compat', allowed until 2030-01-01 - "
+    "app/sub/c.py:11:28: SWS101 'Manager' imported from legacy path 'pkg.compat', allowed before 2030-01-01 - "
     "use 'from pkg.ws import Manager' (fixable with 'ssot-ws fix')\n"
 )
 

@@ -17,12 +17,12 @@ from tests.conftest import write_tree
 
 LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager\n"
 SWS101 = (
-    "SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.websocket_manager', allowed until "
+    "SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.websocket_manager', allowed before "
     "2026-03-31 - use 'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'; "
     "see issue 1182 (fixable with 'ssot-ws fix')"
 )
 SWS001 = SWS101.replace("SWS101", "SWS001").replace("legacy path", "non-canonical path")
-SWS001 = SWS001.replace(", allowed until 2026-03-31", "")
+SWS001 = SWS001.replace(", allowed before 2026-03-31", "").replace("'; see", "'; deadline 2026-03-31 passed; see")
 CHECK = ["check", "--no-cache", "--today", "2026-04-01"]  # past the deadline: SWS001, an error
 GRACE = ["check", "--no-cache", "--today", "2026-01-01"]  # before it: SWS101, a warning
 

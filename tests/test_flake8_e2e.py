@@ -32,14 +32,14 @@ USE = "'from app.websocket_core.unified_manager import UnifiedWebSocketManager a
 FIXABLE = " (fixable with 'ssot-ws fix')"
 SWS001_WSM = (
     "SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core.websocket_manager'"
-    f" - use {USE}; see issue 1182{FIXABLE}"
+    f" - use {USE}; deadline 2026-03-31 passed; see issue 1182{FIXABLE}"
 )
 SWS001_CORE = f"SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core' - use {USE}{FIXABLE}"
 SWS003_MGR = (
     "SWS003 module 'app.websocket_core.manager' imported as a module - import names from their canonical path instead"
 )
 SWS101_MGR = (
-    "SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.manager', allowed until 2099-12-31"
+    "SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.manager', allowed before 2099-12-31"
     f" - use {USE}{FIXABLE}"
 )
 

@@ -30,7 +30,7 @@ CANONICAL = b"from app.websocket_core.unified_manager import UnifiedWebSocketMan
 SWS001 = (
     "SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core.websocket_manager' - use "
     "'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager'; "
-    "see issue 1182 (fixable with 'ssot-ws fix')"
+    "deadline 2026-03-31 passed; see issue 1182 (fixable with 'ssot-ws fix')"
 )
 GOOD_FINDING = f"good.py:1:50: {SWS001}\n"
 SUMMARY = "ssot-ws: 1 file could not be read or parsed\n"

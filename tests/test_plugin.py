@@ -26,7 +26,7 @@ LEGACY = "from app.websocket_core.websocket_manager import WebSocketManager\n"
 SWS001_LEGACY = (
     "SWS001 'WebSocketManager' imported from non-canonical path 'app.websocket_core.websocket_manager'"
     " - use 'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager';"
-    " see issue 1182 (fixable with 'ssot-ws fix')"
+    " deadline 2026-03-31 passed; see issue 1182 (fixable with 'ssot-ws fix')"
 )
 SWS003_MANAGER = (
     "SWS003 module 'app.websocket_core.manager' imported as a module - import names from their canonical path instead"

@@ -73,7 +73,7 @@ def inferred(name: str, module: str) -> str:
 
 def sws101(name: str = "WebSocketManager", module: str = WSM) -> str:
     return (
-        f"SWS101 {name!r} imported from legacy path {module!r}, allowed until 2026-03-31"
+        f"SWS101 {name!r} imported from legacy path {module!r}, allowed before 2026-03-31"
         f" - use {USE!r}; see issue 1182{FIXABLE}"
     )
 
@@ -182,7 +182,7 @@ MESSAGES = [
     pytest.param(
         "from app.websocket_core.websocket_manager import WebSocketManager\n",
         "1:49: SWS101 'WebSocketManager' imported from legacy path 'app.websocket_core.websocket_manager',"
-        " allowed until 2026-03-31"
+        " allowed before 2026-03-31"
         " - use 'from app.websocket_core.unified_manager import UnifiedWebSocketManager as WebSocketManager';"
         " see issue 1182 (fixable with 'ssot-ws fix')",
         id="SWS101",
@@ -205,7 +205,7 @@ def test_message_text(registry: Registry, source: str, expected: str) -> None:
 )
 def test_legacy_deadline(registry: Registry, today: datetime.date, code: str) -> None:
     source = "from app.websocket_core.websocket_manager import WebSocketManager\n"
-    after = sws001("WebSocketManager", WSM).replace(FIXABLE, "; see issue 1182" + FIXABLE)
+    after = sws001("WebSocketManager", WSM).replace(FIXABLE, "; deadline 2026-03-31 passed; see issue 1182" + FIXABLE)
     expected = sws101() if code == "SWS101" else after
     assert run(registry, source, today=today) == [f"1:49: {expected}"]
 

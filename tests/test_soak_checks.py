@@ -190,7 +190,7 @@ def test_canonical_positions(source: str, position: tuple[int, int], expected: b
     [
         pytest.param("'X' imported from non-canonical path 'a.b' - use 'from c import X'", ("a.b", "X"), id="json"),
         pytest.param(
-            "SWS101 'X' imported from legacy path 'a', allowed until 2099-12-31 - use", ("a", "X"), id="text-legacy"
+            "SWS101 'X' imported from legacy path 'a', allowed before 2099-12-31 - use", ("a", "X"), id="text-legacy"
         ),
         pytest.param("SWS003 module 'a' imported as a module - import names", None, id="not-fixable"),
     ],

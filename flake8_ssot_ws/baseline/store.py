@@ -35,7 +35,8 @@ _COMMENT = (
 )
 _ENTRY_KEYS = ("path", "code", "what", "index")
 _ADVICE = " - "
-_DEADLINE = re.compile(r", allowed until \d{4}-\d{2}-\d{2}$")
+# A moved deadline keeps the key; "until" is how SWS101 said it before 0.1.0's last change.
+_DEADLINE = re.compile(r", allowed (?:before|until) \d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True, order=True)

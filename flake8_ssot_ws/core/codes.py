@@ -148,7 +148,8 @@ SWS101 = Code(
     "legacy-import",
     "legacy import before its deadline",
     "A legacy import is used before its deadline.",
-    {"": "{name!r} imported from legacy path {module!r}, allowed until {deadline} - use {use!r}{reason}"},
+    # "before": the deadline is the first day the import fails ("until" read as including it).
+    {"": "{name!r} imported from legacy path {module!r}, allowed before {deadline} - use {use!r}{reason}"},
     fixable=True,
     severity="warning",
     counts=True,

@@ -214,6 +214,9 @@ def _non_canonical(
             reason = f"; {entry.reason}" if entry.reason else ""
             if entry.deadline is not None and today < entry.deadline:
                 code, deadline = codes.SWS101, entry.deadline.isoformat()
+            elif entry.deadline is not None:
+                # The day a CI run turns red without a code change: say why.
+                reason = f"; deadline {entry.deadline.isoformat()} passed{reason}"
             break
     if use is None:
         candidates = registry.replacements_for(name)
