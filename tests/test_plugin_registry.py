@@ -31,7 +31,10 @@ LEGACY = "from app.old import Manager\n"
 FINDING = f"app/x.py:1:21: {SWS001} (fixable with 'ssot-ws fix')\n"
 BROKEN_REGISTRY = "{tmp}/ssot-registry.toml:1:7: invalid TOML: Expected ']' at the end of a table declaration"
 BROKEN_PYPROJECT = "{tmp}/pyproject.toml:1:9: invalid TOML: Expected ']' at the end of a table declaration"
-NOT_A_STATEMENT_END = "Expected newline or end of document after a statement"
+NOT_A_STATEMENT_END = (
+    "Expected newline or end of document after a statement"
+    " (a deadline is a TOML date, YYYY-MM-DD with leading zeros, like 2026-03-31, unquoted)"
+)
 BROKEN_APP_PYPROJECT = BROKEN_PYPROJECT.replace("{tmp}", "{tmp}/app")
 NAMED_BY_SETUP_CFG = "--ssot-registry {tmp}/cfg/rules.toml (named by ssot-registry in {tmp}/setup.cfg)"
 NEAR_MISS = "ssot-registry.toml (found {tmp}/ssot_registry.toml)"

@@ -99,12 +99,28 @@ def test_legacy_use_inferred_by_imported_name(make_registry: MakeRegistry) -> No
 
 # --- validation errors, word for word ("{file}" is the registry's path) -------------
 
+DATE_HINT = " (a deadline is a TOML date, YYYY-MM-DD with leading zeros, like 2026-03-31, unquoted)"
 ERRORS = [
     # bad TOML: line and column of the fault
     pytest.param('exempt = [\n  "x",\n  y\n]\n', "{file}:3:3: invalid TOML: Invalid value", id="toml-invalid-value"),
     pytest.param("exempt = ", "{file}:1:10: invalid TOML: Invalid value", id="toml-at-end-of-document"),
     pytest.param(
         'src = ["."]\nsrc = ["."]\n', "{file}:2:12: invalid TOML: Cannot overwrite a value", id="toml-duplicate-key"
+    ),
+    pytest.param(
+        f"{GROUP}[[group.legacy]]\nimport = 'from old import C'\ndeadline = 2026-3-31\n",
+        "{file}:6:16: invalid TOML: Expected newline or end of document after a statement" + DATE_HINT,
+        id="toml-a-date-without-leading-zeros-gets-a-hint",
+    ),
+    pytest.param(
+        f"{GROUP}[[group.legacy]]\nimport = 'from old import C'\ndeadline = 2026-02-30\n",
+        "{file}:6:12: invalid TOML: Invalid date or datetime" + DATE_HINT,
+        id="toml-a-day-that-does-not-exist-gets-a-hint",
+    ),
+    pytest.param(
+        f"{GROUP}[[group.legacy]]\nimport = 'from old import C'\nreason = 'x' 2026-02-30\n",
+        "{file}:6:14: invalid TOML: Expected newline or end of document after a statement",
+        id="toml-no-date-hint-without-a-date-value",
     ),
     pytest.param(
         b"name = '\xff'\n",
@@ -302,6 +318,13 @@ ERRORS = [
         "{file}: group[1].legacy[0].import: identical to the canonical import group[0].canonical[0]:"
         " 'from a.b import C'",
         id="legacy-identical-to-canonical-of-another-group",
+    ),
+    pytest.param(
+        GROUP + '[[group.legacy]]\nimport = "from a.b import C as Old"\ndeadline = 2099-01-01\n',
+        "{file}: group[0].legacy[0].import: the canonical import group[0].canonical[0] under another name:"
+        " 'from a.b import C as Old' (a legacy entry names an old path; a canonical import bound to another"
+        " name is SWS002, which has no deadline)",
+        id="legacy-that-is-a-canonical-import-under-an-alias-would-never-apply",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from old import C"\n[[group.legacy]]\nimport = "from old import C"\n'

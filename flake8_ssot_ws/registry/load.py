@@ -469,9 +469,16 @@ def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
         if line is None:  # "at end of document": tomli's own line/column arithmetic
             line = str(text.count("\n") + 1)
             column = str(len(text) - text.rfind("\n"))
+        lines = text.split("\n")  # tomli counts lines by "\n" alone
+        hint = _DATE_HINT if _DATE_LIKE.search(lines[min(int(line), len(lines)) - 1]) else ""
         raise UnreadableRegistry(
-            f"{path}:{line}:{column}", "", f"invalid TOML: {message[: position.start()]}"
+            f"{path}:{line}:{column}", "", f"invalid TOML: {message[: position.start()]}{hint}"
         ) from None
+
+
+# `deadline = 2026-3-31` is a TOML syntax error, whose message says nothing of dates.
+_DATE_LIKE = re.compile(r"=[ \t]*\d+-\d+-\d+")
+_DATE_HINT = " (a deadline is a TOML date, YYYY-MM-DD with leading zeros, like 2026-03-31, unquoted)"
 
 
 def _reason(error: Exception) -> str:
@@ -578,6 +585,15 @@ class _Validator:
             same = exact.get((spec.module, spec.name, spec.bound))
             if same is not None:
                 raise self.fail(where, f"identical to the canonical import {same}: {spec.text!r}")
+            aliased = imports.get((spec.module, spec.name))
+            if aliased is not None:
+                # Never consulted: an import of a canonical module and name is canonical, or bound
+                # under the wrong name (SWS002, which has no deadline): the entry would be dead.
+                raise self.fail(
+                    where,
+                    f"the canonical import {aliased} under another name: {spec.text!r} (a legacy entry names"
+                    " an old path; a canonical import bound to another name is SWS002, which has no deadline)",
+                )
             key = (spec.module, spec.name, spec.asname)
             if key in legacy:
                 raise self.fail(where, f"duplicate of {legacy[key]}: {spec.text!r}")
