@@ -389,3 +389,29 @@ def test_a_registry_per_service(tmp_path, repos, hook: str, config: str, expecte
         else:
             seen.append(line)
     assert (completed.returncode, seen) == (1, expected)
+
+
+MANY_SERVICES = {
+    f"services/{name}/app/views{number}.py": ERROR for name in "ab" for number in range(5)
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("hook", "option"),
+    [
+        pytest.param("ssot-ws", "--registry", id="ssot-ws"),
+        pytest.param("ssot-ws-flake8", "--ssot-registry", id="ssot-ws-flake8 (flake8's own hook is serial too)"),
+    ],
+)
+def test_one_run_sees_every_file(tmp_path, repos, hook: str, option: str) -> None:
+    """pre-commit splits a parallel hook's files into batches (of 4 or more, shuffled): each batch
+    would find the registry of its own files, so the verdict would hang on the batching. The
+    hooks are serial: one run, one registry question, one answer. (On a machine with one CPU
+    pre-commit does not split, and this passes either way.)"""
+    project = _project(tmp_path, repos, HOOKS[hook, ()], {**SERVICE_REGISTRIES, **MANY_SERVICES})
+    git(project, "rm", "-q", "--cached", "ssot-registry.toml")
+    (project / "ssot-registry.toml").unlink()
+    split = SPLIT.replace("(services/a/app/views.py)", "(5 paths)").replace("(services/b/app/views.py)", "(5 paths)")
+    prefix = "ssot-ws: error: " if hook == "ssot-ws" else "flake8-ssot-ws: "
+    code, status, output = _run(project, repos, hook)
+    assert (code, status, output) == (1, "Failed", [prefix + split.format(option=option)])
