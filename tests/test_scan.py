@@ -431,6 +431,21 @@ def test_worker_functions_in_process(project: Path) -> None:
     assert [f.code for f in done.outcome.findings] == ["SWS101"]
 
 
+@pytest.mark.parametrize(
+    "size",
+    [
+        pytest.param(0, id="empty"),
+        pytest.param(scan_module._READ_SIZE - 1, id="one read"),
+        pytest.param(scan_module._READ_SIZE, id="exactly one read: the next one finds the end"),
+        pytest.param(3 * scan_module._READ_SIZE + 7, id="several reads, joined in order"),
+    ],
+)
+def test_read_takes_the_whole_file(tmp_path: Path, size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    (tmp_path / "f.py").write_bytes(data)
+    assert scan_module._read(str(tmp_path / "f.py")) == data
+
+
 def test_file_vanishing_between_stat_and_read(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(project, {"app/a.py": LEGACY})
     real_read = scan_module._read
