@@ -181,7 +181,7 @@ def test_bad_registry_is_one_line_and_non_zero_exit(tmp_path: Path) -> None:
     assert (stdout, stderr, code) == (
         [],
         (
-            f"flake8-ssot-ws: {tmp_path / 'ssot-registry.toml'}: group[0].legacy[1].deadline:"
+            f"flake8-ssot-ws: {tmp_path / 'ssot-registry.toml'}:21: group[0].legacy[1].deadline:"
             " expected a TOML date like 2026-03-31, got str 'soon'\n"
         ),
         2,

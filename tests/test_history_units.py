@@ -350,7 +350,7 @@ def test_registry_from_bytes(tmp_path, name, data, src_is_dir, expected) -> None
         pytest.param("ssot-registry.toml", b"\xff", "at 1a2b: ssot-registry.toml: cannot read: 'utf-8' codec can't "
                      "decode byte 0xff in position 0: invalid start byte", id="not UTF-8"),
         pytest.param("ssot-registry.toml", b"[[group]]\nname = 'x'\n",
-                     "at 1a2b: ssot-registry.toml: group[0].canonical: at least one canonical import is required",
+                     "at 1a2b: ssot-registry.toml:1: group[0].canonical: at least one canonical import is required",
                      id="invalid"),
         pytest.param("pyproject.toml", b"[tool]\nflake8-ssot-ws = 1\n", "at 1a2b: pyproject.toml: tool.flake8-ssot-ws: "
                      "expected a table", id="our key, not a table"),
@@ -636,10 +636,10 @@ def test_each_commits_root_folder(tmp_path, capsys, monkeypatch) -> None:
     rows = _csv(capsys, "--registry-at-commit")
     sub = root / "sub"
     assert [(row[0], row[2], row[3]) for row in rows] == [
-        ("2026-02-01", f"invalid registry: ssot-registry.toml: root: no such folder: 'sub' ({sub})", ""),
+        ("2026-02-01", f"invalid registry: ssot-registry.toml:1: root: no such folder: 'sub' ({sub})", ""),
         ("2026-02-02", "measured", "50.0"),
         ("2026-02-03", "measured", "50.0"),
-        ("2026-02-04", f"invalid registry: ssot-registry.toml: root: not a folder: 'sub' ({sub})", ""),
+        ("2026-02-04", f"invalid registry: ssot-registry.toml:1: root: not a folder: 'sub' ({sub})", ""),
         ("2026-02-05", "measured", "100.0"),
         ("2026-02-06", "measured", "100.0"),
     ]

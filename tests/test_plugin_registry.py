@@ -93,7 +93,7 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
         ),
         pytest.param(
             {"ssot-registry.toml": "exempt = 1\n" + GROUP}, ["--select", "E"],
-            ("", "flake8-ssot-ws: {tmp}/ssot-registry.toml: exempt: expected an array of strings, got int 1\n", 2),
+            ("", "flake8-ssot-ws: {tmp}/ssot-registry.toml:1: exempt: expected an array of strings, got int 1\n", 2),
             id="a registry that parses but is invalid is the project's own configuration: exit 2",
         ),
         pytest.param(

@@ -129,199 +129,201 @@ ERRORS = [
     ),
     # unknown keys
     pytest.param(
-        "groups = []\n", "{file}: groups: unknown key (expected one of: exempt, group, root, src)", id="unknown-top-key"
+        "groups = []\n",
+        "{file}:1: groups: unknown key (expected one of: exempt, group, root, src)",
+        id="unknown-top-key",
     ),
     pytest.param(
         GROUP + "canonicals = []\n",
-        "{file}: group[0].canonicals: unknown key"
+        "{file}:4: group[0].canonicals: unknown key"
         " (expected one of: canonical, construct-in, factory, legacy, name, watch, watch-from, watch-modules)",
         id="unknown-group-key",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from x import C"\nuntil = 2026-01-01\n',
-        "{file}: group[0].legacy[0].until: unknown key (expected one of: deadline, import, reason, use)",
+        "{file}:6: group[0].legacy[0].until: unknown key (expected one of: deadline, import, reason, use)",
         id="unknown-legacy-key",
     ),
     # wrong types
     pytest.param(
-        'exempt = "a.py"\n' + GROUP, "{file}: exempt: expected an array of strings, got str 'a.py'", id="exempt-str"
+        'exempt = "a.py"\n' + GROUP, "{file}:1: exempt: expected an array of strings, got str 'a.py'", id="exempt-str"
     ),
     pytest.param(
-        "exempt = [1]\n" + GROUP, "{file}: exempt[0]: expected a non-empty string, got int 1", id="exempt-int"
+        "exempt = [1]\n" + GROUP, "{file}:1: exempt[0]: expected a non-empty string, got int 1", id="exempt-int"
     ),
-    pytest.param('src = [" "]\n' + GROUP, "{file}: src[0]: expected a non-empty string, got str ' '", id="src-blank"),
+    pytest.param('src = [" "]\n' + GROUP, "{file}:1: src[0]: expected a non-empty string, got str ' '", id="src-blank"),
     pytest.param(
         'src = ["../lib"]\n' + GROUP,
-        "{file}: src[0]: expected a path inside the root folder, got '../lib'",
+        "{file}:1: src[0]: expected a path inside the root folder, got '../lib'",
         id="src-outside",
     ),
     pytest.param(
         'src = ["/abs"]\n' + GROUP,
-        "{file}: src[0]: expected a path inside the root folder, got '/abs'",
+        "{file}:1: src[0]: expected a path inside the root folder, got '/abs'",
         id="src-absolute",
     ),
-    pytest.param("group = 1\n", "{file}: group: expected an array of tables ([[group]])", id="group-int"),
-    pytest.param("group = [1]\n", "{file}: group: expected an array of tables ([[group]])", id="group-of-ints"),
+    pytest.param("group = 1\n", "{file}:1: group: expected an array of tables ([[group]])", id="group-int"),
+    pytest.param("group = [1]\n", "{file}:1: group: expected an array of tables ([[group]])", id="group-of-ints"),
     pytest.param("exempt = []\n", "{file}: group: no [[group]] defined: nothing to check", id="no-group"),
-    pytest.param("group = []\n", "{file}: group: no [[group]] defined: nothing to check", id="empty-group-array"),
+    pytest.param("group = []\n", "{file}:1: group: no [[group]] defined: nothing to check", id="empty-group-array"),
     pytest.param(
         '[[group]]\ncanonical = ["from a import B"]\n',
-        "{file}: group[0].name: required key is missing",
+        "{file}:1: group[0].name: required key is missing",
         id="name-missing",
     ),
     pytest.param(
         '[[group]]\nname = 1\ncanonical = ["from a import B"]\n',
-        "{file}: group[0].name: expected a non-empty string, got int 1",
+        "{file}:2: group[0].name: expected a non-empty string, got int 1",
         id="name-int",
     ),
     pytest.param(
         '[[group]]\nname = "g"\n',
-        "{file}: group[0].canonical: at least one canonical import is required",
+        "{file}:1: group[0].canonical: at least one canonical import is required",
         id="canonical-missing",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = []\n',
-        "{file}: group[0].canonical: at least one canonical import is required",
+        "{file}:3: group[0].canonical: at least one canonical import is required",
         id="canonical-empty",
     ),
     pytest.param(
-        GROUP + 'watch = "C*"\n', "{file}: group[0].watch: expected an array of strings, got str 'C*'", id="watch-str"
+        GROUP + 'watch = "C*"\n', "{file}:4: group[0].watch: expected an array of strings, got str 'C*'", id="watch-str"
     ),
     pytest.param(
         GROUP + 'watch-modules = ["a..b"]\n',
-        "{file}: group[0].watch-modules[0]: not a dotted module name: 'a..b'",
+        "{file}:4: group[0].watch-modules[0]: not a dotted module name: 'a..b'",
         id="watch-module-not-dotted",
     ),
     pytest.param(
         GROUP + 'watch-from = "app.*"\n',
-        "{file}: group[0].watch-from: expected an array of strings, got str 'app.*'",
+        "{file}:4: group[0].watch-from: expected an array of strings, got str 'app.*'",
         id="watch-from-str",
     ),
     pytest.param(
         GROUP + 'watch-from = ["app.*", 3]\n',
-        "{file}: group[0].watch-from[1]: expected a non-empty string, got int 3",
+        "{file}:4: group[0].watch-from[1]: expected a non-empty string, got int 3",
         id="watch-from-not-a-string",
     ),
     pytest.param(
         GROUP + 'watch-from = ["app/*"]\n',
-        "{file}: group[0].watch-from[0]: not a dotted module name or glob: 'app/*'",
+        "{file}:4: group[0].watch-from[0]: not a dotted module name or glob: 'app/*'",
         id="watch-from-path-not-module",
     ),
     pytest.param(
         GROUP + 'watch-from = ["app..*"]\n',
-        "{file}: group[0].watch-from[0]: not a dotted module name or glob: 'app..*'",
+        "{file}:4: group[0].watch-from[0]: not a dotted module name or glob: 'app..*'",
         id="watch-from-empty-part",
     ),
     pytest.param(
         GROUP + 'watch-from = ["app.[ab"]\n',
-        "{file}: group[0].watch-from[0]: not a dotted module name or glob: 'app.[ab'",
+        "{file}:4: group[0].watch-from[0]: not a dotted module name or glob: 'app.[ab'",
         id="watch-from-unclosed-bracket",
     ),
     pytest.param(
         GROUP + 'legacy = "x"\n',
-        "{file}: group[0].legacy: expected an array of tables ([[group.legacy]])",
+        "{file}:4: group[0].legacy: expected an array of tables ([[group.legacy]])",
         id="legacy-str",
     ),
     pytest.param(
         GROUP + "[[group.legacy]]\nuse = 'from a.b import C'\n",
-        "{file}: group[0].legacy[0].import: required key is missing",
+        "{file}:4: group[0].legacy[0].import: required key is missing",
         id="legacy-import-missing",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from x import C"\ndeadline = "2026-03-31"\n',
-        "{file}: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31, got str '2026-03-31'",
+        "{file}:6: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31, got str '2026-03-31'",
         id="deadline-string",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from x import C"\ndeadline = 2026-03-31T10:00:00\n',
-        "{file}: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31,"
+        "{file}:6: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31,"
         " got datetime 2026-03-31 10:00:00",
         id="deadline-datetime",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from x import C"\nreason = 1182\n',
-        "{file}: group[0].legacy[0].reason: expected a non-empty string, got int 1182",
+        "{file}:6: group[0].legacy[0].reason: expected a non-empty string, got int 1182",
         id="reason-int",
     ),
     # import strings
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from a import B", "import a"]\n',
-        "{file}: group[0].canonical[1]: expected exactly one 'from MODULE import NAME [as ALIAS]': 'import a'",
+        "{file}:3: group[0].canonical[1]: expected exactly one 'from MODULE import NAME [as ALIAS]': 'import a'",
         id="plain-import",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["x = 1"]\n',
-        "{file}: group[0].canonical[0]: expected exactly one 'from MODULE import NAME [as ALIAS]': 'x = 1'",
+        "{file}:3: group[0].canonical[0]: expected exactly one 'from MODULE import NAME [as ALIAS]': 'x = 1'",
         id="not-an-import",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from a import B; from c import D"]\n',
-        "{file}: group[0].canonical[0]: expected exactly one 'from MODULE import NAME [as ALIAS]':"
+        "{file}:3: group[0].canonical[0]: expected exactly one 'from MODULE import NAME [as ALIAS]':"
         " 'from a import B; from c import D'",
         id="two-statements",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from a import"]\n',
-        "{file}: group[0].canonical[0]: not a Python import statement: 'from a import'",
+        "{file}:3: group[0].canonical[0]: not a Python import statement: 'from a import'",
         id="syntax-error",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from .a import B"]\n',
-        "{file}: group[0].canonical[0]: relative imports are not allowed in the registry: 'from .a import B'",
+        "{file}:3: group[0].canonical[0]: relative imports are not allowed in the registry: 'from .a import B'",
         id="relative",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from . import B"]\n',
-        "{file}: group[0].canonical[0]: relative imports are not allowed in the registry: 'from . import B'",
+        "{file}:3: group[0].canonical[0]: relative imports are not allowed in the registry: 'from . import B'",
         id="relative-without-module",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from a import B, C"]\n',
-        "{file}: group[0].canonical[0]: expected exactly one imported name: 'from a import B, C'",
+        "{file}:3: group[0].canonical[0]: expected exactly one imported name: 'from a import B, C'",
         id="two-names",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from a import *"]\n',
-        "{file}: group[0].canonical[0]: expected exactly one imported name: 'from a import *'",
+        "{file}:3: group[0].canonical[0]: expected exactly one imported name: 'from a import *'",
         id="star",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from x import (C, D)"\n',
-        "{file}: group[0].legacy[0].import: expected exactly one imported name: 'from x import (C, D)'",
+        "{file}:5: group[0].legacy[0].import: expected exactly one imported name: 'from x import (C, D)'",
         id="legacy-two-names",
     ),
     # consistency between entries
     pytest.param(
         GROUP + '[[group]]\nname = "h"\ncanonical = ["from x import C"]\n',
-        "{file}: group[1].canonical[0]: binds 'C' like group[0].canonical[0]",
+        "{file}:6: group[1].canonical[0]: binds 'C' like group[0].canonical[0]",
         id="same-binding-across-groups",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from a import C as D", "from a import C as E"]\n',
-        "{file}: group[0].canonical[1]: imports 'C' like group[0].canonical[0]",
+        "{file}:3: group[0].canonical[1]: imports 'C' like group[0].canonical[0]",
         id="same-import-twice",
     ),
     pytest.param(
         GROUP + GROUP.replace('"from a.b import C"', '"from a.b import D"'),
-        "{file}: group[1].name: duplicate group name 'g'",
+        "{file}:5: group[1].name: duplicate group name 'g'",
         id="duplicate-group-name",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from a.b import C as C"\n',
-        "{file}: group[0].legacy[0].import: identical to the canonical import group[0].canonical[0]:"
+        "{file}:5: group[0].legacy[0].import: identical to the canonical import group[0].canonical[0]:"
         " 'from a.b import C'",
         id="legacy-identical-to-canonical",
     ),
     pytest.param(
         GROUP + '[[group]]\nname = "h"\ncanonical = ["from x import D"]\n'
         '[[group.legacy]]\nimport = "from a.b import C"\nuse = "from x import D"\n',
-        "{file}: group[1].legacy[0].import: identical to the canonical import group[0].canonical[0]:"
+        "{file}:8: group[1].legacy[0].import: identical to the canonical import group[0].canonical[0]:"
         " 'from a.b import C'",
         id="legacy-identical-to-canonical-of-another-group",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from a.b import C as Old"\ndeadline = 2099-01-01\n',
-        "{file}: group[0].legacy[0].import: the canonical import group[0].canonical[0] under another name:"
+        "{file}:5: group[0].legacy[0].import: the canonical import group[0].canonical[0] under another name:"
         " 'from a.b import C as Old' (a legacy entry names an old path; a canonical import bound to another"
         " name is SWS002, which has no deadline)",
         id="legacy-that-is-a-canonical-import-under-an-alias-would-never-apply",
@@ -329,28 +331,28 @@ ERRORS = [
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from old import C"\n[[group.legacy]]\nimport = "from old import C"\n'
         "deadline = 2030-01-01\n",
-        "{file}: group[0].legacy[1].import: duplicate of group[0].legacy[0].import: 'from old import C'",
+        "{file}:7: group[0].legacy[1].import: duplicate of group[0].legacy[0].import: 'from old import C'",
         id="duplicate-legacy",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from old import C"\nuse = "from x import Y"\n',
-        "{file}: group[0].legacy[0].use: not one of this group's canonical imports: 'from x import Y'",
+        "{file}:6: group[0].legacy[0].use: not one of this group's canonical imports: 'from x import Y'",
         id="use-not-canonical",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from old import C"\nuse = "from a.b import C as D"\n',
-        "{file}: group[0].legacy[0].use: not one of this group's canonical imports: 'from a.b import C as D'",
+        "{file}:6: group[0].legacy[0].use: not one of this group's canonical imports: 'from a.b import C as D'",
         id="use-with-another-binding",
     ),
     pytest.param(
         GROUP + '[[group.legacy]]\nimport = "from old import Z"\n',
-        "{file}: group[0].legacy[0].use: required: no single canonical import binds or imports 'Z'",
+        "{file}:4: group[0].legacy[0].use: required: no single canonical import binds or imports 'Z'",
         id="use-not-inferable",
     ),
     pytest.param(
         '[[group]]\nname = "g"\ncanonical = ["from a import Z as A", "from b import Z as B"]\n'
         '[[group.legacy]]\nimport = "from old import Z"\n',
-        "{file}: group[0].legacy[0].use: required: no single canonical import binds or imports 'Z'",
+        "{file}:4: group[0].legacy[0].use: required: no single canonical import binds or imports 'Z'",
         id="use-ambiguous",
     ),
 ]
@@ -374,7 +376,7 @@ PYPROJECT_ERRORS = [
     pytest.param("[tool]\nflake8-ssot-ws = 1\n", "{file}: tool.flake8-ssot-ws: expected a table", id="not-a-table"),
     pytest.param(
         "[tool.flake8-ssot-ws]\nexempt = 1\n",
-        "{file}: exempt: expected an array of strings, got int 1",
+        "{file}:2: exempt: expected an array of strings, got int 1",
         id="keys-are-named-inside-the-table",
     ),
 ]

@@ -91,12 +91,12 @@ def test_root_is_the_folder_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("root", "expected"),
     [
-        pytest.param('root = "nope"\n', "root: no such folder: 'nope' ({tmp}/cfg/nope)", id="missing folder"),
-        pytest.param('root = "x.py"\n', "root: not a folder: 'x.py' ({tmp}/cfg/x.py)", id="a file"),
-        pytest.param("root = 1\n", "root: expected a non-empty string, got int 1", id="not a string"),
-        pytest.param('root = ""\n', "root: expected a non-empty string, got str ''", id="empty"),
+        pytest.param('root = "nope"\n', "1: root: no such folder: 'nope' ({tmp}/cfg/nope)", id="missing folder"),
+        pytest.param('root = "x.py"\n', "1: root: not a folder: 'x.py' ({tmp}/cfg/x.py)", id="a file"),
+        pytest.param("root = 1\n", "1: root: expected a non-empty string, got int 1", id="not a string"),
+        pytest.param('root = ""\n', "1: root: expected a non-empty string, got str ''", id="empty"),
         pytest.param(
-            'root = ".."\nsrc = ["../lib"]\n', "src[0]: expected a path inside the root folder, got '../lib'",
+            'root = ".."\nsrc = ["../lib"]\n', "2: src[0]: expected a path inside the root folder, got '../lib'",
             id="src outside root",
         ),
     ],
@@ -105,7 +105,7 @@ def test_root_errors(tmp_path: Path, root: str, expected: str) -> None:
     write_tree(tmp_path, {"cfg/rules.toml": root + GROUP, "cfg/x.py": ""})
     with pytest.raises(RegistryError) as caught:
         load_registry(tmp_path / "cfg/rules.toml")
-    assert str(caught.value) == f"{tmp_path}/cfg/rules.toml: " + expected.format(tmp=tmp_path)
+    assert str(caught.value) == f"{tmp_path}/cfg/rules.toml:" + expected.format(tmp=tmp_path)
 
 
 def test_root_error_is_one_line_with_exit_2(
@@ -116,7 +116,7 @@ def test_root_error_is_one_line_with_exit_2(
     assert main(["check", "--registry", "cfg/rules.toml"]) == 2
     assert capsys.readouterr() == (
         "",
-        f"ssot-ws: error: {tmp_path}/cfg/rules.toml: root: no such folder: 'nope' ({tmp_path}/cfg/nope)\n",
+        f"ssot-ws: error: {tmp_path}/cfg/rules.toml:1: root: no such folder: 'nope' ({tmp_path}/cfg/nope)\n",
     )
 
 
@@ -533,7 +533,7 @@ def test_deadline_shown_as_written(tmp_path: Path, deadline: str, shown: str) ->
     path.write_text(GROUP + f"deadline = {deadline}\n", encoding="utf-8")
     with pytest.raises(RegistryError) as caught:
         load_registry(path)
-    expected = f"{path}: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31, got {shown}"
+    expected = f"{path}:7: group[0].legacy[0].deadline: expected a TOML date like 2026-03-31, got {shown}"
     assert str(caught.value) == expected
 
 

@@ -70,6 +70,15 @@ class RegistryError(Exception):
     def __init__(self, path: Path | str, where: str, message: str) -> None:
         # No path: a registry that was not found (the message says where it was looked for).
         super().__init__(": ".join(str(part) for part in (path, where, message) if part))
+        self.path, self.where, self.message = path, where, message
+
+    def at_line_of(self, text: str, table: Sequence[str]) -> RegistryError:
+        """This error with the line of ``text`` its key names (``path:LINE: where: ...``),
+        or itself when the text spells none of the key."""
+        from flake8_ssot_ws.registry.lines import line_of  # only a failed validation needs it
+
+        line = line_of(text, self.where, table) if self.where else None
+        return self if line is None else type(self)(f"{self.path}:{line}", self.where, self.message)
 
 
 class UnreadableRegistry(RegistryError):
@@ -382,7 +391,8 @@ def load_registry(path: Path) -> Registry:
 
 @functools.cache
 def _load_registry(path: Path, version: tuple[int, int] | None) -> Registry:
-    return _from_document(path, _read_toml(path))
+    text = _read_text(path)
+    return _from_document(path, parse_toml(path, text), text)
 
 
 def loads_registry(text: str, path: Path) -> Registry:
@@ -390,7 +400,7 @@ def loads_registry(text: str, path: Path) -> Registry:
     holds it in its tool table): what ``ssot-ws init`` generates is loaded this way before it
     is shown or written. Raises RegistryError."""
     path = Path(path).absolute()
-    return _from_document(path, parse_toml(path, text))
+    return _from_document(path, parse_toml(path, text), text)
 
 
 # What is at a path: True a folder, False something else, None nothing.
@@ -412,15 +422,25 @@ def registry_from_bytes(path: Path, data: bytes, *, folder: FolderTest, shown: s
     says what is at the paths around it there (the ``root`` key, the default of ``src``),
     ``shown`` is what error messages call the file. None when it is a ``pyproject.toml``
     without our table: no registry, which is not an error there."""
-    table = _registry_table(path, shown, _parse_toml(shown, data))
-    return None if table is None else _Validator(path, shown, folder).registry(table)
+    text = _decoded(shown, data)
+    table = _registry_table(path, shown, parse_toml(shown, text))
+    return None if table is None else _validated(_Validator(path, shown, folder), table, text)
 
 
-def _from_document(path: Path, document: dict[str, Any]) -> Registry:
+def _from_document(path: Path, document: dict[str, Any], text: str) -> Registry:
     table = _registry_table(path, path, document)
     if table is None:
         raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
-    return _Validator(path).registry(table)
+    return _validated(_Validator(path), table, text)
+
+
+def _validated(validator: _Validator, table: dict[str, Any], text: str) -> Registry:
+    """The registry, or its validation error with the line of ``text`` that its key names."""
+    try:
+        return validator.registry(table)
+    except RegistryError as error:
+        inside = ("tool", TOOL_TABLE) if validator.path.name == PYPROJECT else ()
+        raise error.at_line_of(text, inside) from None
 
 
 def _registry_table(path: Path, shown: Path | str, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -438,6 +458,10 @@ def _registry_table(path: Path, shown: Path | str, document: dict[str, Any]) -> 
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    return parse_toml(path, _read_text(path))
+
+
+def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError as error:
@@ -445,16 +469,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UnreadableRegistry(path, "", f"cannot read: {reason}") from None
     except OSError as error:
         raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
-    return _parse_toml(path, data)
+    return _decoded(path, data)
 
 
-def _parse_toml(path: Path | str, data: bytes) -> dict[str, Any]:
+def _decoded(path: Path | str, data: bytes) -> str:
     try:
         # utf-8-sig: an editor that saves with a byte order mark does not make it invalid TOML.
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
-    return parse_toml(path, text)
 
 
 def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
