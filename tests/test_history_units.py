@@ -352,8 +352,8 @@ def test_registry_from_bytes(tmp_path, name, data, src_is_dir, expected) -> None
         pytest.param("ssot-registry.toml", b"[[group]]\nname = 'x'\n",
                      "at 1a2b: ssot-registry.toml:1: group[0].canonical: at least one canonical import is required",
                      id="invalid"),
-        pytest.param("pyproject.toml", b"[tool]\nflake8-ssot-ws = 1\n", "at 1a2b: pyproject.toml: tool.flake8-ssot-ws: "
-                     "expected a table", id="our key, not a table"),
+        pytest.param("pyproject.toml", b"[tool]\nflake8-ssot-ws = 1\n",
+                     "at 1a2b: pyproject.toml:2: tool.flake8-ssot-ws: expected a table", id="our key, not a table"),
     ],
 )  # fmt: skip
 def test_registry_from_bytes_errors_name_what_they_are_told(tmp_path, name, data, message) -> None:

@@ -373,7 +373,7 @@ def test_validation_error(tmp_path: Path, text: str | bytes, expected: str) -> N
 PYPROJECT_ERRORS = [
     pytest.param("[project]\nname = 'x'\n", "{file}: no [tool.flake8-ssot-ws] table", id="no-table"),
     pytest.param("tool = 1\n", "{file}: no [tool.flake8-ssot-ws] table", id="tool-not-a-table"),
-    pytest.param("[tool]\nflake8-ssot-ws = 1\n", "{file}: tool.flake8-ssot-ws: expected a table", id="not-a-table"),
+    pytest.param("[tool]\nflake8-ssot-ws = 1\n", "{file}:2: tool.flake8-ssot-ws: expected a table", id="not-a-table"),
     pytest.param(
         "[tool.flake8-ssot-ws]\nexempt = 1\n",
         "{file}:2: exempt: expected an array of strings, got int 1",

@@ -423,23 +423,28 @@ def registry_from_bytes(path: Path, data: bytes, *, folder: FolderTest, shown: s
     ``shown`` is what error messages call the file. None when it is a ``pyproject.toml``
     without our table: no registry, which is not an error there."""
     text = _decoded(shown, data)
-    table = _registry_table(path, shown, parse_toml(shown, text))
+    table = _located(text, (), _registry_table, path, shown, parse_toml(shown, text))
     return None if table is None else _validated(_Validator(path, shown, folder), table, text)
 
 
 def _from_document(path: Path, document: dict[str, Any], text: str) -> Registry:
-    table = _registry_table(path, path, document)
+    table = _located(text, (), _registry_table, path, path, document)
     if table is None:
         raise RegistryError(path, "", f"no [tool.{TOOL_TABLE}] table")
     return _validated(_Validator(path), table, text)
 
 
 def _validated(validator: _Validator, table: dict[str, Any], text: str) -> Registry:
-    """The registry, or its validation error with the line of ``text`` that its key names."""
+    inside = ("tool", TOOL_TABLE) if validator.path.name == PYPROJECT else ()
+    return _located(text, inside, validator.registry, table)
+
+
+def _located(text: str, inside: tuple[str, ...], function: Callable[..., _Value], *arguments: Any) -> _Value:
+    """``function(*arguments)``; its RegistryError given the line of ``text`` that its key
+    names (``inside``: the table holding the registry's keys)."""
     try:
-        return validator.registry(table)
+        return function(*arguments)
     except RegistryError as error:
-        inside = ("tool", TOOL_TABLE) if validator.path.name == PYPROJECT else ()
         raise error.at_line_of(text, inside) from None
 
 
