@@ -485,6 +485,33 @@ def test_findings_that_do_not_match_the_source_are_refused(registry) -> None:
     assert [r.reason for r in result.refused] == [MISMATCH]
 
 
+@pytest.mark.parametrize(
+    ("line", "columns", "indexes"),
+    [
+        pytest.param(
+            "from a import X; from b import Y\n",
+            [0, 15, 17, 32, 99],
+            [0, 15, 17, 32, 33],
+            id="ASCII: the column, at most the line's length",
+        ),
+        pytest.param(
+            "é = 1; from a import X\n", [8, 23, 99], [7, 22, 23], id="non-ASCII: counted on from the column before"
+        ),
+        pytest.param(
+            "é = 1; from a import X\n",
+            [23, 8],
+            [22, 7],
+            id="non-ASCII, a column left of the one before: counted from the line's start",
+        ),
+    ],
+)
+def test_columns_of_a_line(line: str, columns: list[int], indexes: list[int]) -> None:
+    """AST columns (UTF-8 bytes) to character indexes, each counted on from the one before:
+    a line of many statements is not encoded again for each of them."""
+    counted = fix._Line(line)
+    assert [counted.index(column) for column in columns] == indexes
+
+
 def test_unparsable_source(registry) -> None:
     source = "from app.ws import WebSocketManager(\n"
     with pytest.raises(SyntaxError) as error:

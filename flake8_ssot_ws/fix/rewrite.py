@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import itertools
 import re
 import warnings
 from collections import Counter
@@ -42,7 +43,10 @@ from flake8_ssot_ws.core.rules import Fix
 from flake8_ssot_ws.core.rules import analyze_tree
 
 MISMATCH = "the finding does not match the source (changed since it was checked?)"
-_STATEMENT_ENDS = ("", ";", "#", "\\", "\r", "\n")
+# What may follow a statement on its line, after blanks: nothing, ``;``, a comment, a
+# backslash continuation, the line's end. Matched at the statement's end (``.match(line,
+# end)``), so a line of many statements is not copied from each of them to its end.
+_STATEMENT_END = re.compile(r"[ \t\f]*(?:[;#\\\r\n]|\Z)")
 # A comment that tells a tool to ignore its line: flake8/ruff, mypy, coverage. One '#' and
 # a run of blanks before a fixed word: linear.
 _SUPPRESSION = re.compile(r"#[ \t]*(?:noqa|type:|pragma)", re.IGNORECASE)
@@ -177,71 +181,135 @@ def rewrite(source: str, fixable: Iterable[Finding]) -> tuple[str, list[Finding]
     """Apply the fixes token by token: (new text, fixed, refused, why the whole file must
     stay as it is or None). ``fix_source`` then checks the new text as a whole.
 
-    Statements are edited from the last to the first, so positions of the ones not yet
-    edited stay valid (two statements can share a line: ``from a import X; from b import Y``)."""
+    Each statement is read and edited at its place in ``source`` (two statements can share a
+    line: ``from a import X; from b import Y``), and the new text is put together once at the
+    end: editing the line in place for each statement copied the whole line each time, which
+    made a line of N statements cost N times its length."""
     by_statement: dict[tuple[int, int], list[Finding]] = {}
     for finding in fixable:
         fix = _fix(finding)
         by_statement.setdefault((fix.statement_line, fix.statement_col), []).append(finding)
-    lines = source_lines(source)
-    work = list(lines)
+    lines = _Lines(source)
+    edits: list[_Edit] = []
     fixed: list[Finding] = []
     refused: list[Refusal] = []
     problems: list[str] = []
-    for position in sorted(by_statement, reverse=True):
+    for position in sorted(by_statement):
         findings = by_statement[position]
         try:
-            problem = _rewrite_statement(work, _fix(findings[0]), findings, lines)
+            edit, problem = _rewrite_statement(lines, _fix(findings[0]), findings)
         except Unsure as unsure:
             refused.extend(Refusal(finding, str(unsure)) for finding in findings)
             continue
+        edits.append(edit)
         fixed.extend(findings)
         if problem is not None:
             problems.append(f"line {position[0]}: {problem}")
     fixed.sort(key=lambda f: (f.line, f.col))
     refused.sort(key=lambda r: (r.finding.line, r.finding.col))
-    return "".join(work), fixed, refused, "; ".join(reversed(problems)) or None
+    return lines.edited(edits), fixed, refused, "; ".join(problems) or None
 
 
-def _rewrite_statement(work: list[str], span: Fix, findings: list[Finding], lines: Sequence[str]) -> str | None:
-    """Rewrite one statement in ``work``; why the result is unsafe, or None."""
+# (start, end, text): the characters source[start:end] become text.
+_Edit = tuple[int, int, str]
+
+
+class _Line:
+    """One line of the source and what ``_rewrite_statement`` asks of it, each worked out
+    once: a line can hold thousands of statements, and a pass over the whole line for each
+    of them would be quadratic in its length."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lone_cr = _has_lone_cr(text)
+        self.blank_to = len(text) - len(text.lstrip())  # where its leading blanks end
+        self._utf8 = None if text.isascii() else text.encode("utf-8")
+        self._byte = self._char = 0  # the last column turned into an index
+
+    def index(self, byte_offset: int) -> int:
+        """The character index of an AST column (a UTF-8 byte offset; slicing needs character
+        indexes), at most the line's length. The statements of a line are rewritten from left
+        to right, so each column is counted on from the one before it, not from the line's
+        start; ``UnicodeDecodeError`` when the column is inside a character."""
+        if self._utf8 is None:
+            return min(byte_offset, len(self.text))
+        if byte_offset < self._byte:  # only for findings that do not match the source
+            self._byte = self._char = 0
+        self._char += len(self._utf8[self._byte : byte_offset].decode("utf-8"))
+        self._byte = byte_offset
+        return self._char
+
+
+class _Lines:
+    """The source's lines as the parser numbers them (``source_lines``), where each starts in
+    the source, and each line's ``_Line`` when it is first asked for."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.text = source_lines(source)
+        self.starts = list(itertools.accumulate(map(len, self.text), initial=0))
+        self._lines: dict[int, _Line] = {}
+
+    def __getitem__(self, number: int) -> _Line:
+        line = self._lines.get(number)
+        if line is None:
+            line = self._lines[number] = _Line(self.text[number - 1])
+        return line
+
+    def edited(self, edits: Iterable[_Edit]) -> str:
+        """The source with ``edits`` made (in source order, none overlapping)."""
+        parts: list[str] = []
+        done = 0
+        for start, end, text in edits:
+            # Statements do not overlap, and an edit that starts at its line's start (with
+            # the split-off imports) is one of a statement with only blanks before it there.
+            assert done <= start
+            parts += (self.source[done:start], text)
+            done = end
+        parts.append(self.source[done:])
+        return "".join(parts)
+
+
+def _rewrite_statement(lines: _Lines, span: Fix, findings: list[Finding]) -> tuple[_Edit, str | None]:
+    """The edit that rewrites one statement, and why the result is unsafe (or None)."""
     first, last = span.statement_line, span.statement_end_line
-    if not 1 <= first <= last <= len(lines):
+    if not 1 <= first <= last <= len(lines.text):
         raise Unsure(MISMATCH)
-    if any(_has_lone_cr(lines[number - 1]) for number in range(first, last + 1)):
+    if any(lines[number].lone_cr for number in range(first, last + 1)):
         raise Unsure("a line ending in a lone carriage return")
+    first_line, last_line = lines[first], lines[last]
     try:
-        start = _char_index(work[first - 1], span.statement_col)
-        end = _char_index(work[last - 1], span.statement_end_col)
+        start = first_line.index(span.statement_col)
+        end = last_line.index(span.statement_end_col)
     except UnicodeDecodeError:
         raise Unsure(MISMATCH) from None
-    prefix, suffix = work[first - 1][:start], work[last - 1][end:]
-    statement_lines = slice(first - 1, last)
-    if first == last:
-        segment = work[first - 1][start:end]
-    else:
-        segment = work[first - 1][start:] + "".join(work[statement_lines][1:-1]) + work[last - 1][:end]
+    segment_start, segment_end = lines.starts[first - 1] + start, lines.starts[last - 1] + end
+    segment = lines.source[segment_start:segment_end]
     node = _parse_statement(segment)
     past_the_names = any(_fix(finding).alias_index >= len(node.names) for finding in findings)
-    if suffix.lstrip(" \t\f")[:1] not in _STATEMENT_ENDS or past_the_names:
+    if _STATEMENT_END.match(last_line.text, end) is None or past_the_names:
         raise Unsure(MISMATCH)
     # Own lines only when the statement starts its logical line: not after code on the
     # same line, and not after a backslash continuation (or a comment ending in one).
-    own_lines = not prefix.strip() and not (first > 1 and lines[first - 2].rstrip("\r\n").endswith("\\"))
+    own_lines = start <= first_line.blank_to and not (
+        first > 1 and lines.text[first - 2].rstrip("\r\n").endswith("\\")
+    )
     fixes = {_fix(finding).alias_index: _fix(finding).replacement for finding in findings}
     new_segment, split_off = edit_statement(segment, node, fixes, own_lines)
     texts = [(_statement_text(spec), comment) for spec, comment in split_off]
     if own_lines:
-        newline = _line_ending(lines[first - 1]) or _line_ending(lines[0]) or "\n"
+        # The first statement of its line: the rest of the line is read once, here.
+        prefix, suffix = first_line.text[:start], last_line.text[end:]
+        newline = _line_ending(first_line.text) or _line_ending(lines.text[0]) or "\n"
         kept = _suppression(suffix) or (_opening_suppression(segment) if first != last else "")
         before = "".join(
             f"{prefix}{text}{_with_suppression(comment, kept)}{newline}" for text, comment in texts
         )
-        work[statement_lines] = [f"{before}{prefix}{new_segment}{suffix}"]
+        edit = (lines.starts[first - 1], segment_end, f"{before}{prefix}{new_segment}")
     else:
         joined = "".join(f"{text}; " for text, _ in texts)
-        work[statement_lines] = [f"{prefix}{joined}{new_segment}{suffix}"]
-    return _binding_change(node, [new_segment, *(text for text, _ in texts)])
+        edit = (segment_start, segment_end, f"{joined}{new_segment}")
+    return edit, _binding_change(node, [new_segment, *(text for text, _ in texts)])
 
 
 def _statement_text(spec: ImportSpec) -> str:
@@ -317,10 +385,3 @@ def _has_lone_cr(line: str) -> bool:
 def _line_ending(line: str) -> str:
     end = len(line.rstrip("\r\n"))
     return line[end:]
-
-
-def _char_index(line: str, byte_offset: int) -> int:
-    """AST columns are UTF-8 byte offsets; slicing needs character indexes."""
-    if line.isascii():
-        return byte_offset
-    return len(line.encode("utf-8")[:byte_offset].decode("utf-8"))
