@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from flake8_ssot_ws.commands.cli import main
+from flake8_ssot_ws.core.rules import Finding
+from flake8_ssot_ws.scan.checker import _with_utf16_columns
 from tests.conftest import EXAMPLE_EXEMPT_FILES
 from tests.conftest import EXAMPLE_REGISTRY
 from tests.conftest import write_tree
@@ -314,6 +316,21 @@ def test_sarif_columns_are_utf16_text_columns_flake8s(
     assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": byte_column - 3}
     assert main(run) == 1
     assert capsys.readouterr().out == f"app/wide.py:1:{byte_column}: {SWS001}\n"  # flake8's column
+
+
+@pytest.mark.parametrize(
+    ("positions", "utf16"),
+    [
+        pytest.param([(1, 12), (1, 14)], [9, 11], id="findings along a line: each counted on from the one before"),
+        pytest.param([(1, 14), (1, 12)], [11, 9], id="out of order: counted from the line's start again"),
+        pytest.param([(2, 3), (1, 14)], [None, 11], id="an ASCII line: no UTF-16 column"),
+        pytest.param([(1, 3), (1, 12)], [None, 9], id="before the wide characters: no UTF-16 column"),
+    ],
+)
+def test_utf16_columns(positions: list[tuple[int, int]], utf16: list[int | None]) -> None:
+    lines = ["x = 'é𝄞'; a; b\n", "y = 1\n"]  # 'x = 'é𝄞'' is 12 bytes, 9 UTF-16 units
+    findings = [Finding(line, col, "SWS001", "SWS001 m", "g") for line, col in positions]
+    assert [finding.utf16_col for finding in _with_utf16_columns(findings, lines)] == utf16
 
 
 def test_sarif_uris_from_a_subfolder_are_relative_to_the_work_tree(

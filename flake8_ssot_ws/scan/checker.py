@@ -165,15 +165,35 @@ def _with_utf16_columns(findings: list[Finding], lines: list[str]) -> list[Findi
     """``utf16_col`` for the findings whose line has non-ASCII text before them: SARIF counts
     columns in UTF-16 code units, the AST (and flake8) in UTF-8 bytes."""
     result = []
+    columns: dict[int, _Utf16Columns | None] = {}  # by line; None: an ASCII line
     for finding in findings:
-        line = lines[finding.line - 1]
-        if not line.isascii():
-            before = line.encode("utf-8")[: finding.col].decode("utf-8", "replace")
-            units = len(before.encode("utf-16-le")) // 2
+        if finding.line not in columns:
+            line = lines[finding.line - 1]
+            columns[finding.line] = None if line.isascii() else _Utf16Columns(line)
+        counter = columns[finding.line]
+        if counter is not None:
+            units = counter.units(finding.col)
             if units != finding.col:
                 finding = finding._replace(utf16_col=units)
         result.append(finding)
     return result
+
+
+class _Utf16Columns:
+    """The UTF-16 columns of one line, for UTF-8 columns asked in rising order (findings are
+    sorted): each is counted on from the one before, where encoding the line again for each
+    finding was quadratic on a line of many statements."""
+
+    def __init__(self, line: str) -> None:
+        self._utf8 = line.encode("utf-8")
+        self._col = self._units = 0  # the last column asked, and its UTF-16 column
+
+    def units(self, col: int) -> int:
+        if col < self._col:  # findings of one line given out of order: counted from its start
+            self._col = self._units = 0
+        self._units += len(self._utf8[self._col : col].decode("utf-8", "replace").encode("utf-16-le")) // 2
+        self._col = col
+        return self._units
 
 
 def may_declare_encoding(data: bytes) -> bool:
