@@ -325,6 +325,16 @@ FIX_CASES = [
         id="non-ASCII text before the statement (UTF-8 columns)",
     ),
     pytest.param(
+        "\x0cfrom app.ws import WebSocketManager, other\n",
+        f"{WSM}\n\x0cfrom app.ws import other\n",
+        id="a form feed starting the line stays on the statement's line only",
+    ),
+    pytest.param(
+        "if x:\n  \x0c    from app.ws import WebSocketManager, other\n",
+        f"if x:\n    {WSM}\n  \x0c    from app.ws import other\n",
+        id="a new line's indentation is what follows the form feed (the column Python counts)",
+    ),
+    pytest.param(
         "x = 1  # \x0c form feed\nfrom app.ws import WebSocketManager\n",
         f"x = 1  # \x0c form feed\n{WSM}\n",
         id="form feed is not a line break",

@@ -302,8 +302,12 @@ def _rewrite_statement(lines: _Lines, span: Fix, findings: list[Finding]) -> tup
         prefix, suffix = first_line.text[:start], last_line.text[end:]
         newline = _line_ending(first_line.text) or _line_ending(lines.text[0]) or "\n"
         kept = _suppression(suffix) or (_opening_suppression(segment) if first != last else "")
+        # A new line is indented as the statement is, without the form feeds of its line (a
+        # page break, shown in the indentation's place): Python's tokenizer counts columns from
+        # the last one, pycodestyle counts each as a column (E111 on every copy).
+        indent = prefix[prefix.rfind("\f") + 1 :]
         before = "".join(
-            f"{prefix}{text}{_with_suppression(comment, kept)}{newline}" for text, comment in texts
+            f"{indent}{text}{_with_suppression(comment, kept)}{newline}" for text, comment in texts
         )
         edit = (lines.starts[first - 1], segment_end, f"{before}{prefix}{new_segment}")
     else:
