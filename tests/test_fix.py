@@ -228,6 +228,16 @@ FIX_CASES = [
         id="comma on the next line",
     ),
     pytest.param(
+        "from app.ws import (\n    other, WebSocketManager\n    , more)\n",
+        f"{WSM}\nfrom app.ws import (\n    other,\n    more)\n",
+        id="a removal at a line's end leaves no trailing blank",
+    ),
+    pytest.param(
+        "from app.ws import (\n    other,  \n    WebSocketManager,\n    more)\n",
+        f"{WSM}\nfrom app.ws import (\n    other,  \n    more)\n",
+        id="a trailing blank that was there stays",
+    ),
+    pytest.param(
         "from app.ws import \\\n    WebSocketManager, \\\n    other\n",
         f"{WSM}\nfrom app.ws import \\\n    other\n",
         id="backslash continuation, fixed name first",

@@ -126,6 +126,7 @@ def edit_statement(
         assert comma is not None  # a later alias exists, so a comma separates them
         drop_range(comma, aliases[survivor + 1].name - 1)
     comments = _clean_lines(tokens, drop, [(aliases[index], index) for index in removed], own_lines)
+    _tidy_blanks(tokens, drop)
     new_segment = tokens_to_src(Token(t.name, replace.get(i, t.src)) for i, t in enumerate(tokens) if i not in drop)
     split_off = [(fixes[index], comments.get(index, "")) for index in removed]
     return new_segment, split_off
@@ -152,3 +153,14 @@ def _clean_lines(
             moved[owner] = f"{moved.get(owner, '')}  {comments[0]}"
         drop.update(on_line)
     return moved
+
+
+def _tidy_blanks(tokens: list[Token], drop: set[int]) -> None:
+    """Drop a blank that removals left ending its line (``helper, Manager`` + newline ->
+    ``helper, `` + newline: W291). Blanks that ended a line already are kept."""
+    kept = [index for index in range(len(tokens)) if index not in drop]
+    for here, after in zip(kept, kept[1:]):
+        if tokens[here].name != "UNIMPORTANT_WS" or after == here + 1:
+            continue  # not a blank, or nothing between them was removed
+        if tokens[after].name == "NL":
+            drop.add(here)
