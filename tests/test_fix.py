@@ -238,6 +238,16 @@ FIX_CASES = [
         id="a trailing blank that was there stays",
     ),
     pytest.param(
+        "from app.ws import WebSocketManager, \\\n    other\n",
+        f"{WSM}\nfrom app.ws import \\\n    other\n",
+        id="backslash continuation after the fixed name: one blank before the backslash",
+    ),
+    pytest.param(
+        "from app.ws import (other, WebSocketManager  # m\n    , more)\n",
+        f"{WSM}\nfrom app.ws import (other,  # m\n    more)\n",
+        id="blanks made side by side before a comment: the comment's spacing is kept",
+    ),
+    pytest.param(
         "from app.ws import \\\n    WebSocketManager, \\\n    other\n",
         f"{WSM}\nfrom app.ws import \\\n    other\n",
         id="backslash continuation, fixed name first",

@@ -156,11 +156,19 @@ def _clean_lines(
 
 
 def _tidy_blanks(tokens: list[Token], drop: set[int]) -> None:
-    """Drop a blank that removals left ending its line (``helper, Manager`` + newline ->
-    ``helper, `` + newline: W291). Blanks that ended a line already are kept."""
+    """Drop the blanks that removals left where they were not before: one now ending its line
+    (``helper, Manager`` + newline -> ``helper, `` + newline: W291), and one of two now side by
+    side (``import Manager, \\`` -> ``import  \\``): the second, unless a comment follows
+    it, whose spacing it is (then the first, unless it indents its line). Blanks that were
+    side by side with a line's end or each other already are kept."""
     kept = [index for index in range(len(tokens)) if index not in drop]
     for here, after in zip(kept, kept[1:]):
         if tokens[here].name != "UNIMPORTANT_WS" or after == here + 1:
             continue  # not a blank, or nothing between them was removed
         if tokens[after].name == "NL":
             drop.add(here)
+        elif tokens[after].name == "UNIMPORTANT_WS":
+            if tokens[after + 1].name != "COMMENT":
+                drop.add(after)
+            elif tokens[here - 1].name != "NL":  # a line's indentation stays where it is
+                drop.add(here)
