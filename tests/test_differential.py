@@ -493,6 +493,34 @@ def test_glob_run_inside_names(make_registry: MakeRegistry, expression: str, exp
     assert shortcut_taken(registry, source)
 
 
+KEYWORD_RUNS_REGISTRY = """\
+[[group]]
+name = "loaders"
+watch = ["*import", "*from"]
+canonical = ["from pkg.core import Loader"]
+"""
+# A watch glob whose literal run is a keyword's spelling: found inside names, where no keyword is.
+KEYWORD_RUNS = [
+    pytest.param("import pkg.legacy\npkg.legacy.lazy_import()\n", ["2:0:SWS007"], id="a glob's run that is `import`"),
+    pytest.param("import pkg.legacy\nx = pkg.legacy.data_from\n", ["2:4:SWS007"], id="a glob's run that is `from`"),
+    pytest.param(
+        "import pkg.legacy\nfrom pkg.legacy import lazy_import\n",
+        ["2:23:SWS006"],
+        id="the keywords themselves still delimit the statements",
+    ),
+    pytest.param("import pkg.legacy\nx = pkg.legacy.importer\n", [], id="a keyword that begins a name is no keyword"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), KEYWORD_RUNS)
+def test_keyword_spelt_runs(make_registry: MakeRegistry, source: str, expected: list[str]) -> None:
+    registry = make_registry(KEYWORD_RUNS_REGISTRY)
+    fast, full = both(registry, source)
+    assert fast == full
+    assert codes(full) == expected
+    assert shortcut_taken(registry, source)
+
+
 def test_noqa_suppressions_agree(registry) -> None:
     """The noqa cases above hide what they should (not just the same on both paths)."""
     source = f"{LEGACY}  # NOQA:SWS001,SWS101\n{LEGACY}  # noqa: SWS001\n"

@@ -29,7 +29,10 @@ _TRIPLE = r"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''|\"\"\"[^\"\\]*(?:(?:\\
 _SINGLE = r"'[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'|\"[^\"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^\"\\\r\n]*)*\""
 _UNTERMINATED = ("'", '"', "'''", '"""')
 # Every alternative starts with a literal character, so the regex engine can skip ahead.
-_ALWAYS = (_COMMENT, _TRIPLE, _SINGLE, *_UNTERMINATED, r"import(?!\w)", r"from(?!\w)")
+# The keywords as whole names only: `lazy_import` holds no keyword, and a watch glob's run
+# (`*import`) must still find it as a word there.
+_KEYWORDS = (r"import(?<![0-9A-Za-z_]import)(?![0-9A-Za-z_])", r"from(?<![0-9A-Za-z_]from)(?![0-9A-Za-z_])")
+_ALWAYS = (_COMMENT, _TRIPLE, _SINGLE, *_UNTERMINATED, *_KEYWORDS)
 # `from` + module (names, dots, blanks, backslash continuations) up to its `import`.
 _FROM_MODULE = re.compile(r"(?:[ \t\f.\w]|\\(?:\r\n|\r|\n))*")
 # After `import`: a parenthesised name list (comments allowed), or names to the end of the
@@ -109,10 +112,8 @@ class Lexer:
                     multiline.append((start, end))
                     multiline_fstring = multiline_fstring or formatted
                 last_from = None
-            elif text not in ("import", "from"):
-                words.append((start, end))
-            elif start and source[start - 1] in WORD:
-                continue  # the end of a longer name, such as `reimport`
+            elif text not in ("import", "from") or _inside_a_name(source, start, end):
+                words.append((start, end))  # a word; `import` in `lazy_import` is a glob's run
             elif text == "from":
                 last_from = start
             else:
@@ -137,6 +138,10 @@ class Lexer:
         if _NESTED_FSTRINGS:  # pragma: >=3.12 cover
             return fields_are_plain(body)
         return True  # pragma: <3.12 cover
+
+
+def _inside_a_name(source: str, start: int, end: int) -> bool:
+    return (start > 0 and source[start - 1] in WORD) or source[end : end + 1] in WORD
 
 
 def _whole_name(escaped: str) -> str:
