@@ -44,7 +44,10 @@ def line_of(text: str, where: str, table: Sequence[str] = ()) -> int | None:
     """The 1-based line that spells the most of ``where`` (a validator's key, relative to the
     ``table`` that holds the registry: ``("tool", "flake8-ssot-ws")`` in a pyproject.toml);
     None when no part of it is spelt."""
-    lines = _Lines(text).positions
+    reading = _Lines(text)
+    if reading.ambiguous:
+        return None  # a wrong line is worse than none
+    lines = reading.positions
     wanted = (*table, *key_path(where))
     for length in range(len(wanted), len(table), -1):
         found = lines.get(wanted[:length])
@@ -60,6 +63,9 @@ class _Lines:
         self.text = text
         self.positions: dict[KeyPath, int] = {}
         self.arrays: dict[KeyPath, int] = {}  # an array of tables' path -> its last index
+        # A quoted key holding `.`, `[` or `]` reads in an error's key as nesting of its own
+        # (`"canonical[0]"` as the array's element): no line can be told for certain then.
+        self.ambiguous = False
         self.table: KeyPath = ()
         self.line = 1
         self.index = 0
@@ -103,6 +109,10 @@ class _Lines:
         if keys is None or not self.text.startswith("=", self.index):
             self._rest_of_line()
             return
+        # Each part of a dotted key is spelt here too: `legacy.import = ...` makes `legacy` a
+        # table, which an error may name (up to a registry's depth: each costs its length).
+        for length in range(1, min(len(keys), _DEEPEST) + 1):
+            self._mark((*self.table, *keys[:length]))
         self._mark((*self.table, *keys))
         self.index += 1
         self._value()
@@ -143,7 +153,9 @@ class _Lines:
             if end is None:
                 return None
             self.index = end
-            return text[start + 1 : end - 1]
+            key = text[start + 1 : end - 1]
+            self.ambiguous = self.ambiguous or any(char in key for char in ".[]")
+            return key
         match = _BARE_KEY.match(text, start)
         if match is None:
             return None
