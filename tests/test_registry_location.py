@@ -586,11 +586,19 @@ def test_split_registries(
         pytest.param(b"tool = {a = {flake8-ssot-ws = 1\n", False, id="inline: one level down, never closed"),
         pytest.param(b"tool = {a = 1, = flake8-ssot-ws\n", False, id="inline: a value, not a key"),
         pytest.param(b"tool = {a = ]flake8-ssot-ws = 1\n", False, id="inline: a stray bracket ends it"),
-        pytest.param(b"x = '''\n[tool]\nflake8-ssot-ws = 1\n", True, id="a header inside a string: read as one"),
+        pytest.param(b"x = '''\n[tool]\nflake8-ssot-ws = 1\n", False, id="a header inside a multi-line string"),
+        pytest.param(
+            b'[project]\ndescription = """\n[tool.flake8-ssot-ws]\n"""\nversion = 1.2.3\n',
+            False,
+            id="a description that spells our header (it stopped flake8, found by the day's second trial)",
+        ),
+        pytest.param(b'x = """a"""\n[tool.flake8-ssot-ws]\n', True, id="after a string closed on its line"),
+        pytest.param(b'x = """\na\n"""\n[tool.flake8-ssot-ws]\n', True, id="after a multi-line string closed"),
+        pytest.param(b"x = 1  # '''\n[tool.flake8-ssot-ws]\n", True, id="triple quotes in a comment open nothing"),
     ],
 )
 def test_names_our_table(text: bytes, expected: bool) -> None:
-    """The reading of a pyproject.toml that does not parse (the last case: a known false positive)."""
+    """The reading of a pyproject.toml that does not parse."""
     assert names_our_table(text) is expected
 
 

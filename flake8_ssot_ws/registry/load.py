@@ -61,6 +61,7 @@ _OUR_KEY = re.compile(_OURS + rb"[.=]")
 _OUR_DOTTED = re.compile(rb"[ \t]*(?:\[\[?)?" + _TOOL + rb"\." + _OURS + rb"[.\]=]")
 _INLINE_TOOL = re.compile(_TOOL + rb"=[ \t]*\{")
 _BARE_KEY = re.compile(_BARE + rb"*")
+_TRIPLE_QUOTE = re.compile(rb"\"\"\"|'''")
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -184,7 +185,12 @@ def _names_our_table(path: Path) -> bool:
 def names_our_table(data: bytes) -> bool:
     """Whether the text of a pyproject.toml (parsed or not) names our tool table."""
     under_tool = False
+    string: bytes | None = None  # the delimiter of the multi-line string the line is inside
     for line in data.removeprefix(b"\xef\xbb\xbf").splitlines():
+        if string is not None:
+            string = None if string in line else string
+            continue  # a description's `[tool.flake8-ssot-ws]` names nothing
+        string = _opened_multiline_string(line)
         if _OUR_DOTTED.match(line) or (under_tool and _OUR_KEY.match(line)):
             return True
         inline = _INLINE_TOOL.match(line)
@@ -193,6 +199,17 @@ def names_our_table(data: bytes) -> bool:
         if _HEADER.match(line):
             under_tool = _TOOL_HEADER.match(line) is not None
     return False
+
+
+def _opened_multiline_string(line: bytes) -> bytes | None:
+    """The delimiter of a multi-line string that opens on ``line`` and stays open after it.
+    Approximate, as this whole reading of a broken file is: the first triple quote outside a
+    comment, seen an odd number of times on the line."""
+    found = _TRIPLE_QUOTE.search(line)
+    if found is None or b"#" in line[: found.start()]:
+        return None
+    delimiter = found.group()
+    return delimiter if line.count(delimiter, found.start()) % 2 else None
 
 
 def _inline_key_is_ours(line: bytes, brace: int) -> bool:
