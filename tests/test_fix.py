@@ -238,6 +238,21 @@ FIX_CASES = [
         id="a trailing blank that was there stays",
     ),
     pytest.param(
+        "from app.ws import other ,WebSocketManager\n",
+        f"{WSM}\nfrom app.ws import other\n",
+        id="a removal at the statement's end leaves no trailing blank",
+    ),
+    pytest.param(
+        "from app.ws import other \\\n    , WebSocketManager\nx = 1\n",
+        f"{WSM}\nfrom app.ws import other\nx = 1\n",
+        id="nor a backslash continuation onto a line of blanks",
+    ),
+    pytest.param(
+        "x = 1; from app.ws import other ,WebSocketManager  # c\n",
+        f"x = 1; {WSM}; from app.ws import other  # c\n",
+        id="after a semicolon, before a comment: the comment's own spacing only",
+    ),
+    pytest.param(
         "from app.ws import WebSocketManager, \\\n    other\n",
         f"{WSM}\nfrom app.ws import \\\n    other\n",
         id="backslash continuation after the fixed name: one blank before the backslash",

@@ -155,6 +155,10 @@ def _clean_lines(
     return moved
 
 
+_BLANKS = frozenset({"UNIMPORTANT_WS", "ESCAPED_NL"})
+_NOT_CODE_AT_THE_END = _BLANKS | {"NEWLINE", "ENDMARKER"}
+
+
 def _tidy_blanks(tokens: list[Token], drop: set[int]) -> None:
     """Drop the blanks that removals left where they were not before: one now ending its line
     (``helper, Manager`` + newline -> ``helper, `` + newline: W291), and one of two now side by
@@ -172,3 +176,7 @@ def _tidy_blanks(tokens: list[Token], drop: set[int]) -> None:
                 drop.add(after)
             elif tokens[here - 1].name != "NL":  # a line's indentation stays where it is
                 drop.add(here)
+    # The statement's own end: it ended in code, so blanks and backslash continuations kept
+    # after its last kept code are what a removal left (`helper ,Manager` -> `helper `).
+    last_code = max(index for index in kept if tokens[index].name not in _NOT_CODE_AT_THE_END)  # `from` is kept
+    drop.update(index for index in kept[kept.index(last_code) + 1 :] if tokens[index].name in _BLANKS)
