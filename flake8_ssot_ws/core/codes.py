@@ -45,10 +45,10 @@ INFERRED_NOTE = (
 )
 # `from legacy import X as X` (an explicit re-export) whose canonical import binds X under
 # another name: `from canonical import Y as X` no longer exports X to a stub's or mypy's readers.
+REEXPORT_NOTE = " (not fixable: 'as {name}' marks an explicit re-export, which the canonical import's form is not)"
 # `from legacy import X, helper as X`: the statement binds X twice, and which binding wins
 # depends on where the fix would move this one.
 BOUND_TWICE_NOTE = " (not fixable: {name!r} is bound twice by this statement)"
-REEXPORT_NOTE = " (not fixable: 'as {name}' marks an explicit re-export, which the canonical import's form is not)"
 
 SWS001 = Code(
     "SWS001",
