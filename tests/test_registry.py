@@ -215,6 +215,16 @@ ERRORS = [
         id="watch-from-empty-part",
     ),
     pytest.param(
+        GROUP + 'watch = ["*Manager", "[abc"]\n',
+        "{file}:4: group[0].watch[1]: not a name or name glob (an imported name is an identifier): '[abc'",
+        id="watch-glob-that-can-match-no-name-an-unclosed-bracket",
+    ),
+    pytest.param(
+        GROUP + 'watch = ["app.Manager"]\n',
+        "{file}:4: group[0].watch[0]: not a name or name glob (an imported name is an identifier): 'app.Manager'",
+        id="watch-glob-that-can-match-no-name-a-dotted-path",
+    ),
+    pytest.param(
         GROUP + 'watch-from = ["app.[ab"]\n',
         "{file}:4: group[0].watch-from[0]: not a dotted module name or glob: 'app.[ab'",
         id="watch-from-unclosed-bracket",

@@ -188,6 +188,16 @@ def _globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
     return strings(value, where)
 
 
+def _name_globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
+    globs = strings(value, where)
+    for index, glob in enumerate(globs):
+        # An imported name is an identifier: a glob that can match none (`[abc`, `a.b`) would
+        # track nothing, without a word.
+        if not GLOB_WILDCARD.sub("x", glob).isidentifier():
+            raise Fault(f"{where}[{index}]", f"not a name or name glob (an imported name is an identifier): {glob!r}")
+    return globs
+
+
 def _modules(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
     modules = strings(value, where)
     for index, module in enumerate(modules):
@@ -276,7 +286,7 @@ def _write_specs(specs: tuple[ImportSpec, ...]) -> str:
 
 GROUP_KEYS: tuple[GroupKey, ...] = (
     GroupKey("name", "name", _name, REQUIRED, None, "", toml_string),
-    GroupKey("watch", "watch", _globs, [], (), "Also tracked: imported names matching {}.", toml_array),
+    GroupKey("watch", "watch", _name_globs, [], (), "Also tracked: imported names matching {}.", toml_array),
     GroupKey("watch-modules", "watch_modules", _modules, [], (), "Never imported as modules: {}.", toml_array),
     GroupKey(
         "watch-from",
