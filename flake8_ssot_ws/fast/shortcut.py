@@ -48,7 +48,7 @@ from flake8_ssot_ws.fast.lexer import Span
 from flake8_ssot_ws.fast.lexer import closing_bracket
 from flake8_ssot_ws.fast.lexer import count_lines
 from flake8_ssot_ws.registry import Registry
-from flake8_ssot_ws.registry.model import glob_literal
+from flake8_ssot_ws.registry.model import glob_runs
 from flake8_ssot_ws.registry.model import name_fragments
 from flake8_ssot_ws.core.rules import Analysis
 from flake8_ssot_ws.core.rules import FileContext
@@ -86,9 +86,10 @@ class _Plan:
         self.keywords = ("class",) if Trigger.BASE in triggers else ()
         # An f-string's fields hold code of interest where the file gate's words say so.
         # A tracked name is a whole name or matches a watch glob, which holds its literal run.
-        runs = {glob_literal(pattern) for group in registry.groups for pattern in group.watch}
         self.lexer = Lexer(
-            (*(fragments or ()), *self.importers, *self.keywords), _of_interest(words), inside=filter(None, runs)
+            (*(fragments or ()), *self.importers, *self.keywords),
+            _of_interest(words),
+            inside=glob_runs(registry.groups) or (),
         )
         self.group_of = registry.group_of
         self.name_finders = tuple(_FINDERS[t] for t in sorted(triggers - _NOT_ON_NAMES, key=lambda t: t.name))

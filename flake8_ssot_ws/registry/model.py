@@ -224,14 +224,20 @@ def with_lookup_tables(registry: Registry) -> Registry:
 def name_fragments(groups: tuple[Group, ...], literal_names: Mapping[str, Group]) -> set[str] | None:
     """Substrings one of which every tracked name contains: the literal names and the
     longest literal run of each watch glob. None when a glob has no literal run."""
-    fragments = set(literal_names)
+    runs = glob_runs(groups)
+    return None if runs is None else {*literal_names, *runs}
+
+
+def glob_runs(groups: tuple[Group, ...]) -> set[str] | None:
+    """The longest literal run of every watch glob; None when a glob has none."""
+    runs: set[str] = set()
     for group in groups:
         for pattern in group.watch:
             run = glob_literal(pattern)
             if run is None:
                 return None
-            fragments.add(run)
-    return fragments
+            runs.add(run)
+    return runs
 
 
 def glob_literal(glob: str) -> str | None:
