@@ -109,6 +109,9 @@ HOSTILE = [
     pytest.param(
         ("from app.other" + " " * 40 + "import *\n") * 20_000, id="20,000 star imports of modules not named"
     ),
+    # The gate's import pass stops at every `import`: a rider's look-behind, a blank run.
+    pytest.param("x = " + "_import" * (MB // 7) + "\n", id="142,857 imports each after one underscore"),
+    pytest.param("import" + " \\\n" * (MB // 3) + "os\n", id="an import then 333,333 continuations, no star"),
     pytest.param("x = " + "Event" * (MB // 5) + "\n", id="a tracked name 200,000 times inside one identifier"),
     pytest.param("x = '" + "\u00e9" * MB + "'\n", id="1 MB of a non-ASCII letter NFKC keeps"),
     pytest.param("# " + "\u2026" * (MB // 3) + "\nx = 1\n", id="a comment of 333,333 ellipses NFKC changes"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from flake8_ssot_ws.core.prefilter import Gate
 from flake8_ssot_ws.core.prefilter import Word
 from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
 from flake8_ssot_ws.core.prefilter import gate
@@ -56,12 +57,9 @@ def test_gate_words_of_the_example_registry(make_registry: MakeRegistry) -> None
     words = gate(make_registry(EXAMPLE_REGISTRY))
     assert words is not None
     # UnifiedWebSocketManager and the legacy WebSocketManager are implied by the glob's run.
-    assert [show(word) for word in words.words] == [
-        "WebSocketManager>",
-        "__import__",
-        "<get_websocket_manager>",
-        "import_module",
-    ]
+    assert [show(word) for word in words.words] == ["WebSocketManager>", "<get_websocket_manager>"]
+    # The dynamic importers are found by the star-import pass, which stops at every `import`.
+    assert [show(word) for word in words.riders] == ["__import__", "import_module"]
     # Watched modules' last parts count only beside their parent's.
     assert [(show(word), show(partner)) for word, partner in words.paired] == [
         ("<manager>", "<websocket_core>"),
@@ -78,6 +76,31 @@ def test_a_top_level_watched_module_needs_no_partner(make_registry: MakeRegistry
     assert words is not None
     assert "<mock>" in [show(word) for word in words.words]
     assert words.search_text("import mock\n") and not words.search_text("import mocks\n")
+
+
+UNBOUNDED = Word("import_module", left=False, right=False)
+RIDERS = [
+    pytest.param([UNBOUNDED], ["m"], [], ["import_module"], id="unbounded: rides"),
+    pytest.param([UNBOUNDED], [], ["import_module"], [], id="no star pass: a pass of its own"),
+    pytest.param([Word("import_module")], ["m"], ["import_module"], [], id="a bounded word: a pass of its own"),
+    pytest.param([Word("Importer", left=False, right=False)], ["m"], ["Importer"], [], id="no `import` in it"),
+]
+
+
+@pytest.mark.parametrize(("words", "star_modules", "passes", "riders"), RIDERS)
+def test_which_words_ride_on_the_import_pass(
+    words: list[Word], star_modules: list[str], passes: list[str], riders: list[str]
+) -> None:
+    found = Gate(words, star_modules)
+    assert ([word.literal for word in found.words], [word.literal for word in found.riders]) == (passes, riders)
+    assert found.search_text("x = import_module\n") is ("import_module" in passes + riders)
+
+
+def test_an_unbounded_import_word_lets_every_import_through() -> None:
+    found = Gate([Word("import", left=False, right=False)], ["m"])
+    assert found.riders == (Word("import", left=False, right=False),)
+    assert found.search_text("import os\n") and found.search_bytes(b"import os\n")
+    assert not found.search_text("os.path\n")
 
 
 def test_no_gate_for_a_glob_without_literal_part(make_registry: MakeRegistry) -> None:
@@ -99,6 +122,13 @@ TEXTS = [
     pytest.param("from app.other import manager\n", False, id="a watched module's last part without its parent"),
     pytest.param("websocket_core = 1\n", False, id="a watched module's parent alone"),
     pytest.param("x.websocket_core_manager\n", False, id="both parts inside one word"),
+    pytest.param("m = importlib.import_module(name)\n", True, id="a dynamic importer"),
+    pytest.param("m = __import__(name)\n", True, id="a dynamic importer with text before import"),
+    pytest.param("my__import__s = 1\n", True, id="a dynamic importer inside a longer name"),
+    pytest.param("_import__ = 1\n", False, id="a rider's text before import is part of it"),
+    pytest.param("import_mod = 1\n", False, id="a rider's text after import is part of it"),
+    pytest.param("import os\nimport_module\n", True, id="a rider after an import that is not one"),
+    pytest.param("import *\nm = __import__\n", True, id="a rider after a star import of no named module"),
 ]
 
 

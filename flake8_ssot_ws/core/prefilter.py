@@ -47,10 +47,9 @@ _AFTER = "[A-Za-z0-9_]"  # continues an identifier
 _BEFORE = "[A-Za-z_]"  # certainly part of the same identifier (see the module docstring)
 _LETTERS_TEXT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"  # what _BEFORE matches
 _LETTERS_BYTES = _LETTERS_TEXT.encode("ascii")
+_IMPORT = "import"
 # `import *`, also split by a continuation (a module's last part stands before it).
-_STAR_IMPORT = r"import[ \t\f\r\n\\]*\*"
-_STAR_TEXT = re.compile(_STAR_IMPORT)
-_STAR_BYTES = re.compile(_STAR_IMPORT.encode("ascii"))
+_STAR_IMPORT = r"[ \t\f\r\n\\]*\*"
 _BLANKS_TEXT = " \t\f\r\n\\"
 _BLANKS_BYTES = _BLANKS_TEXT.encode("ascii")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
@@ -90,12 +89,18 @@ class Gate:
     One compiled pattern per word, each starting with its literal, so ``re`` scans for it with
     its fast literal search (one alternation of all the words is slower: three times on
     Django), and every word costs a pass over the file: words another one implies are left
-    out. Star imports take one more pass, for ``import *``, whatever the number of modules.
+    out. Star imports take one more pass, for ``import *``, whatever the number of modules,
+    and the words holding ``import`` ride on it (``riders``).
     """
 
     def __init__(self, words: list[Word], star_modules: list[str], paired: Sequence[tuple[Word, Word]] = ()) -> None:
+        self.star_modules = tuple(sorted(set(star_modules)))
         # Two different words never imply each other: keep those that imply no other.
-        self.words = sorted(w for w in set(words) if not any(o != w and w.implies(o) for o in words))
+        kept = sorted(w for w in set(words) if not any(o != w and w.implies(o) for o in words))
+        # A word holding `import` and bounded on neither side (the dynamic importers) rides on
+        # the star-import pass, which stops at every `import` anyway: one pass, not three.
+        self.riders = tuple(w for w in kept if self.star_modules and _rides_on_import(w))
+        self.words = [w for w in kept if w not in self.riders]
         self._text = tuple(re.compile(word.pattern()) for word in self.words)
         self._bytes = tuple(re.compile(word.pattern().encode("utf-8")) for word in self.words)
         # (word, partner): the word counts only beside its partner. A word that implies one of
@@ -105,8 +110,10 @@ class Gate:
         self._paired_bytes = tuple(
             (re.compile(w.pattern().encode("utf-8")), re.compile(p.pattern().encode("utf-8"))) for w, p in self.paired
         )
-        self.star_modules = tuple(sorted(set(star_modules)))
-        self._star_bytes = tuple(module.encode("utf-8") for module in self.star_modules)
+        star = _import_pass(self.riders)
+        self._star_text = re.compile(star)
+        self._star_bytes = re.compile(star.encode("utf-8"))
+        self._modules_bytes = tuple(module.encode("utf-8") for module in self.star_modules)
 
     def search_text(self, text: str) -> bool:
         if any(pattern.search(text) for pattern in self._text):
@@ -114,24 +121,44 @@ class Gate:
         if any(word.search(text) and partner.search(text) for word, partner in self._paired_text):
             return True
         modules = self.star_modules
-        return bool(modules) and _star_import_of(text, _STAR_TEXT, modules, _BLANKS_TEXT, _LETTERS_TEXT)
+        return bool(modules) and _star_import_of(text, self._star_text, modules, _BLANKS_TEXT, _LETTERS_TEXT)
 
     def search_bytes(self, data: bytes) -> bool:
         if any(pattern.search(data) for pattern in self._bytes):
             return True
         if any(word.search(data) and partner.search(data) for word, partner in self._paired_bytes):
             return True
-        modules = self._star_bytes
-        return bool(modules) and _star_import_of(data, _STAR_BYTES, modules, _BLANKS_BYTES, _LETTERS_BYTES)
+        modules = self._modules_bytes
+        return bool(modules) and _star_import_of(data, self._star_bytes, modules, _BLANKS_BYTES, _LETTERS_BYTES)
+
+
+def _rides_on_import(word: Word) -> bool:
+    return not word.left and not word.right and _IMPORT in word.literal
+
+
+def _import_pass(riders: Sequence[Word]) -> str:
+    """One pattern starting with the literal ``import`` (so ``re`` keeps its fast literal
+    search): a rider spelt around it (its text before ``import`` in a fixed-width
+    look-behind), or a star import. Linear: only a star import's blank run is read past
+    ``import``, and the runs of two star imports do not overlap."""
+    branches = []
+    for rider in riders:
+        before, _, after = rider.literal.partition(_IMPORT)
+        branches.append((f"(?<={re.escape(before + _IMPORT)})" if before else "") + re.escape(after))
+    ridden = f"(?P<rider>{'|'.join(branches)})|" if branches else ""
+    return f"{_IMPORT}(?:{ridden}{_STAR_IMPORT})"
 
 
 def _star_import_of(
     text: AnyStr, star: re.Pattern[AnyStr], modules: tuple[AnyStr, ...], blanks: AnyStr, letters: AnyStr
 ) -> bool:
-    """Whether one of ``modules`` (last parts) stands before an ``import *``, as a whole word
-    after blanks and continuations. Linear: each blank run before a star import is read
-    once, and runs of different star imports do not overlap (an ``import`` separates them)."""
+    """Whether a rider of the import pass matches, or one of ``modules`` (last parts) stands
+    before an ``import *``, as a whole word after blanks and continuations. Linear: each
+    blank run before a star import is read once, and runs of different star imports do not
+    overlap (an ``import`` separates them)."""
     for match in star.finditer(text):
+        if match.lastgroup == "rider":
+            return True
         end = match.start()
         while end and text[end - 1 : end] in blanks:
             end -= 1
