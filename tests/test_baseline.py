@@ -219,6 +219,7 @@ def test_dumps_and_round_trip(entries, text) -> None:
             "b.json:2:3: invalid JSON: Expecting property name enclosed in double quotes",
             id="bad JSON names line and column",
         ),
+        pytest.param("[" * 100_000, "b.json: invalid JSON: nested too deeply to read", id="nested too deeply"),
         pytest.param("[]", "b.json: expected a JSON object with 'version' and 'findings'", id="not an object"),
         pytest.param('{"findings": []}', "b.json: version: expected 1, got None", id="no version"),
         pytest.param('{"version": 2, "findings": []}', "b.json: version: expected 1, got 2", id="future version"),

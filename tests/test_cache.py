@@ -230,6 +230,7 @@ def document(
     "content",
     [
         pytest.param(b"\x00garbage", id="not-json"),
+        pytest.param(b"[" * 100_000, id="nested too deeply for json"),
         pytest.param(b'["v3"]', id="not-a-table"),
         pytest.param(document(form=b"v2"), id="other-format"),
         pytest.param(document(namespace=b'"other"'), id="other-namespace"),

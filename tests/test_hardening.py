@@ -276,6 +276,8 @@ REGISTRIES = [
     pytest.param(None, "--registry missing.toml: no such file", id="missing"),
     pytest.param("", "group: no [[group]] defined: nothing to check", id="empty"),
     pytest.param("[[group]\n", "invalid TOML", id="not TOML"),
+    pytest.param(GROUP + "reason = " + "[" * 5_000 + "]" * 5_000 + "\n", "invalid TOML: nested too deeply to read",
+                 id="nested too deeply for tomllib (a traceback and exit 1, found by the fourth trial)"),
     pytest.param('exempt = "x.py"\n' + GROUP, "exempt: expected an array of strings, got str 'x.py'", id="wrong type"),
     pytest.param("colour = 1\n" + GROUP, "colour: unknown key", id="unknown key"),
     pytest.param(GROUP.replace("from m import X", "import m"), "group[0].canonical[0]: expected exactly one",

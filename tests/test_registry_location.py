@@ -595,6 +595,16 @@ def test_split_registries(
         pytest.param(b'x = """a"""\n[tool.flake8-ssot-ws]\n', True, id="after a string closed on its line"),
         pytest.param(b'x = """\na\n"""\n[tool.flake8-ssot-ws]\n', True, id="after a multi-line string closed"),
         pytest.param(b"x = 1  # '''\n[tool.flake8-ssot-ws]\n", True, id="triple quotes in a comment open nothing"),
+        pytest.param(
+            b'[project]\ndescription = "uses \'\'\' quotes"\n[tool.flake8-ssot-ws]\n',
+            True,
+            id="triple quotes inside a one-line string open nothing (found by the fourth trial)",
+        ),
+        pytest.param(b"x = 'a \"\"\" b'\n[tool.flake8-ssot-ws]\n", True, id="inside a literal string: nothing"),
+        pytest.param(b'x = """a \\""" b\n[tool.flake8-ssot-ws]\n"""\n', False, id="an escaped quote closes nothing"),
+        pytest.param(b"x = '''a\nb''''\n[tool.flake8-ssot-ws]\n", True, id="four quotes close one holding a quote"),
+        pytest.param(b'x = "never closed\n[tool.flake8-ssot-ws]\n', True, id="an unclosed one-line string ends there"),
+        pytest.param(b'x = """a""" + """\n[tool.flake8-ssot-ws]\n', False, id="the second string on a line opens"),
     ],
 )
 def test_names_our_table(text: bytes, expected: bool) -> None:

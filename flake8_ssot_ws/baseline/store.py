@@ -130,6 +130,8 @@ def loads(text: str, source: str) -> Baseline:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise BaselineError(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+    except RecursionError:  # json recurses into nested arrays and objects
+        raise BaselineError(f"{source}: invalid JSON: nested too deeply to read") from None
     if not isinstance(document, dict):
         raise BaselineError(f"{source}: expected a JSON object with 'version' and 'findings'")
     if document.get("version") != FORMAT_VERSION:

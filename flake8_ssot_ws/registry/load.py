@@ -61,7 +61,6 @@ _OUR_KEY = re.compile(_OURS + rb"[.=]")
 _OUR_DOTTED = re.compile(rb"[ \t]*(?:\[\[?)?" + _TOOL + rb"\." + _OURS + rb"[.\]=]")
 _INLINE_TOOL = re.compile(_TOOL + rb"=[ \t]*\{")
 _BARE_KEY = re.compile(_BARE + rb"*")
-_TRIPLE_QUOTE = re.compile(rb"\"\"\"|'''")
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -185,12 +184,11 @@ def _names_our_table(path: Path) -> bool:
 def names_our_table(data: bytes) -> bool:
     """Whether the text of a pyproject.toml (parsed or not) names our tool table."""
     under_tool = False
-    string: bytes | None = None  # the delimiter of the multi-line string the line is inside
+    string: bytes | None = None  # the delimiter of the multi-line string the line starts inside
     for line in data.removeprefix(b"\xef\xbb\xbf").splitlines():
-        if string is not None:
-            string = None if string in line else string
+        inside, string = string is not None, _open_at_end(line, string)
+        if inside:
             continue  # a description's `[tool.flake8-ssot-ws]` names nothing
-        string = _opened_multiline_string(line)
         if _OUR_DOTTED.match(line) or (under_tool and _OUR_KEY.match(line)):
             return True
         inline = _INLINE_TOOL.match(line)
@@ -201,15 +199,45 @@ def names_our_table(data: bytes) -> bool:
     return False
 
 
-def _opened_multiline_string(line: bytes) -> bytes | None:
-    """The delimiter of a multi-line string that opens on ``line`` and stays open after it.
-    Approximate, as this whole reading of a broken file is: the first triple quote outside a
-    comment, seen an odd number of times on the line."""
-    found = _TRIPLE_QUOTE.search(line)
-    if found is None or b"#" in line[: found.start()]:
-        return None
-    delimiter = found.group()
-    return delimiter if line.count(delimiter, found.start()) % 2 else None
+def _open_at_end(line: bytes, delimiter: bytes | None) -> bytes | None:
+    """The delimiter of the multi-line string still open at the end of ``line``, given the one
+    open at its start (None: none). One pass: each string is skipped to its closing quote (a
+    triple quote inside a one-line string opens nothing), and a comment ends the line. An
+    unclosed one-line string leaves nothing open: TOML ends it, in error, at the line's end."""
+    position = 0 if delimiter is None else _closing(line, 0, delimiter)
+    if position < 0:
+        return delimiter
+    while position < len(line):
+        char = line[position : position + 1]
+        if char == b"#":
+            return None
+        if char in (b'"', b"'"):
+            quotes = char * 3 if line.startswith(char * 3, position) else char
+            position = _closing(line, position + len(quotes), quotes)
+            if position < 0:
+                return quotes if len(quotes) == 3 else None
+        else:
+            position += 1
+    return None
+
+
+def _closing(line: bytes, start: int, quotes: bytes) -> int:
+    """Where the string whose ``quotes`` opened before ``start`` ends on ``line`` (just past
+    its closing quotes, and past the one or two quotes a multi-line string may end with), or
+    -1. Basic strings (``"``) take backslash escapes; literal ones (``'``) do not."""
+    escapes = quotes[:1] == b'"'
+    position = start
+    while position < len(line):
+        if escapes and line[position : position + 1] == b"\\":
+            position += 2
+        elif line.startswith(quotes, position):
+            end = position + len(quotes)
+            while len(quotes) == 3 and end - position < 5 and line[end : end + 1] == quotes[:1]:
+                end += 1  # `""""` ends a string holding one quote
+            return end
+        else:
+            position += 1
+    return -1
 
 
 def _inline_key_is_ours(line: bytes, brace: int) -> bool:
@@ -505,6 +533,8 @@ def _decoded(path: Path | str, data: bytes) -> str:
 def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise UnreadableRegistry(path, "", "invalid TOML: nested too deeply to read") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOML_POSITION.search(message)

@@ -106,7 +106,7 @@ class Cache:
                 and isinstance(strings, list)
                 and all(isinstance(text, str) for text in strings)
             )
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
             valid = False
         if not valid:
             entries, strings = {}, []
