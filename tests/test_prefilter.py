@@ -3,12 +3,17 @@ the NFKC test that lets non-ASCII text through it as it is."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from flake8_ssot_ws.core.prefilter import Gate
 from flake8_ssot_ws.core.prefilter import Word
 from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
 from flake8_ssot_ws.core.prefilter import gate
+from flake8_ssot_ws.core.rules import check_source
+from flake8_ssot_ws.core.rules import file_context
+from flake8_ssot_ws.scan.checker import FileChecker
 from flake8_ssot_ws.core.prefilter import glob_word
 from tests.conftest import EXAMPLE_REGISTRY
 from tests.conftest import MakeRegistry
@@ -154,3 +159,54 @@ NFKC = [
 @pytest.mark.parametrize(("text", "expected"), NFKC)
 def test_gains_no_ascii_word(text: str, expected: bool) -> None:
     assert gains_no_ascii_word(text) is expected
+
+
+# A registry tracking a non-ASCII name; the module is spelt with a combining accent (NFD), as
+# an editor on macOS may write it: loading normalises it, as Python's parser does.
+NON_ASCII_REGISTRY = """[[group]]
+name = "g"
+watch-modules = ["app.mode\u0301"]
+canonical = ["from app.core import Caf\u00e9"]
+
+[[group.legacy]]
+import = "from app.old import Caf\u00e9"
+"""
+SWS003 = "SWS003 module 'app.mod\u00e9' imported as a module - import names from their canonical path instead"
+SWS001 = "SWS001 'Caf\u00e9' imported from non-canonical path 'app.old' - use 'from app.core import Caf\u00e9'"
+
+NON_ASCII_WORDS = [
+    pytest.param("from app.old import Cafe\u0301\n", [f"1:20 {SWS001} (fixable with 'ssot-ws fix')"],
+                 id="a name NFKC composes into a tracked one (missed by the gate, found by the fourth trial)"),
+    pytest.param("import app.mode\u0301\n", [f"1:7 {SWS003}"], id="a watched module NFKC composes"),
+    pytest.param("from app.old import Caf\u00e9\n", [f"1:20 {SWS001} (fixable with 'ssot-ws fix')"], id="NFKC already"),
+    pytest.param("x = 'Cafe\u0301'\n", [], id="in a string: no finding, though the text is analysed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "expected"), NON_ASCII_WORDS)
+def test_a_non_ascii_tracked_name_in_any_normal_form(
+    make_registry: MakeRegistry, source: str, expected: list[str]
+) -> None:
+    registry = make_registry(NON_ASCII_REGISTRY)
+    path = registry.root / "lib" / "x.py"
+    context = file_context(registry, path)
+    findings = check_source(source, registry, context, today=datetime.date(2026, 1, 1))
+    assert [f"{f.line}:{f.col} {f.message}" for f in findings] == expected
+    checker = FileChecker(registry, datetime.date(2026, 1, 1))
+    data = source.encode()
+    assert checker.cannot_have_findings(str(path), data) is (source.isascii() and not expected)
+
+
+READS_AS_IS = [
+    pytest.param(EXAMPLE_REGISTRY, "s = 'cafe\u0301'\n", True, id="ASCII words: a combining accent frees none"),
+    pytest.param(NON_ASCII_REGISTRY, "s = 'cafe\u0301'\n", False, id="a non-ASCII word: only NFKC text as it is"),
+    pytest.param(NON_ASCII_REGISTRY, "s = 'caf\u00e9'\n", True, id="a non-ASCII word, NFKC text"),
+    pytest.param(NON_ASCII_REGISTRY, "s = 'cafe'\n", True, id="a non-ASCII word, ASCII text"),
+]
+
+
+@pytest.mark.parametrize(("registry_text", "text", "expected"), READS_AS_IS)
+def test_reads_as_is(make_registry: MakeRegistry, registry_text: str, text: str, expected: bool) -> None:
+    words = gate(make_registry(registry_text))
+    assert words is not None
+    assert words.reads_as_is(text) is expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import fnmatch
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from flake8_ssot_ws.registry import LegacyEntry
 from flake8_ssot_ws.registry import RegistryError
 from flake8_ssot_ws.registry import find_registry
 from flake8_ssot_ws.registry import load_registry
+from flake8_ssot_ws.registry.schema import a_name_it_matches
 from tests.conftest import EXAMPLE_REGISTRY
 from tests.conftest import MakeRegistry
 from tests.conftest import write_tree
@@ -223,6 +225,21 @@ ERRORS = [
         GROUP + 'watch = ["app.Manager"]\n',
         "{file}:4: group[0].watch[0]: not a name or name glob (an imported name is an identifier): 'app.Manager'",
         id="watch-glob-that-can-match-no-name-a-dotted-path",
+    ),
+    pytest.param(
+        GROUP + 'watch = ["[.]Mgr"]\n',
+        "{file}:4: group[0].watch[0]: not a name or name glob (an imported name is an identifier): '[.]Mgr'",
+        id="watch-glob-whose-bracket-set-holds-no-name-character (accepted before the fourth trial)",
+    ),
+    pytest.param(
+        GROUP + 'watch = ["[!]Mgr"]\n',
+        "{file}:4: group[0].watch[0]: not a name or name glob (an imported name is an identifier): '[!]Mgr'",
+        id="watch-glob-[!]-is-literal-text-as-fnmatch-reads-it",
+    ),
+    pytest.param(
+        GROUP + 'watch = ["class"]\n',
+        "{file}:4: group[0].watch[0]: not a name or name glob (an imported name is an identifier): 'class'",
+        id="watch-a-keyword",
     ),
     pytest.param(
         GROUP + 'watch-from = ["app.[ab"]\n',
@@ -568,3 +585,38 @@ def test_readme_registry_sample(tmp_path: Path) -> None:
     today = datetime.date(2026, 1, 1)
     source = "from lib.sockets import WebSocketManager\nfrom app.ws import WebSocketManager\n"
     assert [(f.line, f.code) for f in check_source(source, registry, NO_CONTEXT, today=today)] == [(2, "SWS001")]
+
+
+NAME_GLOBS = [
+    pytest.param("Mgr*", "Mgrx", id="a wildcard"),
+    pytest.param("[Ww]eb?Manager", "WebxManager", id="a set and a '?'"),
+    pytest.param("[.]Mgr", None, id="a set of no name character"),
+    pytest.param("[0-9]Mgr", None, id="a set of digits cannot start a name"),
+    pytest.param("*[0-9]Mgr", "x0Mgr", id="after a wildcard, a digit may stand"),
+    pytest.param("[!a-z]Mgr", "XMgr", id="a negated set"),
+    pytest.param("[!xX_0-9a-zA-WYZ]Mgr", None, id="a negated set of every ASCII name character"),
+    pytest.param("[]a]x", "ax", id="a ']' first in a set is a member"),
+    pytest.param("[]", None, id="'[]' opens no set: fnmatch reads it as text"),
+    pytest.param("*[!]", None, id="'[!]' opens no set either"),
+    pytest.param("[\u00e9]x", "\u00e9x", id="a non-ASCII letter"),
+    pytest.param("class", None, id="a keyword"),
+    pytest.param("clas?", "clasx", id="a keyword's spelling with a wildcard may match other names"),
+    pytest.param("Mgr+", None, id="regex syntax is text"),
+]
+
+
+@pytest.mark.parametrize(("glob", "expected"), NAME_GLOBS)
+def test_a_name_a_glob_matches(glob: str, expected: str | None) -> None:
+    name = a_name_it_matches(glob)
+    assert name == expected
+    assert name is None or fnmatch.fnmatchcase(name, glob)
+
+
+def test_names_and_modules_are_read_in_nfkc_form(make_registry: MakeRegistry) -> None:
+    """As Python's parser reads identifiers (found by the fourth trial: `\uff2dgr*` matched
+    nothing, `app.mode\u0301` was never the `app.mod\u00e9` of the code)."""
+    registry = make_registry(
+        GROUP + 'watch = ["\uff2dgr*"]\nwatch-modules = ["app.mode\u0301"]\nwatch-from = ["app\u2024x"]\n'
+    )
+    (group,) = registry.groups
+    assert (group.watch, group.watch_modules, group.watch_from) == (("Mgr*",), ("app.mod\u00e9",), ("app.x",))

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
 from flake8_ssot_ws.core.prefilter import gate
 from flake8_ssot_ws.registry import Registry
 
@@ -84,7 +83,7 @@ def may_have_findings(registry: Registry, text: str, context: FileContext) -> bo
     words = gate(registry)
     if words is None or inside_named_package(registry, context):
         return True
-    if not (text.isascii() or gains_no_ascii_word(text)):
+    if not words.reads_as_is(text):
         return True
     return words.search_text(text)
 

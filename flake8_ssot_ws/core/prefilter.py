@@ -28,7 +28,9 @@ characters each either are their own NFKC form or normalise to no ASCII letter, 
 ``_`` (``…`` is ``...``) cannot gain an ASCII word that way (normalising such text only
 composes letters into accented ones, never frees one), so the gate applies to it as to ASCII
 text; a text holding any other character (``ﬁ``, a full-width letter, ``²``) is analysed
-whatever the gate says.
+whatever the gate says. A registry may track a non-ASCII name (``Café``): NFKC composes ``e``
+and a combining accent into its ``é``, so for such a gate only a text already in NFKC form is
+read as it is (``Gate.reads_as_is``).
 """
 
 from __future__ import annotations
@@ -114,6 +116,18 @@ class Gate:
         self._star_text = re.compile(star)
         self._star_bytes = re.compile(star.encode("utf-8"))
         self._modules_bytes = tuple(module.encode("utf-8") for module in self.star_modules)
+        spelt = [*kept, *(word for pair in self.paired for word in pair)]
+        self._ascii = all(word.literal.isascii() for word in spelt) and all(m.isascii() for m in self.star_modules)
+
+    def reads_as_is(self, text: str) -> bool:
+        """Whether the gate may search ``text`` as it stands, though Python reads identifiers
+        in NFKC form: the text is ASCII; or NFKC frees no ASCII word character in it and every
+        word the gate looks for is ASCII; or it is in NFKC form already."""
+        if text.isascii():
+            return True
+        if self._ascii:
+            return gains_no_ascii_word(text)
+        return unicodedata.is_normalized("NFKC", text)
 
     def search_text(self, text: str) -> bool:
         if any(pattern.search(text) for pattern in self._text):

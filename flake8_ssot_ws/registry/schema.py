@@ -13,15 +13,21 @@ from __future__ import annotations
 import ast
 import datetime
 import fnmatch
+import keyword
 import re
+import unicodedata
 from typing import Any
 from typing import Callable
 from typing import Mapping
 from typing import NamedTuple
 from typing import Sequence
 
-# Wildcards and bracket sets of an fnmatch glob: what is left between them is literal.
-GLOB_WILDCARD = re.compile(r"\[!?\]?[^\]]*\]|[*?]")
+# Wildcards and bracket sets of an fnmatch glob, as fnmatch reads them: what is left between
+# them is literal. A `]` right after `[` or `[!` is a member, so `[]` and `[!]` open no set.
+GLOB_WILDCARD = re.compile(r"\[(?:!(?:\][^\]]*|[^\]]+)|\][^\]]*|[^!\]][^\]]*)\]|[*?]")
+# The ASCII name characters ('x' first; digits anywhere but first): what a negated bracket set
+# is taken to match when looking for a name a glob matches.
+_NAME_CHARS = "xX_0abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ123456789"
 
 
 class ImportSpec(NamedTuple):
@@ -189,17 +195,17 @@ def _globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _name_globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
-    globs = strings(value, where)
+    globs = _normalised(strings(value, where))
     for index, glob in enumerate(globs):
-        # An imported name is an identifier: a glob that can match none (`[abc`, `a.b`) would
-        # track nothing, without a word.
-        if not GLOB_WILDCARD.sub("x", glob).isidentifier():
+        # An imported name is an identifier: a glob that can match none (`[abc`, `a.b`, `[0-9]x`)
+        # would track nothing, without a word.
+        if a_name_it_matches(glob) is None:
             raise Fault(f"{where}[{index}]", f"not a name or name glob (an imported name is an identifier): {glob!r}")
     return globs
 
 
 def _modules(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
-    modules = strings(value, where)
+    modules = _normalised(strings(value, where))
     for index, module in enumerate(modules):
         if not all(part.isidentifier() for part in module.split(".")):
             raise Fault(f"{where}[{index}]", f"not a dotted module name: {module!r}")
@@ -207,12 +213,63 @@ def _modules(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _module_globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
-    globs = strings(value, where)
+    globs = _normalised(strings(value, where))
     for index, glob in enumerate(globs):
         # A dotted name whose parts may hold fnmatch wildcards and bracket sets: ``app.*``.
-        if not all(GLOB_WILDCARD.sub("x", part).isidentifier() for part in glob.split(".")):
+        if not all(a_name_it_matches(part) is not None for part in glob.split(".")):
             raise Fault(f"{where}[{index}]", f"not a dotted module name or glob: {glob!r}")
     return globs
+
+
+def _normalised(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """Names as Python compares them, in NFKC form (its parser normalises identifiers): a
+    registry spelling ``modé`` with a combining accent names the ``modé`` of the code."""
+    return tuple(unicodedata.normalize("NFKC", text) for text in texts)
+
+
+def a_name_it_matches(glob: str) -> str | None:
+    """A name (an identifier, not a keyword) that ``glob`` matches, or None when it matches
+    none. Built left to right, a character for each wildcard or bracket set: whether one may
+    stand at a place of a name depends only on whether it is the first."""
+    parts: list[str] = []
+    position = 0
+    for match in GLOB_WILDCARD.finditer(glob):
+        parts.append(glob[position : match.start()])
+        token = match.group()
+        char = "x" if token in ("*", "?") else _member(token, first=not any(parts))
+        if char is None:
+            return None
+        parts.append(char)
+        position = match.end()
+    parts.append(glob[position:])
+    name = "".join(parts)
+    if not name.isidentifier() or (name == glob and keyword.iskeyword(name)):
+        return None
+    return name
+
+
+def _member(bracket_set: str, first: bool) -> str | None:
+    """A character of ``bracket_set`` (``[...]``, ``[!...]``) that may stand in a name there."""
+    negated = bracket_set.startswith("[!")
+    body = bracket_set[2 if negated else 1 : -1]
+    ranges: list[tuple[str, str]] = []
+    index = 0
+    while index < len(body):
+        if index + 2 < len(body) and body[index + 1] == "-":
+            ranges.append((body[index], body[index + 2]))
+            index += 3
+        else:
+            ranges.append((body[index], body[index]))
+            index += 1
+
+    def fits(char: str) -> bool:
+        return char.isidentifier() if first else f"x{char}".isidentifier()
+
+    if negated:
+        allowed = (char for char in _NAME_CHARS if not any(low <= char <= high for low, high in ranges))
+    else:
+        allowed = (char for low, high in ranges for char in (low, high, *(c for c in _NAME_CHARS if low <= c <= high)))
+    return next((char for char in allowed if fits(char)), None)
 
 
 def _canonical(value: Any, where: str, _: Mapping[str, Any]) -> tuple[ImportSpec, ...]:

@@ -18,7 +18,6 @@ import warnings
 
 from flake8_ssot_ws.core import prefilter
 from flake8_ssot_ws.core.context import inside_named_package
-from flake8_ssot_ws.core.prefilter import gains_no_ascii_word
 from flake8_ssot_ws.fast import noqa as fastnoqa
 from flake8_ssot_ws.fast import shortcut as fastpath
 from flake8_ssot_ws.core.imports import source_lines
@@ -145,7 +144,7 @@ class FileChecker:
         if data.isascii():
             return True
         try:
-            return gains_no_ascii_word(data.decode("utf-8"))
+            return words.reads_as_is(data.decode("utf-8"))
         except UnicodeDecodeError:  # flake8 would read it as latin-1: the text test decides
             return False
 
