@@ -119,6 +119,15 @@ FIX_CASES = [
     ),
     pytest.param("from app . ws import WebSocketManager\n", f"{WSM}\n", id="spaces inside the module name"),
     pytest.param(
+        "from app.\\\n    ws import WebSocketManager\n", f"{WSM}\n",
+        id="a backslash continuation inside the module name: joined (check called it fixable, fix refused it)",
+    ),
+    pytest.param(
+        "from \\\n  app.ws \\\n  import WebSocketManager\n",
+        "from \\\n  app.ws.unified \\\n  import UnifiedWebSocketManager as WebSocketManager\n",
+        id="continuations around the module name stay",
+    ),
+    pytest.param(
         "from app.ws import WebSocketManager, get_websocket_manager\n",
         f"{WSM}, get_websocket_manager\n",
         id="several names, one canonical module: in place",
@@ -413,11 +422,6 @@ NOOP_CASES = [
 
 REFUSALS = [
     pytest.param(
-        "from app.\\\nws import WebSocketManager\n",
-        "a backslash continuation inside the module name",
-        id="backslash inside the module name",
-    ),
-    pytest.param(
         "x = 1\rfrom app.ws import WebSocketManager\r",
         "a line ending in a lone carriage return",
         id="lone CR line endings",
@@ -483,11 +487,11 @@ def test_the_rewrite_itself_refuses_a_name_bound_twice() -> None:
 
 
 def test_refusal_of_one_statement_does_not_stop_the_others(registry) -> None:
-    source = "from app.\\\nws import WebSocketManager\nfrom app.ws import get_websocket_manager\n"
+    source = "from app.ws import WebSocketManager\rfrom app.ws import get_websocket_manager\n"
     result = _fix(source, registry)
-    assert result.source == f"from app.\\\nws import WebSocketManager\n{GET}\n"
-    assert [(r.finding.line, r.finding.code) for r in result.refused] == [(2, "SWS001")]  # the name's line
-    assert [f.line for f in result.fixed] == [3]
+    assert result.source == f"from app.ws import WebSocketManager\r{GET}\n"
+    assert [(r.finding.line, r.finding.code) for r in result.refused] == [(1, "SWS001")]
+    assert [f.line for f in result.fixed] == [2]
 
 
 def test_own_alias_leaves_sws002_for_a_person(registry) -> None:

@@ -90,7 +90,7 @@ def test_refusal_leaves_the_file_byte_identical(project, capsys, source, reason)
 
 def test_summary_counts_refused_fixes_apart(project, capsys) -> None:
     """Left findings without a fix, and fixable ones whose fix was refused (said above)."""
-    (project / MODULE_PATH).write_text("from app.\\\nws import WebSocketManager\n")
+    (project / MODULE_PATH).write_bytes(b"x = 1\rfrom app.ws import WebSocketManager\r")  # refused: lone CRs
     (project / MODULE_PATH).with_name("plain.py").write_text("import app.ws.legacy\n")  # SWS003: no fix
     assert main(FIX) == 0
     assert capsys.readouterr().err.splitlines()[-1] == (

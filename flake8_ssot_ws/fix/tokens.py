@@ -91,15 +91,15 @@ def edit_statement(
             drop.add(index)
 
     if in_place_module is not None:
-        if any(tokens[index].name == "ESCAPED_NL" for index in range(module_first, module_last + 1)):
-            raise Unsure("a backslash continuation inside the module name")
         text = in_place_module
         if tokens[module_first - 1].name != "UNIMPORTANT_WS":  # from.legacy import X
             text = f" {text}"
         if tokens[module_last + 1].name not in NON_CODING_TOKENS:  # from .import X
             text = f"{text} "
         replace[module_first] = text
-        drop_range(module_first + 1, module_last)
+        # All of the old name goes, backslash continuations inside it too (`from app.\\` +
+        # newline + `old import X`): the new name is written in one piece.
+        drop.update(range(module_first + 1, module_last + 1))
         for index, spec in fixes.items():
             if spec.module == in_place_module:
                 alias = aliases[index]
