@@ -98,6 +98,33 @@ def test_summary_counts_refused_fixes_apart(project, capsys) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("data", "written"),
+    [
+        pytest.param(
+            b"# coding: utf-7\nx = '+AOk-'\nfrom app.ws import WebSocketManager\n",
+            None,
+            id="UTF-7 writes '+AOk-' back as '+AOk': refused (found by the fourth trial)",
+        ),
+        pytest.param(
+            b"# coding: latin-1\nx = '\xe9'\r\nfrom app.ws import WebSocketManager\r\n",
+            f"# coding: latin-1\nx = '\xe9'\r\n{WSM}\r\n".encode("latin-1"),
+            id="latin-1 and CRLF read back: fixed",
+        ),
+    ],
+)
+def test_an_encoding_must_give_back_the_bytes(project, capsys, data: bytes, written: bytes | None) -> None:
+    module = project / MODULE_PATH
+    module.write_bytes(data)
+    assert main([*FIX, MODULE_PATH]) == (0 if written is None else 1)  # 1: a file was rewritten
+    assert module.read_bytes() == (data if written is None else written)
+    if written is None:
+        assert capsys.readouterr().err == (
+            f"{MODULE_PATH}: not fixed: its encoding (utf-7) does not give back its bytes\n"
+            "fixed 0 findings in 0 files; 1 left (not fixed, see above)\n"
+        )
+
+
 def test_safety_net_leaves_the_file_byte_identical(project, capsys, monkeypatch) -> None:
     module = project / MODULE_PATH
     source = b"from app.ws import WebSocketManager\r\n"

@@ -235,6 +235,10 @@ def _fix_one(task: _Task) -> _Report:
     if task.recheck:
         checked = analyze(source)
         return _Report(checked.reported, checked.hidden)
+    if not _reads_back(source, encoding, data):
+        # UTF-7 writes `+AOk-` back as `+AOk`: the text would be the same, the bytes of lines
+        # the fix never touched would not.
+        return _Report(left, hidden, (f"{path}: not fixed: its encoding ({encoding}) does not give back its bytes",))
     result = fix_source(source, task.before, analyze, task.wanted)
     messages = [f"{path}: not fixed: {result.problem}"] if result.problem is not None else []
     for refusal in result.refused:
@@ -255,6 +259,14 @@ def _fix_one(task: _Task) -> _Report:
     if failure is not None:  # nothing was written: the file keeps all its findings
         return _Report(left, hidden, (*messages, f"{path}: not written: {failure}"))
     return _Report(*after, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
+
+
+def _reads_back(source: str, encoding: str, data: bytes) -> bool:
+    """Whether encoding the decoded ``source`` again gives exactly the file's ``data``."""
+    try:
+        return source.encode(encoding) == data
+    except UnicodeEncodeError:  # pragma: no cover (text a codec decoded, it encodes)
+        return False
 
 
 class _Trees:
