@@ -74,12 +74,27 @@ PYPROJECT = '[project]\nname = "x"\n\n[tool.flake8-ssot-ws]\nexempt = 1\n\n[[too
     [
         pytest.param("exempt", 5, id="a key of the table"),
         pytest.param("group[0].name", 8, id="a key of one of its array's tables"),
-        pytest.param("name", None, id="the project's own key is not ours"),
-        pytest.param("src", None, id="the table itself is not the key's line"),
+        pytest.param("name", 4, id="the project's own key is not ours: our table's header"),
+        pytest.param("src", 4, id="a key our table lacks: its header's line"),
     ],
 )
 def test_line_of_inside_a_pyproject_table(where: str, line: int | None) -> None:
     assert line_of(PYPROJECT, where, ("tool", "flake8-ssot-ws")) == line
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            '[project]\nname = "x"\n[tool]\nflake8-ssot-ws = {group = [{legacy = [{deadlin = 1}]}]}\n',
+            4,
+            id="an inline table under [tool]: its key's line (no line before the fourth trial)",
+        ),
+        pytest.param('[project]\nname = "x"\n', None, id="our table nowhere: no line"),
+    ],
+)
+def test_line_of_an_inline_pyproject_table(text: str, line: int | None) -> None:
+    assert line_of(text, "group[0].legacy[0].deadlin", ("tool", "flake8-ssot-ws")) == line
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,9 @@ def line_of(text: str, where: str, table: Sequence[str] = ()) -> int | None:
         return None  # a wrong line is worse than none
     lines = reading.positions
     wanted = (*table, *key_path(where))
-    for length in range(len(wanted), len(table), -1):
+    # Down to the registry's own table: its header's line, or its key's when it is an inline
+    # table (`flake8-ssot-ws = {group = [...]}` under `[tool]`, whose inside is not read).
+    for length in range(len(wanted), max(len(table) - 1, 0), -1):
         found = lines.get(wanted[:length])
         if found is not None:
             return found
