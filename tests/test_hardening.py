@@ -344,3 +344,18 @@ def test_flake8_bad_registry(project: Path, text: str, message: str) -> None:
     assert (completed.returncode != 0, err.count("\n"), "Traceback" in err) == (True, 1, False)
     assert err.startswith("flake8-ssot-ws: ")
     assert message in err
+
+
+def test_how_deep_a_registry_may_nest_does_not_depend_on_the_caller() -> None:
+    """flake8's stack is deeper than ssot-ws's: a registry one read, the other refused as
+    nested too deeply (found by the fifth trial)."""
+    from flake8_ssot_ws.registry.load import parse_toml
+
+    text = "x = " + "[" * 450 + "]" * 450 + "\n"
+
+    def parse_from_depth(frames: int) -> object:
+        return parse_toml("r.toml", text) if frames == 0 else parse_from_depth(frames - 1)
+
+    assert parse_from_depth(400) == parse_from_depth(0) == parse_toml("r.toml", text)
+    limit = sys.getrecursionlimit()
+    assert parse_from_depth(400) and sys.getrecursionlimit() == limit

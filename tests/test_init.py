@@ -278,6 +278,11 @@ def test_canonical_given(argv: list[str], expected: str, project: Path, capsys: 
             "argument --canonical: not a Python import statement: 'from a import b c'",
             id="not an import",
         ),
+        pytest.param(
+            ["--watch", "[0-9]x"],
+            "argument --watch: not a name or name glob (an imported name is an identifier): '[0-9]x'",
+            id="a glob that can match no name",
+        ),
         pytest.param(["--watch", "x", "--force"], "--force only applies to --output", id="force without output"),
         pytest.param(
             ["--watch", "x", "--src", "../x"], "--src ../x: expected a folder inside {root}", id="src outside"
@@ -301,6 +306,11 @@ def test_usage_errors(argv: list[str], expected: str, project: Path, capsys: pyt
     err = capsys.readouterr().err
     message = re.sub(r" \(see 'ssot-ws( init)? --help'\)$", "", err.removeprefix("ssot-ws: error: ").removesuffix("\n"))
     assert message == expected.format(root=project)
+
+
+def test_watch_is_read_in_nfkc_form(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As a registry's watch is (found by the fifth trial: a full-width letter found nothing)."""
+    assert json_of(capsys, "--watch", "*WebSocketManage\uff52") == json_of(capsys, "--watch", "*WebSocketManager")
 
 
 def test_a_glob_that_matches_nothing_is_a_warning(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

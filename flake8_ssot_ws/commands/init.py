@@ -18,6 +18,7 @@ import argparse
 import datetime
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 from typing import Sequence
@@ -41,6 +42,7 @@ from flake8_ssot_ws.registry.dump import append_table
 from flake8_ssot_ws.registry.dump import dump_registry
 from flake8_ssot_ws.registry.load import parse_toml
 from flake8_ssot_ws.registry.model import with_lookup_tables
+from flake8_ssot_ws.registry.schema import a_name_it_matches
 from flake8_ssot_ws.resolve.index import build_index
 from flake8_ssot_ws.resolve.propose import Occurrence
 from flake8_ssot_ws.resolve.propose import Proposal
@@ -71,7 +73,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="files and directories to look at (default: .)",
     )  # fmt: skip
     parser.add_argument(
-        "--watch", action="append", required=True, metavar="GLOB",
+        "--watch", action="append", required=True, type=_watch_glob, metavar="GLOB",
         help="imported names to track, as an fnmatch glob (repeatable; each gets one canonical import)",
     )  # fmt: skip
     parser.add_argument(
@@ -102,6 +104,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=check_command._positive, metavar="N", help="worker processes (default: one per CPU)"
     )
+
+
+def _watch_glob(value: str) -> str:
+    """A glob as a registry's ``watch`` reads it: in NFKC form, able to match a name."""
+    glob = unicodedata.normalize("NFKC", value)
+    if a_name_it_matches(glob) is None:
+        raise argparse.ArgumentTypeError(f"not a name or name glob (an imported name is an identifier): {value!r}")
+    return glob
 
 
 def _import(value: str) -> ImportSpec:

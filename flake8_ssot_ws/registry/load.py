@@ -243,7 +243,7 @@ def _closing(line: bytes, start: int, quotes: bytes) -> int:
 def _inline_key_is_ours(line: bytes, brace: int) -> bool:
     """Whether the inline table opening at ``line[brace]`` has our table as one of its own keys
     (``tool = {"flake8-ssot-ws" = ...}``, not ``tool = {poetry = {flake8-ssot-ws = "*"}}``).
-    One pass: each character once, a string skipped to its closing quote."""
+    One pass: each character once, a string skipped to its closing quote (``_closing``)."""
     ours = TOOL_TABLE.encode()
     open_brackets: list[int] = []
     expect_key = False
@@ -251,12 +251,14 @@ def _inline_key_is_ours(line: bytes, brace: int) -> bool:
     while position < len(line):
         char = line[position]
         if char in b"\"'":
-            end = line.find(line[position : position + 1], position + 1)
+            quote = line[position : position + 1]
+            quotes = quote * 3 if line.startswith(quote * 3, position) else quote
+            end = _closing(line, position + len(quotes), quotes)  # escapes and triple quotes too
             if end < 0:
                 return False
-            if expect_key and len(open_brackets) == 1 and line[position + 1 : end] == ours:
+            if expect_key and len(open_brackets) == 1 and line[position + 1 : end - 1] == ours:
                 return True
-            position, expect_key = end + 1, False
+            position, expect_key = end, False
             continue
         if char in b"{[":
             open_brackets.append(char)
@@ -530,7 +532,15 @@ def _decoded(path: Path | str, data: bytes) -> str:
         raise UnreadableRegistry(path, "", f"cannot read: {_reason(error)}") from None
 
 
+# tomllib recurses once or twice a level of nesting, so how deep a text it can read depended on
+# how deep its caller's stack was: flake8's is deeper than ssot-ws's, and a registry one of them
+# read the other refused. It gets the same room above every caller.
+_TOML_STACK_ROOM = 1000
+
+
 def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + _TOML_STACK_ROOM)
     try:
         return tomllib.loads(text)
     except RecursionError:  # tomllib recurses into nested arrays and inline tables
@@ -549,6 +559,17 @@ def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
         raise UnreadableRegistry(
             f"{path}:{line}:{column}", "", f"invalid TOML: {message[: position.start()]}{hint}"
         ) from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _stack_depth() -> int:
+    depth = 0
+    frame: Any = sys._getframe()  # typeshed: FrameType, whose f_back is None past the outermost
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
 
 
 # `deadline = 2026-3-31` is a TOML syntax error, whose message says nothing of dates.

@@ -25,9 +25,10 @@ from typing import Sequence
 # Wildcards and bracket sets of an fnmatch glob, as fnmatch reads them: what is left between
 # them is literal. A `]` right after `[` or `[!` is a member, so `[]` and `[!]` open no set.
 GLOB_WILDCARD = re.compile(r"\[(?:!(?:\][^\]]*|[^\]]+)|\][^\]]*|[^!\]][^\]]*)\]|[*?]")
-# The ASCII name characters ('x' first; digits anywhere but first): what a negated bracket set
-# is taken to match when looking for a name a glob matches.
-_NAME_CHARS = "xX_0abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ123456789"
+# Name characters to try ('x' first; digits anywhere but first; two non-ASCII letters for a set
+# that leaves out every ASCII one): what a bracket set is taken to match when looking for a name
+# a glob matches.
+_NAME_CHARS = "xX_0abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ123456789\u00e9\u03b1"
 
 
 class ImportSpec(NamedTuple):
@@ -230,26 +231,42 @@ def _normalised(texts: tuple[str, ...]) -> tuple[str, ...]:
 def a_name_it_matches(glob: str) -> str | None:
     """A name (an identifier, not a keyword) that ``glob`` matches, or None when it matches
     none. Built left to right, a character for each wildcard or bracket set: whether one may
-    stand at a place of a name depends only on whether it is the first."""
-    parts: list[str] = []
+    stand at a place of a name depends only on whether it is the first. fnmatch has the last
+    word: on Python 3.9 a reversed range (``[z-a]``) is an error there, from 3.11 on it matches
+    nothing."""
+    places: list[list[str]] = []  # the choices at each place of the name, the first preferred
     position = 0
     for match in GLOB_WILDCARD.finditer(glob):
-        parts.append(glob[position : match.start()])
+        if match.start() > position:
+            places.append([glob[position : match.start()]])
         token = match.group()
-        char = "x" if token in ("*", "?") else _member(token, first=not any(parts))
-        if char is None:
+        choices = ["x"] if token in ("*", "?") else _members(token, first=not places)
+        if not choices:
             return None
-        parts.append(char)
+        places.append(choices)
         position = match.end()
-    parts.append(glob[position:])
-    name = "".join(parts)
-    if not name.isidentifier() or (name == glob and keyword.iskeyword(name)):
+    if position < len(glob):
+        places.append([glob[position:]])
+    name = "".join(choices[0] for choices in places)
+    # A bracket set may spell a keyword (`[c]lass`, `N[o]ne`): another of its members may not.
+    alternatives = (
+        "".join(choice if place == index else choices[0] for place, choices in enumerate(places))
+        for index, others in enumerate(places)
+        for choice in others[1:]
+    )
+    if keyword.iskeyword(name):
+        name = next((other for other in alternatives if not keyword.iskeyword(other)), name)
+    if not name.isidentifier() or keyword.iskeyword(name):
         return None
-    return name
+    try:
+        return name if fnmatch.fnmatchcase(name, glob) else None
+    except re.error:  # Python 3.9 and a reversed range
+        return None
 
 
-def _member(bracket_set: str, first: bool) -> str | None:
-    """A character of ``bracket_set`` (``[...]``, ``[!...]``) that may stand in a name there."""
+def _members(bracket_set: str, first: bool) -> list[str]:
+    """The characters of ``bracket_set`` (``[...]``, ``[!...]``) that may stand in a name
+    there, a few for each range; a reversed range holds none, as from Python 3.11 on."""
     negated = bracket_set.startswith("[!")
     body = bracket_set[2 if negated else 1 : -1]
     ranges: list[tuple[str, str]] = []
@@ -266,10 +283,12 @@ def _member(bracket_set: str, first: bool) -> str | None:
         return char.isidentifier() if first else f"x{char}".isidentifier()
 
     if negated:
-        allowed = (char for char in _NAME_CHARS if not any(low <= char <= high for low, high in ranges))
+        allowed = [char for char in _NAME_CHARS if not any(low <= char <= high for low, high in ranges)]
     else:
-        allowed = (char for low, high in ranges for char in (low, high, *(c for c in _NAME_CHARS if low <= c <= high)))
-    return next((char for char in allowed if fits(char)), None)
+        allowed = [
+            char for low, high in ranges if low <= high for char in (low, high, *_NAME_CHARS) if low <= char <= high
+        ]
+    return list(dict.fromkeys(char for char in allowed if fits(char)))
 
 
 def _canonical(value: Any, where: str, _: Mapping[str, Any]) -> tuple[ImportSpec, ...]:
