@@ -534,13 +534,13 @@ def _decoded(path: Path | str, data: bytes) -> str:
 
 # tomllib recurses once or twice a level of nesting, so how deep a text it can read depended on
 # how deep its caller's stack was: flake8's is deeper than ssot-ws's, and a registry one of them
-# read the other refused. It gets the same room above every caller.
+# read the other refused. It gets at least the same room above every caller.
 _TOML_STACK_ROOM = 1000
 
 
 def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
     limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(_stack_depth() + _TOML_STACK_ROOM)
+    sys.setrecursionlimit(max(limit, _stack_depth() + _TOML_STACK_ROOM))  # raised, never lowered
     try:
         return tomllib.loads(text)
     except RecursionError:  # tomllib recurses into nested arrays and inline tables
