@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from flake8_ssot_ws.core.imports import ImportedName
+from flake8_ssot_ws.core.imports import EncodedLines
 from flake8_ssot_ws.core.imports import alias_positions_from_tokens
 from flake8_ssot_ws.core.imports import imported_names
 from flake8_ssot_ws.core.imports import iter_import_statements
@@ -179,3 +180,9 @@ def test_every_statement_block_is_walked() -> None:
     )
     names = sorted(int(s.names[0].name[1:]) for s in iter_import_statements(ast.parse(source)))
     assert names == list(range(17))
+
+
+def test_encoded_lines_encode_each_line_once() -> None:
+    lines = EncodedLines(["s = '\u00e9'\n", "x = 1\n"])
+    first = lines[0]
+    assert first == "s = '\u00e9'\n".encode() and lines[0] is first and lines[1] == b"x = 1\n"
