@@ -612,12 +612,35 @@ NAME_GLOBS = [
     pytest.param("class", None, id="a keyword"),
     pytest.param("clas?", "clasx", id="a keyword's spelling with a wildcard may match other names"),
     pytest.param("Mgr+", None, id="regex syntax is text"),
+    pytest.param("e?cept", "eacept", id="a '?' that first spells a keyword (refused, found by the sixth trial)"),
+    pytest.param("e*cept", "ecept", id="a '*' that first spells a keyword"),
+    pytest.param("[ia][sf]", "af", id="two sets that spell a keyword unless both change"),
+    pytest.param("?" * 15 + "-", None, id="many wildcards before what no name holds: a bounded search"),
 ]
 
 
 @pytest.mark.parametrize(("glob", "expected"), NAME_GLOBS)
 def test_a_name_a_glob_matches(glob: str, expected: str | None) -> None:
     name = a_name_it_matches(glob)
+    assert name == expected
+    assert name is None or fnmatch.fnmatchcase(name, glob)
+
+
+MODULE_GLOBS = [
+    pytest.param("azure.cli.*", "azure.cli.x", id="a module and its submodules"),
+    pytest.param("app.[!.]*", "app.xx", id="a set that leaves out the dot (refused, found by the sixth trial)"),
+    pytest.param("app[._]views", "app.views", id="a set holding the dot"),
+    pytest.param("a[._]", "a_", id="a set whose dot would end the name: its other member"),
+    pytest.param("app..*", None, id="an empty part"),
+    pytest.param("app.class", None, id="a keyword part"),
+    pytest.param("app.[0-9]x", None, id="a part starting with a digit"),
+    pytest.param("app/*", None, id="a path"),
+]
+
+
+@pytest.mark.parametrize(("glob", "expected"), MODULE_GLOBS)
+def test_a_module_a_glob_matches(glob: str, expected: str | None) -> None:
+    name = a_name_it_matches(glob, dotted=True)
     assert name == expected
     assert name is None or fnmatch.fnmatchcase(name, glob)
 
@@ -630,3 +653,20 @@ def test_names_and_modules_are_read_in_nfkc_form(make_registry: MakeRegistry) ->
     )
     (group,) = registry.groups
     assert (group.watch, group.watch_modules, group.watch_from) == (("Mgr*",), ("app.mod\u00e9",), ("app.x",))
+
+
+@pytest.mark.parametrize("key", ["exempt", "construct-in"])
+def test_a_path_glob_must_be_one_fnmatch_reads(make_registry: MakeRegistry, key: str) -> None:
+    """Python 3.9's fnmatch cannot read a reversed range: the first file matched against it
+    stopped the run with a traceback (found by the sixth trial). Later versions match nothing."""
+    glob = '["app/[z-a].py"]'
+    text = f"exempt = {glob}\n{GROUP}" if key == "exempt" else f"{GROUP}construct-in = {glob}\n"
+    if sys.version_info >= (3, 10):
+        make_registry(text)
+        return
+    with pytest.raises(RegistryError) as refused:
+        make_registry(text)
+    where = "exempt[0]" if key == "exempt" else "group[0].construct-in[0]"
+    assert str(refused.value).endswith(
+        f": {where}: not a glob fnmatch can read (bad character range z-a at position 9): 'app/[z-a].py'"
+    )

@@ -91,9 +91,20 @@ def test_line_of_inside_a_pyproject_table(where: str, line: int | None) -> None:
             id="an inline table under [tool]: its key's line (no line before the fourth trial)",
         ),
         pytest.param('[project]\nname = "x"\n', None, id="our table nowhere: no line"),
+        pytest.param(
+            '[project.entry-points."flake8.extension"]\nX = "p:X"\n[tool.flake8-ssot-ws]\ngroup = [{}]\n',
+            4,
+            id="a quoted dotted key in another table leaves ours a line (lost it, found by the sixth trial)",
+        ),
+        pytest.param(
+            '[tool.flake8-ssot-ws]\n"group.x" = 1\ngroup = [{}]\n', None, id="a quoted dotted key in ours: no line"
+        ),
+        pytest.param(
+            '[tool.flake8-ssot-ws."a.b"]\n[tool.flake8-ssot-ws]\ngroup = [{}]\n', None, id="... or in a header of ours"
+        ),
     ],
 )
-def test_line_of_an_inline_pyproject_table(text: str, line: int | None) -> None:
+def test_line_of_a_pyproject_key(text: str, line: int | None) -> None:
     assert line_of(text, "group[0].legacy[0].deadlin", ("tool", "flake8-ssot-ws")) == line
 
 

@@ -45,8 +45,8 @@ def line_of(text: str, where: str, table: Sequence[str] = ()) -> int | None:
     ``table`` that holds the registry: ``("tool", "flake8-ssot-ws")`` in a pyproject.toml);
     None when no part of it is spelt."""
     reading = _Lines(text)
-    if reading.ambiguous:
-        return None  # a wrong line is worse than none
+    if any(path[: len(table)] == tuple(table) for path in reading.ambiguous):
+        return None  # a wrong line is worse than none (another tool's table does not count)
     lines = reading.positions
     wanted = (*table, *key_path(where))
     # Down to the registry's own table: its header's line, or its key's when it is an inline
@@ -66,8 +66,10 @@ class _Lines:
         self.positions: dict[KeyPath, int] = {}
         self.arrays: dict[KeyPath, int] = {}  # an array of tables' path -> its last index
         # A quoted key holding `.`, `[` or `]` reads in an error's key as nesting of its own
-        # (`"canonical[0]"` as the array's element): no line can be told for certain then.
-        self.ambiguous = False
+        # (`"canonical[0]"` as the array's element): no line can be told for certain under the
+        # paths that hold one (a pyproject's `"flake8.extension"` entry points are not ours).
+        self.ambiguous: list[KeyPath] = []
+        self._quoted_ambiguous = False
         self.table: KeyPath = ()
         self.line = 1
         self.index = 0
@@ -104,6 +106,7 @@ class _Lines:
             path = (*path, number)
         self.table = path
         self._mark(path)
+        self._note_ambiguity(path)
         self._rest_of_line()
 
     def _key_value(self) -> None:
@@ -116,8 +119,14 @@ class _Lines:
         for length in range(1, min(len(keys), _DEEPEST) + 1):
             self._mark((*self.table, *keys[:length]))
         self._mark((*self.table, *keys))
+        self._note_ambiguity((*self.table, *keys))
         self.index += 1
         self._value()
+
+    def _note_ambiguity(self, path: KeyPath) -> None:
+        if self._quoted_ambiguous:
+            self.ambiguous.append(path)
+            self._quoted_ambiguous = False
 
     def _resolve(self, keys: tuple[str, ...]) -> KeyPath:
         """A header's parent keys; one that names an array of tables means its last table."""
@@ -156,7 +165,7 @@ class _Lines:
                 return None
             self.index = end
             key = text[start + 1 : end - 1]
-            self.ambiguous = self.ambiguous or any(char in key for char in ".[]")
+            self._quoted_ambiguous = self._quoted_ambiguous or any(char in key for char in ".[]")
             return key
         match = _BARE_KEY.match(text, start)
         if match is None:

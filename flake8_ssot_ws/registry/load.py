@@ -24,6 +24,7 @@ from flake8_ssot_ws.registry.model import Registry
 from flake8_ssot_ws.registry.model import with_lookup_tables
 from flake8_ssot_ws.registry.schema import Fault
 from flake8_ssot_ws.registry.schema import parse_import
+from flake8_ssot_ws.registry.schema import path_globs
 from flake8_ssot_ws.registry.schema import check_keys
 from flake8_ssot_ws.registry.schema import join
 from flake8_ssot_ws.registry.schema import read_group
@@ -600,7 +601,7 @@ class _Validator:
     def registry(self, table: dict[str, Any]) -> Registry:
         self.check_keys(table, _TOP_KEYS, "")
         root = self.root(table)
-        exempt = self.strings(table, "exempt", "")
+        exempt = self._read(path_globs, self.strings(table, "exempt", ""), "exempt")
         src = self.strings(table, "src", "") if "src" in table else default_src(root, self.folder)
         for index, directory in enumerate(src):
             if os.path.isabs(directory) or os.path.normpath(directory).split(os.sep)[0] == os.pardir:

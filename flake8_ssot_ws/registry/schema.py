@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import datetime
 import fnmatch
+import itertools
 import keyword
 import re
 import unicodedata
@@ -29,6 +30,12 @@ GLOB_WILDCARD = re.compile(r"\[(?:!(?:\][^\]]*|[^\]]+)|\][^\]]*|[^!\]][^\]]*)\]|
 # that leaves out every ASCII one): what a bracket set is taken to match when looking for a name
 # a glob matches.
 _NAME_CHARS = "xX_0abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ123456789\u00e9\u03b1"
+# What `*` and `?` are taken to match, the first preferred (`e*cept`: `ecept`).
+_WILDCARD_CHOICES = {"*": ["x", "", "a"], "?": ["x", "a", "_"]}
+# Names tried for one glob at most: four choices at each of 8 places (a keyword is at most 8
+# letters long); a glob of more than 16 places gets its first choices only.
+_MOST_TRIES = 4**8
+_MOST_PLACES = 16
 
 
 class ImportSpec(NamedTuple):
@@ -192,7 +199,18 @@ def _name(value: Any, where: str, _: Mapping[str, Any]) -> str:
 
 
 def _globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
-    return strings(value, where)
+    return path_globs(strings(value, where), where)
+
+
+def path_globs(globs: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """Path globs fnmatch can read: on Python 3.9 a reversed range (``[z-a]``) is an error
+    there, which would stop the run at the first file it is matched against."""
+    for index, glob in enumerate(globs):
+        try:
+            re.compile(fnmatch.translate(glob))
+        except re.error as error:  # pragma: <3.10 cover (later versions read any glob)
+            raise Fault(f"{where}[{index}]", f"not a glob fnmatch can read ({error}): {glob!r}") from None
+    return globs
 
 
 def _name_globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
@@ -217,7 +235,7 @@ def _module_globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ..
     globs = _normalised(strings(value, where))
     for index, glob in enumerate(globs):
         # A dotted name whose parts may hold fnmatch wildcards and bracket sets: ``app.*``.
-        if not all(a_name_it_matches(part) is not None for part in glob.split(".")):
+        if a_name_it_matches(glob, dotted=True) is None:
             raise Fault(f"{where}[{index}]", f"not a dotted module name or glob: {glob!r}")
     return globs
 
@@ -228,35 +246,31 @@ def _normalised(texts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(unicodedata.normalize("NFKC", text) for text in texts)
 
 
-def a_name_it_matches(glob: str) -> str | None:
-    """A name (an identifier, not a keyword) that ``glob`` matches, or None when it matches
-    none. Built left to right, a character for each wildcard or bracket set: whether one may
-    stand at a place of a name depends only on whether it is the first. fnmatch has the last
-    word: on Python 3.9 a reversed range (``[z-a]``) is an error there, from 3.11 on it matches
-    nothing."""
-    places: list[list[str]] = []  # the choices at each place of the name, the first preferred
+def a_name_it_matches(glob: str, dotted: bool = False) -> str | None:
+    """A name (an identifier, not a keyword; with ``dotted``, a dotted module name) that
+    ``glob`` matches, or None when it matches none. Built left to right from a few choices
+    for each wildcard or bracket set (the first preferred), tried together when the first
+    ones spell a keyword (`[ia][sf]` gives `is`, `e?cept` `except`). fnmatch has the last
+    word: on Python 3.9 a reversed range (``[z-a]``) is an error there, from 3.10 on it
+    matches nothing."""
+    places: list[list[str]] = []  # the choices at each place of the name
     position = 0
     for match in GLOB_WILDCARD.finditer(glob):
         if match.start() > position:
             places.append([glob[position : match.start()]])
         token = match.group()
-        choices = ["x"] if token in ("*", "?") else _members(token, first=not places)
+        choices = _WILDCARD_CHOICES[token] if token in _WILDCARD_CHOICES else _members(token, not places, dotted)
         if not choices:
             return None
         places.append(choices)
         position = match.end()
     if position < len(glob):
         places.append([glob[position:]])
-    name = "".join(choices[0] for choices in places)
-    # A bracket set may spell a keyword (`[c]lass`, `N[o]ne`): another of its members may not.
-    alternatives = (
-        "".join(choice if place == index else choices[0] for place, choices in enumerate(places))
-        for index, others in enumerate(places)
-        for choice in others[1:]
-    )
-    if keyword.iskeyword(name):
-        name = next((other for other in alternatives if not keyword.iskeyword(other)), name)
-    if not name.isidentifier() or keyword.iskeyword(name):
+    # The first choices only, for a glob too long to hold a keyword's few places.
+    width = 4 if len(places) <= _MOST_PLACES else 1
+    tries = itertools.islice(itertools.product(*(choices[:width] for choices in places)), _MOST_TRIES)
+    name = next((name for name in map("".join, tries) if _is_name(name, dotted)), None)
+    if name is None:
         return None
     try:
         return name if fnmatch.fnmatchcase(name, glob) else None
@@ -264,7 +278,11 @@ def a_name_it_matches(glob: str) -> str | None:
         return None
 
 
-def _members(bracket_set: str, first: bool) -> list[str]:
+def _is_name(name: str, dotted: bool) -> bool:
+    return all(part.isidentifier() and not keyword.iskeyword(part) for part in (name.split(".") if dotted else [name]))
+
+
+def _members(bracket_set: str, first: bool, dotted: bool) -> list[str]:
     """The characters of ``bracket_set`` (``[...]``, ``[!...]``) that may stand in a name
     there, a few for each range; a reversed range holds none, as from Python 3.11 on."""
     negated = bracket_set.startswith("[!")
@@ -280,6 +298,8 @@ def _members(bracket_set: str, first: bool) -> list[str]:
             index += 1
 
     def fits(char: str) -> bool:
+        if char == ".":
+            return dotted and not first
         return char.isidentifier() if first else f"x{char}".isidentifier()
 
     if negated:
