@@ -18,7 +18,6 @@ import argparse
 import datetime
 import os
 import sys
-import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 from typing import Sequence
@@ -42,7 +41,8 @@ from flake8_ssot_ws.registry.dump import append_table
 from flake8_ssot_ws.registry.dump import dump_registry
 from flake8_ssot_ws.registry.load import parse_toml
 from flake8_ssot_ws.registry.model import with_lookup_tables
-from flake8_ssot_ws.registry.schema import a_name_it_matches
+from flake8_ssot_ws.registry.schema import NOT_A_NAME_GLOB
+from flake8_ssot_ws.registry.schema import name_glob
 from flake8_ssot_ws.resolve.index import build_index
 from flake8_ssot_ws.resolve.propose import Occurrence
 from flake8_ssot_ws.resolve.propose import Proposal
@@ -107,10 +107,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _watch_glob(value: str) -> str:
-    """A glob as a registry's ``watch`` reads it: in NFKC form, able to match a name."""
-    glob = unicodedata.normalize("NFKC", value)
-    if a_name_it_matches(glob) is None:
-        raise argparse.ArgumentTypeError(f"not a name or name glob (an imported name is an identifier): {value!r}")
+    """A glob as a registry's ``watch`` reads it (``schema.name_glob``)."""
+    glob = name_glob(value)
+    if glob is None:
+        raise argparse.ArgumentTypeError(NOT_A_NAME_GLOB.format(value))
     return glob
 
 

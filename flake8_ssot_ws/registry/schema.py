@@ -213,14 +213,24 @@ def path_globs(globs: tuple[str, ...], where: str) -> tuple[str, ...]:
     return globs
 
 
+NOT_A_NAME_GLOB = "not a name or name glob (an imported name is an identifier): {!r}"
+
+
+def name_glob(text: str) -> str | None:
+    """``text`` as a ``watch`` glob (a registry's or ``init --watch``'s): in NFKC form; None
+    when it can match no name (`[abc`, `a.b`, `[0-9]x`), as it would track nothing."""
+    glob = unicodedata.normalize("NFKC", text)
+    return glob if a_name_it_matches(glob) is not None else None
+
+
 def _name_globs(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
-    globs = _normalised(strings(value, where))
-    for index, glob in enumerate(globs):
-        # An imported name is an identifier: a glob that can match none (`[abc`, `a.b`, `[0-9]x`)
-        # would track nothing, without a word.
-        if a_name_it_matches(glob) is None:
-            raise Fault(f"{where}[{index}]", f"not a name or name glob (an imported name is an identifier): {glob!r}")
-    return globs
+    globs = []
+    for index, text in enumerate(strings(value, where)):
+        glob = name_glob(text)
+        if glob is None:
+            raise Fault(f"{where}[{index}]", NOT_A_NAME_GLOB.format(unicodedata.normalize("NFKC", text)))
+        globs.append(glob)
+    return tuple(globs)
 
 
 def _modules(value: Any, where: str, _: Mapping[str, Any]) -> tuple[str, ...]:
@@ -284,7 +294,7 @@ def _is_name(name: str, dotted: bool) -> bool:
 
 def _members(bracket_set: str, first: bool, dotted: bool) -> list[str]:
     """The characters of ``bracket_set`` (``[...]``, ``[!...]``) that may stand in a name
-    there, a few for each range; a reversed range holds none, as from Python 3.11 on."""
+    there, a few for each range; a reversed range holds none, as from Python 3.10 on."""
     negated = bracket_set.startswith("[!")
     body = bracket_set[2 if negated else 1 : -1]
     ranges: list[tuple[str, str]] = []
