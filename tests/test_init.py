@@ -313,6 +313,22 @@ def test_watch_is_read_in_nfkc_form(project: Path, capsys: pytest.CaptureFixture
     assert json_of(capsys, "--watch", "*WebSocketManage\uff52") == json_of(capsys, "--watch", "*WebSocketManager")
 
 
+@pytest.mark.parametrize(
+    "repeated",
+    [
+        pytest.param(["--watch", "*WebSocketManager"], id="the same glob twice"),
+        pytest.param(["--watch", "*WebSocketManage\uff52"], id="the same glob in another NFKC spelling"),
+    ],
+)
+def test_a_repeated_watch_is_watched_once(
+    repeated: list[str], project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the stop-24 review: `--watch Foo --watch Foo` wrote `watch = ["Foo", "Foo"]`."""
+    document = json_of(capsys, *WATCH, *repeated)
+    assert document == json_of(capsys, *WATCH)
+    assert document["registry"].count('  "*WebSocketManager",\n') == 1
+
+
 def test_a_glob_that_matches_nothing_is_a_warning(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", *WATCH, "--watch", "Nothing*"]) == 0
     assert capsys.readouterr().err.splitlines()[-1] == "warning: --watch 'Nothing*' matches no imported name"

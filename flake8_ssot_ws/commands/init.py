@@ -124,6 +124,7 @@ def _import(value: str) -> ImportSpec:
 def run(args: argparse.Namespace) -> int:
     if args.force and not args.output:
         raise UsageError("--force only applies to --output")
+    args.watch = list(dict.fromkeys(args.watch))  # `--watch Foo --watch Foo` watches Foo once
     output = Path(os.path.abspath(args.output)) if args.output else None
     root = _root(output, args.paths)
     existing = _existing_text(output, force=args.force)
