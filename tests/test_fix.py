@@ -202,6 +202,31 @@ FIX_CASES = [
         id="two canonical modules and a name that stays",
     ),
     pytest.param(
+        "from app.ws import WebSocketManager, other, get_websocket_manager\n",
+        f"{WSM}, get_websocket_manager\nfrom app.ws import other\n",
+        id="split, names going to one module share its statement, where the first was",
+    ),
+    pytest.param(
+        "from app.ws import WebSocketManager, get_websocket_manager, other  # noqa: E501\n",
+        f"{WSM}, get_websocket_manager  # noqa: E501\nfrom app.ws import other  # noqa: E501\n",
+        id="split, a shared statement gets the trailing noqa too",
+    ),
+    pytest.param(
+        "from app.compat import WebSocketManager, Session, other, get_websocket_manager\n",
+        f"{WSM}, get_websocket_manager\n{SESSION}\nfrom app.compat import other\n",
+        id="split, two canonical modules: a statement each, in the order of their first name",
+    ),
+    pytest.param(
+        "from app.ws import (\n    WebSocketManager,  # the manager\n    get_websocket_manager,\n    other,\n)\n",
+        f"{WSM}  # the manager\n{GET}\nfrom app.ws import (\n    other,\n)\n",
+        id="split, a name with a comment of its own keeps its statement",
+    ),
+    pytest.param(
+        "if x: from app.ws import WebSocketManager, other, get_websocket_manager\n",
+        f"if x: {WSM}, get_websocket_manager; from app.ws import other\n",
+        id="joined with ; in front of a statement that does not start its line, sharing too",
+    ),
+    pytest.param(
         "from app.ws import (\n    # the managers\n    WebSocketManager,  # the manager\n    other_thing,\n)\n",
         f"{WSM}  # the manager\nfrom app.ws import (\n    # the managers\n    other_thing,\n)\n",
         id="parenthesised split: the removed name's comment moves along, others stay",

@@ -296,7 +296,7 @@ def _rewrite_statement(lines: _Lines, span: Fix, findings: list[Finding]) -> tup
     )
     fixes = {_fix(finding).alias_index: _fix(finding).replacement for finding in findings}
     new_segment, split_off = edit_statement(segment, node, fixes, own_lines)
-    texts = [(_statement_text(spec), comment) for spec, comment in split_off]
+    texts = _split_off_statements(split_off)
     if own_lines:
         # The first statement of its line: the rest of the line is read once, here.
         prefix, suffix = first_line.text[:start], last_line.text[end:]
@@ -316,11 +316,30 @@ def _rewrite_statement(lines: _Lines, span: Fix, findings: list[Finding]) -> tup
     return edit, _binding_change(node, [new_segment, *(text for text, _ in texts)])
 
 
-def _statement_text(spec: ImportSpec) -> str:
-    """The import statement of a replacement: its alias whenever it has one, so the explicit
-    re-export `X as X` the core keeps is written (``ImportSpec.text`` leaves it out)."""
-    alias = f" as {spec.asname}" if spec.asname else ""
-    return f"from {spec.module} import {spec.name}{alias}"
+def _split_off_statements(split_off: list[tuple[ImportSpec, str]]) -> list[tuple[str, str]]:
+    """The statements the split-off canonical imports are written as, with their comments:
+    names going to one module share a statement, where the first of them was (`from app.core
+    import A, B`, as the user wrote them together), except a name with a comment of its own,
+    which keeps a statement for it and its comment."""
+    statements: list[tuple[list[ImportSpec], str]] = []
+    shared: dict[str, list[ImportSpec]] = {}
+    for spec, comment in split_off:
+        if comment:
+            statements.append(([spec], comment))
+        elif spec.module in shared:
+            shared[spec.module].append(spec)
+        else:
+            shared[spec.module] = [spec]
+            statements.append((shared[spec.module], ""))
+    return [(_statement_text(specs), comment) for specs, comment in statements]
+
+
+def _statement_text(specs: Sequence[ImportSpec]) -> str:
+    """The import statement of replacements from one module: each alias whenever it has one,
+    so the explicit re-export `X as X` the core keeps is written (``ImportSpec.text`` leaves
+    it out)."""
+    names = ", ".join(f"{spec.name} as {spec.asname}" if spec.asname else spec.name for spec in specs)
+    return f"from {specs[0].module} import {names}"
 
 
 def _suppression(suffix: str) -> str:
