@@ -50,6 +50,13 @@ construct-in = ["app/wiring/*.py"]
 [[group.legacy]]
 import = "from app.websocket_core.websocket_manager import WebSocketManager"
 
+[[group.legacy]]
+import = "from app.websocket_core.compat import get_websocket_manager"
+
+[[group.legacy]]
+import = "from app.websocket_core.compat import make_manager"
+use = "from app.websocket_core.unified_manager import get_websocket_manager"
+
 [[group]]
 name = "events"
 canonical = ["from app.events import Event"]
@@ -187,6 +194,22 @@ NOT_FLAGGED = [
         VIEWS, True, [], id="the-factory-itself",
     ),
     pytest.param(
+        "from app.websocket_core.compat import get_websocket_manager\nm = get_websocket_manager()\n",
+        VIEWS, True, ["1:38:SWS001"], id="the-factory-imported-from-a-legacy-path:-only-the-import-is-wrong",
+    ),
+    pytest.param(
+        "import app.websocket_core.compat as c\nm = c.get_websocket_manager()\n",
+        VIEWS, True, ["2:4:SWS007"], id="the-factory-through-a-legacy-module",
+    ),
+    pytest.param(
+        "from app.websocket_core.compat import make_manager\nm = make_manager()\n",
+        VIEWS, True, ["1:38:SWS001"], id="a-legacy-name-whose-use-is-the-factory",
+    ),
+    pytest.param(
+        "from app.other import get_websocket_manager\nm = get_websocket_manager()\n",
+        VIEWS, True, ["1:22:SWS001"], id="the-factory's-name-from-a-module-the-registry-does-not-name",
+    ),
+    pytest.param(
         IMPORT + "class WebSocketManager:\n    pass\nm = WebSocketManager()\n", VIEWS, False, [],
         id="shadowed-by-a-class",
     ),
@@ -313,8 +336,13 @@ def argparse_options(registry: str) -> argparse.Namespace:
             id="construct-in-not-an-array",
         ),
         pytest.param(
-            'construct-in = [""]', "group[0].construct-in[0]: expected a non-empty string, got str ''",
-            id="construct-in-empty-glob",
+            'factory = "from a import make"\nconstruct-in = [""]',
+            "group[0].construct-in[0]: expected a non-empty string, got str ''", id="construct-in-empty-glob",
+        ),
+        pytest.param(
+            'construct-in = ["app/wiring/*.py"]',
+            "group[0].construct-in: applies only with a factory (the files that may construct outside it)",
+            id="construct-in-without-a-factory:-SWS008-is-off,-the-globs-would-exempt-nothing",
         ),
     ],
 )  # fmt: skip

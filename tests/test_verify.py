@@ -22,11 +22,14 @@ CODE = {
 }
 
 
-def registry(*legacy: str, canonical: str = "from app.core import Manager", extra: str = "") -> str:
+def registry(
+    *legacy: str, canonical: str = "from app.core import Manager", extra: str = "", factory: str = ""
+) -> str:
     entries = "".join(f'\n[[group.legacy]]\nimport = "{text}"\n' for text in legacy)
     more = f', "{extra}"' if extra else ""
     canonicals = f'["{canonical}", "from app.core import get_manager"{more}]'
-    return f'[[group]]\nname = "managers"\ncanonical = {canonicals}\n{entries}'
+    factory_line = f'factory = "{factory}"\n' if factory else ""
+    return f'[[group]]\nname = "managers"\ncanonical = {canonicals}\n{factory_line}{entries}'
 
 
 CASES = [
@@ -86,6 +89,45 @@ CASES = [
         "no 'Manger' in 'app.core' (app/core.py)\n",
         "ssot-ws: 1 problem in 2 canonical and 0 legacy imports, resolved in 7 modules\n",
         id="canonical import of a name the module does not define",
+    ),
+    pytest.param(registry(factory="from app.core import get_manager"), 0, "", "", id="a factory function"),
+    pytest.param(
+        registry(factory="from app.core import Manager"),
+        1,
+        "ssot-registry.toml: group[0].factory: 'from app.core import Manager' resolves to a class, app.core.Manager "
+        "(class, app/core.py:1): a factory is what returns instances (SWS008 never flags a call of the factory, "
+        "so constructing this class is never flagged)\n",
+        "ssot-ws: 1 problem in 2 canonical and 0 legacy imports and 1 factory, resolved in 7 modules\n",
+        id="a factory that is the tracked class itself",
+    ),
+    pytest.param(
+        registry(factory="from app.core import make_manager"),
+        1,
+        "ssot-registry.toml: group[0].factory: 'from app.core import make_manager' resolves to nothing: "
+        "no 'make_manager' in 'app.core' (app/core.py)\n",
+        "ssot-ws: 1 problem in 2 canonical and 0 legacy imports and 1 factory, resolved in 7 modules\n",
+        id="a factory that does not exist",
+    ),
+    pytest.param(
+        registry(factory="from app.split import Manager"),
+        1,
+        "ssot-registry.toml: group[0].factory: 'from app.split import Manager' is ambiguous: "
+        "app.core.Manager (class, app/core.py:1) or app.other.OtherManager (class, app/other.py:1)\n",
+        "ssot-ws: 1 problem in 2 canonical and 0 legacy imports and 1 factory, resolved in 7 modules\n",
+        id="an ambiguous factory",
+    ),
+    pytest.param(
+        registry("from app.gone import Manager", factory="from elsewhere import make"),
+        0, "", "", id="a factory in an installed package is not checked",
+    ),
+    pytest.param(
+        registry(canonical="from app.core import Manger", factory="from elsewhere import make"),
+        1,
+        "ssot-registry.toml: group[0].canonical[0]: 'from app.core import Manger' resolves to nothing: "
+        "no 'Manger' in 'app.core' (app/core.py)\n",
+        "ssot-ws: 1 problem in 2 canonical and 0 legacy imports and 1 factory (1 of modules outside the paths, "
+        "not checked), resolved in 7 modules\n",
+        id="an outside factory is counted as not checked",
     ),
     pytest.param(
         registry("from app.shim import Manager", canonical="from app.split import Manager"),

@@ -111,9 +111,14 @@ def _verify(registry: Registry, paths: list[str]) -> int:
         return 0
     count = len(verified.problems)
     outside = f" ({verified.outside} of modules outside the paths, not checked)" if verified.outside else ""
+    factories = (
+        f" and {verified.factories} {'factory' if verified.factories == 1 else 'factories'}"
+        if verified.factories
+        else ""
+    )
     print(
         f"ssot-ws: {count} {'problem' if count == 1 else 'problems'} in {verified.canonical} canonical and "
-        f"{verified.legacy} legacy imports{outside}, resolved in {len(index.files)} "
+        f"{verified.legacy} legacy imports{factories}{outside}, resolved in {len(index.files)} "
         f"{'module' if len(index.files) == 1 else 'modules'}",
         file=sys.stderr,
     )

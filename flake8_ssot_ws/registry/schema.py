@@ -332,6 +332,14 @@ def _factory(value: Any, where: str, _: Mapping[str, Any]) -> ImportSpec:
     return import_spec(string(value, where), where)
 
 
+def _construct_in(value: Any, where: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
+    globs = _globs(value, where, fields)
+    if globs and fields["factory"] is None:
+        # Without a factory SWS008 is off for the group: the globs would exempt nothing.
+        raise Fault(where, "applies only with a factory (the files that may construct outside it)")
+    return globs
+
+
 _LEGACY_KEYS = frozenset({"import", "use", "deadline", "reason"})
 
 
@@ -407,7 +415,7 @@ GROUP_KEYS: tuple[GroupKey, ...] = (
     GroupKey("canonical", "canonical", _canonical, [], (), "", _write_specs),
     GroupKey("legacy", "legacy", _legacy, [], (), "", None),
     GroupKey("factory", "factory", _factory, None, None, "Instances come from {} (SWS008).", toml_string_of_spec),
-    GroupKey("construct-in", "construct_in", _globs, [], (), "May construct directly: {}.", toml_array),
+    GroupKey("construct-in", "construct_in", _construct_in, [], (), "May construct directly: {}.", toml_array),
 )
 GROUP_KEY_NAMES = frozenset(key.key for key in GROUP_KEYS)
 

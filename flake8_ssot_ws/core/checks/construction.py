@@ -22,6 +22,7 @@ from flake8_ssot_ws.core.triggers import ExpressionRule
 from flake8_ssot_ws.core.triggers import FileFacts
 from flake8_ssot_ws.core.triggers import Trigger
 from flake8_ssot_ws.registry import Group
+from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
 
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -51,13 +52,26 @@ class Construction(ExpressionRule):
             module, _, name = full.rpartition(".")
             group = facts.registry.group_of(name)
             factory = group.factory if group is not None else None
-            if group is None or factory is None or full == f"{factory.module}.{factory.name}":
+            if group is None or factory is None or _is_the_factory(group, factory, module, name):
                 continue
             if not facts.registry.tracks(group, module, name):
                 continue  # a namesake from a module outside the group's ``watch-from``
             if not _may_construct(group, facts):
                 message = self.code.message(name=chain, factory=factory.bound, use=factory.text)
                 yield Finding(target.lineno, target.col_offset, self.code.id, message, group.name)
+
+
+def _is_the_factory(group: Group, factory: ImportSpec, module: str, name: str) -> bool:
+    """Whether ``module.name`` is the factory: its own path, its name reached through
+    another module (a legacy path, which SWS001 reports where it is imported), or a legacy
+    name whose replacement is the factory. Calling the factory is what the rule asks for."""
+    if name == factory.name:
+        return True
+    return any(
+        (entry.use.module, entry.use.name) == (factory.module, factory.name)
+        and (entry.spec.module, entry.spec.name) == (module, name)
+        for entry in group.legacy
+    )
 
 
 def _root(node: ast.expr) -> ast.Name:
