@@ -660,7 +660,8 @@ def test_a_path_glob_must_be_one_fnmatch_reads(make_registry: MakeRegistry, key:
     """Python 3.9's fnmatch cannot read a reversed range: the first file matched against it
     stopped the run with a traceback (found by the sixth trial). Later versions match nothing."""
     glob = '["app/[z-a].py"]'
-    text = f"exempt = {glob}\n{GROUP}" if key == "exempt" else f'{GROUP}factory = "from a import make"\nconstruct-in = {glob}\n'
+    factory = 'factory = "from a import make"\n'
+    text = f"exempt = {glob}\n{GROUP}" if key == "exempt" else f"{GROUP}{factory}construct-in = {glob}\n"
     if sys.version_info >= (3, 10):
         make_registry(text)
         return

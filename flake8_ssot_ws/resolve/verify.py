@@ -3,11 +3,12 @@
 Every canonical and legacy import is resolved (resolver.py). A problem is a canonical import
 that resolves to nothing or to competing definitions, or a legacy import that resolves to a
 definition its ``use`` does not (the split state a registry exists to end: code importing the
-legacy path gets another object than code importing the canonical one). A group's ``factory`` is a problem when it resolves to nothing, to competing definitions, or
-to a class (SWS008 never flags a call of the factory, so naming the class there turns the rule
-off for it). A legacy import that resolves to nothing is no problem: its module may be gone
-already. An import of a module
-outside the paths (an installed package: ``Resolver.outside``) is not checked.
+legacy path gets another object than code importing the canonical one). A group's
+``factory`` is a problem when it resolves to nothing, to competing definitions, or to a class
+(SWS008 never flags a call of the factory, so naming the class there turns the rule off for
+it). A legacy import that resolves to nothing is no problem: its module may be gone already.
+An import of a module outside the paths (an installed package: ``Resolver.outside``) is not
+checked.
 """
 
 from __future__ import annotations
