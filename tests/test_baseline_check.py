@@ -19,7 +19,7 @@ FIXTURE_BASELINE = """\
 {
   "comment": "ssot-ws baseline: findings 'ssot-ws check --baseline' and flake8's ssot-baseline do not report. \
 Shrink it with 'ssot-ws check --write-baseline FILE'.",
-  "version": 1,
+  "version": 2,
   "findings": [
     {"path": "app/a.py", "code": "SWS001", "what": "'Manager' imported from non-canonical path 'pkg.old_ws'", \
 "index": 0},
@@ -129,6 +129,20 @@ def _delete_d(root: Path) -> None:
             "",
             "baseline: 2 entries fixed, run 'ssot-ws check --write-baseline ci/baseline.json' to shrink it\n",
             id="a deleted file's entries are fixed",
+        ),
+        pytest.param(
+            lambda root: None,
+            ["--today", "2031-01-01"],
+            1,
+            "app/a.py:3:24: SWS001 'Manager' imported from non-canonical path 'pkg.compat' - use 'from pkg.ws import "
+            "Manager'; deadline 2030-01-01 passed (fixable with 'ssot-ws fix')\n"
+            "app/sub/c.py:9:28: SWS001 'Manager' imported from non-canonical path 'pkg.compat' - use 'from pkg.ws "
+            "import Manager'; deadline 2030-01-01 passed (fixable with 'ssot-ws fix')\n",
+            "baseline: 2 entries no longer match (fixed, or changed into a new finding); 'ssot-ws check "
+            "--write-baseline ci/baseline.json' shrinks it once the new findings are fixed, or accepts them with "
+            "--force\n",
+            id="a passed deadline: its entries are not called fixed beside the findings they changed into (found by "
+            "a seventh trial)",
         ),
         pytest.param(_fix_sws002, ["app/a.py"], 0, "", "", id="files this run did not look at are not fixed"),
         pytest.param(

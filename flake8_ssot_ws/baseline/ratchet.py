@@ -51,11 +51,12 @@ def split(result: ScanResult, registry: Registry, baseline: Baseline, codes: Con
     matched: list[Entry] = []
     for file in result.files:
         pairs = key_reported(entry_path(file.relpath, file.path), file.outcome.reported, file.outcome.noqa)
-        new = tuple(finding for entry, finding in pairs if entry not in baseline.entries)
-        hits = [(entry, finding) for entry, finding in pairs if entry in baseline.entries]
+        matches = [(baseline.match(entry), finding) for entry, finding in pairs]
+        new = tuple(finding for match, finding in matches if match is None)
+        hits = [(match, finding) for match, finding in matches if match is not None]
         if hits:
             known[file.path] = tuple(finding for _, finding in hits)
-            matched.extend(entry for entry, _ in hits)
+            matched.extend(match for match, _ in hits)
         files.append(file._replace(outcome=file.outcome._replace(reported=new)))
     stale = in_scope_stale(baseline, matched, _scope(result, registry, codes))
     return Split(result._replace(files=files), known, tuple(stale))
@@ -86,7 +87,7 @@ def rewrite(
             f"(first: {first.path}: {first.code} {first.what}); fix them, or pass --force to accept them"
         )
     try:
-        write_atomically(str(path), dumps(change.entries).encode("utf-8"))
+        write_atomically(str(path), dumps(change.entries, change.version).encode("utf-8"))
     except OSError as error:
         raise BaselineError(f"{path}: cannot write: {error.strerror or type(error).__name__}") from None
     return change
@@ -119,10 +120,17 @@ def apply(
     outcome = split(result, registry, baseline, codes)
     if outcome.stale:
         count = len(outcome.stale)
-        print(
-            f"baseline: {count} {_entries(count)} fixed, run 'ssot-ws check --write-baseline {path}' to shrink it",
-            file=sys.stderr,
-        )
+        if next(outcome.result.findings, None) is None:
+            said = f"fixed, run 'ssot-ws check --write-baseline {path}' to shrink it"
+        else:
+            # An entry may have changed into one of the new findings (a passed deadline turns
+            # SWS101 into SWS001): "fixed" would be wrong, and --write-baseline refuses for now.
+            said = (
+                f"no longer {'matches' if count == 1 else 'match'} (fixed, or changed into a new finding); "
+                f"'ssot-ws check --write-baseline {path}' shrinks it once the new findings are fixed, "
+                "or accepts them with --force"
+            )
+        print(f"baseline: {count} {_entries(count)} {said}", file=sys.stderr)
     return outcome.result
 
 

@@ -166,7 +166,7 @@ def _shown(
     from flake8_ssot_ws.baseline.store import key_reported
 
     keyed = key_reported(entry_path(relpath, path), reported, hidden)
-    return [finding for entry, finding in keyed if verdicts[finding.code] and entry not in baseline.entries]
+    return [finding for entry, finding in keyed if verdicts[finding.code] and baseline.match(entry) is None]
 
 
 def _count(number: int, noun: str) -> str:
