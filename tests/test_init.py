@@ -114,12 +114,8 @@ use = "from app.websocket_core.unified_manager import UnifiedWebSocketManager as
 reason = "does not resolve: no module 'app.legacy' under the paths"
 
 [[group.legacy]]
-import = "from app.services.broadcast import WebSocketManager"
-reason = "resolves to app.services.broadcast.BroadcastManager, not app.websocket_core.unified_manager.UnifiedWebSocketManager"
-
-[[group.legacy]]
 import = "from app.websocket_core.websocket_manager import WebSocketManager"
-"""  # noqa: E501 (a generated line)
+"""
 
 
 def test_the_proposed_registry(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,6 +126,14 @@ def test_the_proposed_registry(project: Path, capsys: pytest.CaptureFixture[str]
         "ssot-ws init: 17 files scanned (0 unreadable): 12 tracked imports in 10 files, 4 canonical, "
         "8 not, 1 of them under # noqa"
     )
+    lines = err.splitlines()
+    at = lines.index("left out of legacy (another definition: fix must not rewrite them; check reports them):")
+    assert lines[at + 1 : at + 3] == [
+        "  from app.services.broadcast import WebSocketManager: resolves to app.services.broadcast.BroadcastManager,"
+        " not app.websocket_core.unified_manager.UnifiedWebSocketManager",
+        "exempt (define or merely re-export a tracked name): app/services/broadcast.py, "
+        "app/websocket_core/unified_manager.py, app/websocket_core/websocket_manager.py",
+    ]
 
 
 def test_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -177,6 +181,15 @@ def test_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "from app.websocket_core.unified_manager import get_websocket_manager",
     ]
     assert document["registry"] == EXPECTED_REGISTRY
+    # Found by a seventh trial: as a legacy entry fix rewrote it to another class, and registry
+    # --verify rejected the registry init wrote.
+    assert document["left_out"] == [
+        {
+            "import": "from app.services.broadcast import WebSocketManager",
+            "reason": "resolves to app.services.broadcast.BroadcastManager, not "
+            "app.websocket_core.unified_manager.UnifiedWebSocketManager",
+        }
+    ]
     assert (document["files"], document["watch_modules"], document["unmatched_watch"]) == (
         {"scanned": 17, "unreadable": 0},
         ["app.websocket_core.websocket_manager"],
@@ -339,7 +352,7 @@ def test_deadline_group_and_src(project: Path, capsys: pytest.CaptureFixture[str
     text = json_of(capsys, *WATCH, *argv)["registry"]
     assert 'src = ["."]\n' in text.splitlines(keepends=True)
     assert 'name = "websocket-manager"\n' in text.splitlines(keepends=True)
-    assert text.count("deadline = 2026-03-31\n") == 3
+    assert text.count("deadline = 2026-03-31\n") == 2
 
 
 def test_names_the_canonical_import_binds_are_counted_too(

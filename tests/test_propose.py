@@ -100,42 +100,50 @@ def test_no_candidate_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.parametrize(
-    ("given", "legacy", "reason"),
+    ("given", "legacy", "reasons", "left_out"),
     [
         pytest.param(
             "from gone import Alpha",
             Form(IMPORT, "x", "Alpha"),
-            "resolves to x.Alpha",
-            id="the canonical import resolves nowhere",
+            ["resolves to x.Alpha"],
+            [],
+            id="the canonical import resolves nowhere: a legacy entry with its reason",
         ),
         pytest.param(
-            "from x import Alpha", Form(IMPORT, "z", "Alpha"), "resolves to z.Alpha, not x.Alpha", id="elsewhere"
+            "from x import Alpha",
+            Form(IMPORT, "z", "Alpha"),
+            [],
+            ["from z import Alpha: resolves to z.Alpha, not x.Alpha"],
+            id="elsewhere: left out (fix would give the code another class; verify rejects it)",
         ),
         pytest.param(
             "from x import Alpha",
             Form(IMPORT, "both", "Alpha"),
-            "ambiguous: resolves to x.Alpha or z.Alpha",
-            id="ambiguous",
+            [],
+            ["from both import Alpha: ambiguous: resolves to x.Alpha or z.Alpha"],
+            id="ambiguous: left out",
         ),
         pytest.param(
             "from x import Alpha",
             Form(IMPORT, "gone", "Alpha"),
-            "does not resolve: no module 'gone' under the paths",
-            id="nowhere",
+            ["does not resolve: no module 'gone' under the paths"],
+            [],
+            id="nowhere: a legacy entry (its shim may be gone already)",
         ),
         pytest.param(
-            "from x import Alpha", Form(ATTRIBUTE, "x", "Alpha"), None, id="the canonical path through an attribute"
+            "from x import Alpha", Form(ATTRIBUTE, "x", "Alpha"), [], [], id="the canonical path through an attribute"
         ),
     ],
 )
 def test_legacy_reasons(
-    given: str, legacy: Form, reason: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    given: str, legacy: Form, reasons: list[str], left_out: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     files = {**CODE, "both.py": "import sys\nif sys.flags:\n    from x import Alpha\nelse:\n    from z import Alpha\n"}
     spec = ImportSpec(*given.removeprefix("from ").split(" import "), None)  # type: ignore[call-arg]
     proposal = propose("g", ["Alpha"], uses(legacy), resolver_for(tmp_path, files), given=[spec])
-    assert [entry.reason for entry in proposal.group.legacy] == ([] if legacy.module == spec.module else [reason])
+    assert [entry.reason for entry in proposal.group.legacy] == reasons
+    assert [f"{spec.text}: {reason}" for spec, reason in proposal.left_out] == left_out
 
 
 # --- the TOML ------------------------------------------------------------------------------

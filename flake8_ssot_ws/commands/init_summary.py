@@ -101,6 +101,9 @@ def render_text(summary: Summary) -> str:
     for choice in proposal.choices:
         out += [f"  {choice.glob}: {choice.spec.text}", f"    {choice.reason}"]
     out.append(f"legacy imports: {len(proposal.group.legacy)}")
+    if proposal.left_out:
+        out.append("left out of legacy (another definition: fix must not rewrite them; check reports them):")
+        out += [f"  {spec.text}: {reason}" for spec, reason in proposal.left_out]
     out.append(f"exempt (define or merely re-export a tracked name): {_listing(proposal.exempt)}")
     out.append(f"watch-modules (legacy modules imported as modules): {_listing(proposal.group.watch_modules)}")
     out += [f"warning: --watch {glob!r} matches no imported name" for glob in proposal.unmatched]
@@ -130,6 +133,7 @@ def render_json(summary: Summary) -> str:
         "canonical": [
             {"watch": choice.glob, "import": choice.spec.text, "reason": choice.reason} for choice in proposal.choices
         ],
+        "left_out": [{"import": spec.text, "reason": reason} for spec, reason in proposal.left_out],
         "exempt": list(proposal.exempt),
         "watch_modules": list(proposal.group.watch_modules),
         "unmatched_watch": list(proposal.unmatched),

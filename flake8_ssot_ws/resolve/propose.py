@@ -4,10 +4,13 @@ For each ``--watch`` glob (a name belongs to the first glob it matches): the can
 import is the one given with ``--canonical``, else the most-used import form that resolves
 to the definition most imports resolve to. Every other ``(module, name)`` observed for the
 glob's names becomes a legacy entry whose ``use`` is that canonical import, with a reason when
-it resolves elsewhere (or nowhere). The modules that define the names, or bind them without
-otherwise using them (mere re-exports: package ``__init__`` files, shims), become ``exempt``;
-the legacy modules imported as modules (not packages) become ``watch-modules``. Imports in
-exempt files are not counted in the votes: ``check`` does not look at them either.
+it resolves nowhere, except one that resolves to other definitions than the canonical import:
+``fix`` would give its code another object (and ``registry --verify`` rejects such an entry), so
+it is left out, for a person to decide (``check`` reports it, without a fix). The modules that
+define the names, or bind them without otherwise using them (mere re-exports: package
+``__init__`` files, shims), become ``exempt``; the legacy modules imported as modules (not
+packages) become ``watch-modules``. Imports in exempt files are not counted in the votes:
+``check`` does not look at them either.
 """
 
 from __future__ import annotations
@@ -104,6 +107,8 @@ class Proposal(NamedTuple):
     choices: tuple[Choice, ...]
     resolutions: dict[tuple[str, str], Resolution]  # every (module, name) a form imports
     unmatched: tuple[str, ...]  # globs no import matches
+    # Imports left out of the legacy entries, with why: they resolve to another definition.
+    left_out: tuple[tuple[ImportSpec, str], ...] = ()
 
     @property
     def extra_names(self) -> frozenset[str]:
@@ -145,20 +150,22 @@ def propose(
         if choice is not None and (module, name) not in canonical_pairs:
             legacy.append((ImportSpec(module, name, None), choice))
     legacy.sort(key=lambda item: item[0].text)
-    entries = tuple(
-        LegacyEntry(
-            f"group[0].legacy[{index}]",
-            spec,
-            choice.spec,
-            deadline,
-            _legacy_reason(resolutions[(spec.module, spec.name)], resolutions[(choice.spec.module, choice.spec.name)]),
-        )
-        for index, (spec, choice) in enumerate(legacy)
-    )
+    entries: list[LegacyEntry] = []
+    left_out: list[tuple[ImportSpec, str]] = []
+    for spec, choice in legacy:
+        resolution, target = resolutions[(spec.module, spec.name)], resolutions[(choice.spec.module, choice.spec.name)]
+        reason = _legacy_reason(resolution, target)
+        if resolution.definitions and target.definitions and resolution.definitions != target.definitions:
+            # Another object than the canonical import's (registry --verify's test): fix would
+            # change what the code gets.
+            assert reason is not None  # the definitions differ
+            left_out.append((spec, reason))
+        else:
+            entries.append(LegacyEntry(f"group[0].legacy[{len(entries)}]", spec, choice.spec, deadline, reason))
     canonical_modules = {c.spec.module for c in chosen}
     as_modules = {o.form.module for o in found if o.form.kind in (MODULE, FROM_MODULE, DYNAMIC)}
     watch_modules = sorted(
-        {spec.module for spec, _ in legacy}
+        {entry.spec.module for entry in entries}
         & as_modules
         - canonical_modules
         - {m for m in as_modules if resolver.index.is_package(m)}
@@ -168,11 +175,11 @@ def propose(
         watch=tuple(globs),
         watch_modules=tuple(watch_modules),
         canonical=tuple(c.spec for c in chosen),
-        legacy=entries,
+        legacy=tuple(entries),
     )
     matched = {glob_of(o.form.name) for o in names}
     unmatched = tuple(g for g in globs if g not in matched and g not in by_glob)
-    return Proposal(group, tuple(sorted(exempt)), tuple(chosen), resolutions, unmatched)
+    return Proposal(group, tuple(sorted(exempt)), tuple(chosen), resolutions, unmatched, tuple(left_out))
 
 
 def _glob_of(globs: Sequence[str], chosen: Sequence[Choice]) -> _GlobOf:
