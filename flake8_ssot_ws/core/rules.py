@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import datetime
+import functools
+from collections import Counter
 from typing import Sequence
 
 from flake8_ssot_ws.core import codes
@@ -157,6 +159,13 @@ def _analysis(
 
 
 
+@functools.lru_cache(maxsize=64)  # by identity: each finding of a statement asks (linear, not n * n)
+def _bound_twice(statement: ast.Import | ast.ImportFrom) -> frozenset[str]:
+    """The local names ``statement`` binds more than once."""
+    counts = Counter(alias.asname or alias.name for alias in statement.names)
+    return frozenset(name for name, count in counts.items() if count > 1)
+
+
 def _check_record(
     record: ImportedName, registry: Registry, today: datetime.date
 ) -> Finding | CanonicalImport | None:
@@ -236,7 +245,7 @@ def _non_canonical(
         note = codes.INFERRED_NOTE.format(module=module, name=name)
         return Finding(record.line, record.col, code.id, message + note, group)
     statement = record.statement
-    if sum((alias.asname or alias.name) == local for alias in statement.names) > 1:
+    if local in _bound_twice(statement):
         # `from legacy import X, helper as X`: which binding wins depends on the order, so
         # moving one X to a statement of its own could change it; fix leaves it.
         note = codes.BOUND_TWICE_NOTE.format(name=local)
