@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from flake8_ssot_ws.commands import init_summary
 from flake8_ssot_ws.commands.cli import main
 from flake8_ssot_ws.registry import load_registry
 from tests.conftest import write_tree
@@ -127,7 +128,7 @@ def test_the_proposed_registry(project: Path, capsys: pytest.CaptureFixture[str]
         "8 not, 1 of them under # noqa"
     )
     lines = err.splitlines()
-    at = lines.index("left out of legacy (another definition: fix must not rewrite them; check reports them):")
+    at = lines.index(init_summary.LEFT_OUT)
     assert lines[at + 1 : at + 3] == [
         (
             "  from app.services.broadcast import WebSocketManager: resolves to "

@@ -77,6 +77,9 @@ def _share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+LEFT_OUT = "left out of legacy (not known to be the canonical object: fix must not rewrite them; check reports them):"
+
+
 def render_text(summary: Summary) -> str:
     rows = _rows(summary)
     totals = _totals(rows)
@@ -102,7 +105,7 @@ def render_text(summary: Summary) -> str:
         out += [f"  {choice.glob}: {choice.spec.text}", f"    {choice.reason}"]
     out.append(f"legacy imports: {len(proposal.group.legacy)}")
     if proposal.left_out:
-        out.append("left out of legacy (another definition: fix must not rewrite them; check reports them):")
+        out.append(LEFT_OUT)
         out += [f"  {spec.text}: {reason}" for spec, reason in proposal.left_out]
     out.append(f"exempt (define or merely re-export a tracked name): {_listing(proposal.exempt)}")
     out.append(f"watch-modules (legacy modules imported as modules): {_listing(proposal.group.watch_modules)}")

@@ -3,10 +3,12 @@
 For each ``--watch`` glob (a name belongs to the first glob it matches): the canonical
 import is the one given with ``--canonical``, else the most-used import form that resolves
 to the definition most imports resolve to. Every other ``(module, name)`` observed for the
-glob's names becomes a legacy entry whose ``use`` is that canonical import, with a reason when
-it resolves nowhere, except one that resolves to other definitions than the canonical import:
-``fix`` would give its code another object (and ``registry --verify`` rejects such an entry), so
-it is left out, for a person to decide (``check`` reports it, without a fix). The modules that
+glob's names becomes a legacy entry whose ``use`` is that canonical import when ``fix`` may
+rewrite it: it resolves to the canonical import's definition, or nowhere in the project (its
+module is gone: a reason says so). Otherwise ``fix`` could give its code another object, so it is
+left out, for a person to decide (``check`` reports it, without a fix): it resolves to another
+definition (``registry --verify`` rejects such an entry), or reaches a module outside the paths
+(an installed one, which may bind anything), or the canonical import resolves nowhere. The modules that
 define the names, or bind them without otherwise using them (mere re-exports: package
 ``__init__`` files, shims), become ``exempt``; the legacy modules imported as modules (not
 packages) become ``watch-modules``. Imports in exempt files are not counted in the votes:
@@ -155,11 +157,9 @@ def propose(
     for spec, choice in legacy:
         resolution, target = resolutions[(spec.module, spec.name)], resolutions[(choice.spec.module, choice.spec.name)]
         reason = _legacy_reason(resolution, target)
-        if resolution.definitions and target.definitions and resolution.definitions != target.definitions:
-            # Another object than the canonical import's (registry --verify's test): fix would
-            # change what the code gets.
-            assert reason is not None  # the definitions differ
-            left_out.append((spec, reason))
+        unsure = _unsure(resolution, target)
+        if unsure is not None:
+            left_out.append((spec, unsure))
         else:
             entries.append(LegacyEntry(f"group[0].legacy[{len(entries)}]", spec, choice.spec, deadline, reason))
     canonical_modules = {c.spec.module for c in chosen}
@@ -296,6 +296,22 @@ def _most_used(
         f"cannot propose a canonical import for --watch {glob!r}: each candidate binds or imports "
         "what another canonical import does; pass --canonical"
     )
+
+
+def _unsure(legacy: Resolution, canonical: Resolution) -> str | None:
+    """Why ``fix`` must not rewrite the legacy import to the canonical one (None: it may): the
+    two are not known to be one object, while the legacy import may work today."""
+    if legacy.definitions:
+        if legacy.definitions == canonical.definitions:
+            return None
+        reason = _legacy_reason(legacy, canonical)
+        assert reason is not None  # the definitions differ
+        if not canonical.definitions:
+            return f"{reason}, and the canonical import does not resolve under the paths"
+        return reason
+    if legacy.outside:
+        return f"does not resolve: {legacy.reason}, which may be installed: what it binds is not known"
+    return None  # its module is gone from the project: the import fails today
 
 
 def _legacy_reason(legacy: Resolution, canonical: Resolution) -> str | None:

@@ -55,6 +55,9 @@ class Resolution(NamedTuple):
     definitions: tuple[Definition, ...] = ()
     reason: str | None = None
     via: frozenset[Step] = frozenset()
+    # Unresolved at a module that may live outside the paths (``Resolver.outside``: an installed
+    # package): it may well bind something, which nothing here can see.
+    outside: bool = False
 
     @property
     def definition(self) -> Definition | None:
@@ -69,8 +72,8 @@ class Resolution(NamedTuple):
         return f"unresolved: {self.reason}"
 
 
-def _unresolved(reason: str) -> Resolution:
-    return Resolution(reason=reason)
+def _unresolved(reason: str, *, outside: bool = False) -> Resolution:
+    return Resolution(reason=reason, outside=outside)
 
 
 class Resolver:
@@ -88,7 +91,7 @@ class Resolver:
     def module(self, module: str) -> Resolution:
         """What ``import module`` imports: the module, if it is under the paths."""
         if not self.index.exists(module):
-            return _unresolved(f"no module {module!r} under the paths")
+            return _unresolved(f"no module {module!r} under the paths", outside=self.outside(module))
         return self._module(module)
 
     def outside(self, module: str) -> bool:
@@ -207,7 +210,8 @@ class Resolver:
         else:  # MODULE: import a.b [as c]
             assert binding.module is not None
             if not self.index.exists(binding.module):
-                return _unresolved(f"no module {binding.module!r} under the paths"), False
+                reason = f"no module {binding.module!r} under the paths"
+                return _unresolved(reason, outside=self.outside(binding.module)), False
             result, cut = self._module(binding.module), False
         return result._replace(via=result.via | {step}), cut
 
@@ -249,7 +253,7 @@ class Resolver:
                 return _unresolved(f"{module!r} is not a module: {target.describe()}"), cut
             final, final_cut = self._resolve(target.dotted, name, stack)
             return final, cut or final_cut
-        return _unresolved(f"no module {module!r} under the paths"), cut
+        return _unresolved(f"no module {module!r} under the paths", outside=self.outside(module)), cut
 
     def _module(self, module: str) -> Resolution:
         file = self.index.file(module)
