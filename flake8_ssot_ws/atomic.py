@@ -10,10 +10,12 @@ import tempfile
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace the regular file ``path`` with ``data``, keeping its permission bits (a new
-    file gets what the umask gives, as ``open`` would); raises OSError (the temporary file
-    removed, ``path`` untouched). A symlink stays a link: its target is written. What is not
-    a regular file (``/dev/stdout``, a FIFO, a device) is written to, never replaced."""
+    """Replace the regular file ``path`` with ``data``, keeping its permission bits and its
+    owner (a new file gets what the umask gives, as ``open`` would); raises OSError (the
+    temporary file removed, ``path`` untouched), also when the owner cannot be kept. A
+    symlink stays a link: its target is written. What is not a regular file
+    (``/dev/stdout``, a FIFO, a device) is written to, never replaced."""
+    owner: tuple[int, int] | None = None
     try:
         status = os.stat(path)
     except FileNotFoundError:
@@ -24,6 +26,7 @@ def write_atomically(path: str, data: bytes) -> None:
                 stream.write(data)
             return
         mode = stat.S_IMODE(status.st_mode)
+        owner = (status.st_uid, status.st_gid)
     if os.path.islink(path):
         path = os.path.realpath(path)
     directory, name = os.path.split(path)
@@ -31,12 +34,24 @@ def write_atomically(path: str, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
+        _keep_owner(temporary, owner)  # before the mode: chown may clear set-id bits
         os.chmod(temporary, mode)  # mkstemp makes it 0600
         os.replace(temporary, path)
     except BaseException:  # KeyboardInterrupt too: never leave the temporary behind
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _keep_owner(temporary: str, owner: tuple[int, int] | None) -> None:
+    """Give the temporary file the replaced file's owner and group, where they differ (root
+    fixing a bind-mounted checkout would leave root's files behind). A user who may not give
+    it them gets the OSError: the file is not replaced."""
+    if owner is None:
+        return
+    status = os.stat(temporary)
+    if (status.st_uid, status.st_gid) != owner:
+        os.chown(temporary, *owner)
 
 
 def _umask() -> int:

@@ -163,3 +163,28 @@ def test_a_failed_replace_removes_the_temporary(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(PermissionError):
         write_atomically(str(tmp_path / "out.txt"), b"new")
     assert [(path.name, path.read_bytes()) for path in tmp_path.iterdir()] == [("out.txt", b"old")]
+
+
+@pytest.mark.parametrize(
+    ("owner", "calls"),
+    [
+        pytest.param(None, [], id="a new file: nothing to keep"),
+        pytest.param("same", [], id="the writer's own file: no chown"),
+        pytest.param("other", ["other"], id="another user's file: its owner and group given back"),
+    ],
+)
+def test_the_owner_is_given_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, owner: str | None, calls: list[str]
+) -> None:
+    """Found by an eighth trial: root fixing another user's checkout left root's files."""
+    from flake8_ssot_ws import atomic
+
+    temporary = tmp_path / "t"
+    temporary.write_bytes(b"")
+    mine = (temporary.stat().st_uid, temporary.stat().st_gid)
+    other = (mine[0] + 1, mine[1] + 1)
+    seen: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(os, "chown", lambda path, uid, gid: seen.append((path, uid, gid)))
+    wanted = {None: None, "same": mine, "other": other}[owner]
+    atomic._keep_owner(str(temporary), wanted)
+    assert seen == [(str(temporary), *other) for _ in calls]

@@ -390,7 +390,7 @@ def test_write_failure_loses_nothing(project, capsys, monkeypatch) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    assert main([*FIX, MODULE_PATH]) == 0
+    assert main([*FIX, MODULE_PATH]) == 1  # a write that failed fails the run (found by an eighth trial)
     assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
     assert sorted(p.name for p in module.parent.iterdir()) == ["mod.py"]
     out, err = capsys.readouterr()
@@ -409,10 +409,74 @@ def test_temporary_file_cannot_be_created(project, capsys, monkeypatch) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    assert main([*FIX, MODULE_PATH]) == 0
+    assert main([*FIX, MODULE_PATH]) == 1
     assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{MODULE_PATH}: not written: OSError: [Errno 28] No space left on device"
+    )
+
+
+@pytest.mark.parametrize("mode", ["write", "--diff", "--check"])
+def test_a_read_only_file_is_not_replaced(project, capsys, monkeypatch, mode) -> None:
+    """The rewrite replaces the file, which the folder's permissions allow: a 0444 file was
+    rewritten (found by an eighth trial), where black and ruff stop. Root may write any file,
+    so the check is os.access's answer, simulated here (the real case below runs as non-root)."""
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, how: how != os.W_OK and real_access(path, how))
+    argv = [*FIX, MODULE_PATH] if mode == "write" else [*FIX, mode, MODULE_PATH]
+    assert main(argv) == 1
+    assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"{MODULE_PATH}: not written: the file is read-only",
+        "fixed 0 findings in 0 files; 1 left (not fixed, see above)"
+        if mode == "write"
+        else "would fix 0 findings in 0 files; 1 left (not fixed, see above)",
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file: see the simulated case above")
+def test_a_read_only_file_is_not_replaced_for_real(project, capsys) -> None:  # pragma: no cover (runs as non-root)
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    module.chmod(0o444)
+    assert main([*FIX, MODULE_PATH]) == 1
+    assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
+    assert capsys.readouterr().err.splitlines()[0] == f"{MODULE_PATH}: not written: the file is read-only"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_the_owner_is_kept(project) -> None:  # pragma: no cover (runs as root)
+    """Root fixing a checkout of another user (a container on a bind mount) left root's files."""
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    os.chown(module, 65534, 65534)
+    assert main([*FIX, MODULE_PATH]) == 1  # a fixer fails when it rewrote a file
+    assert module.read_text(encoding="utf-8") != "from app.ws import WebSocketManager\n"
+    assert (module.stat().st_uid, module.stat().st_gid) == (65534, 65534)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_an_owner_that_cannot_be_kept_is_not_written(
+    project, capsys, monkeypatch
+) -> None:  # pragma: no cover (runs as root)
+    """What a user who may not give the file its owner back gets (chown refused here)."""
+    module = project / MODULE_PATH
+    module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
+    os.chown(module, 65534, 65534)
+
+    def refuse(path: str, uid: int, gid: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    assert main([*FIX, MODULE_PATH]) == 1
+    monkeypatch.undo()
+    assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
+    assert sorted(p.name for p in module.parent.iterdir()) == ["mod.py"]
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{MODULE_PATH}: not written: PermissionError: [Errno 1] Operation not permitted"
     )
 
 

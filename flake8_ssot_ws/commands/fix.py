@@ -87,6 +87,7 @@ class _Report:
     messages: tuple[str, ...] = ()  # for stderr
     diff: str = ""
     fixed: int = 0
+    unwritten: bool = False  # a rewrite was refused by the file system: the run fails
 
 
 def run(args: argparse.Namespace, registry: Registry) -> int:
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         reports.update(zip((task.path for task, _ in again), rechecked))
     else:  # nothing was written: the other name's verdict stands for this one
         reports.update((task.path, _Report(reports[first].left, reports[first].hidden)) for task, first in again)
-    fixed = files = not_fixable = not_fixed = 0
+    fixed = files = not_fixable = not_fixed = unwritten = 0
     for result in scanned.files:
         report = reports.get(result.path) or _Report(result.outcome.reported, result.outcome.noqa)
         for message in report.messages:
@@ -122,13 +123,13 @@ def run(args: argparse.Namespace, registry: Registry) -> int:
         if mode == "write":  # positions are those of the file as written
             for finding in left:
                 print(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.message}")
-        fixed, files = fixed + report.fixed, files + bool(report.fixed)
+        fixed, files, unwritten = fixed + report.fixed, files + bool(report.fixed), unwritten + report.unwritten
         unfixable = sum(finding.fix is None for finding in left)
         not_fixable, not_fixed = not_fixable + unfixable, not_fixed + len(left) - unfixable
     verb = "fixed" if mode == "write" else "would fix"
     summary = f"{verb} {_count(fixed, 'finding')} in {_count(files, 'file')}; {_left(not_fixable, not_fixed)}"
     print(summary, file=sys.stderr)
-    return 1 if files else 0
+    return 1 if files or unwritten else 0
 
 
 def _one_task_a_file(tasks: list[_Task]) -> tuple[list[_Task], list[tuple[_Task, str]]]:
@@ -250,14 +251,14 @@ def _fix_one(task: _Task) -> _Report:
     # Decided before the mode: --check and --diff promise exactly what fix then does.
     target, not_writable = _target(path, task.tree)
     if not_writable is not None:
-        return _Report(left, hidden, (*messages, f"{path}: not written: {not_writable}"))
+        return _Report(left, hidden, (*messages, f"{path}: not written: {not_writable}"), unwritten=True)
     if mode == "diff":
         return _Report(*after, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
     if mode == "check":
         return _Report(*after, (*messages, f"Would rewrite {path}"), fixed=len(result.fixed))
     failure = _write(target, result.source.encode(encoding))
     if failure is not None:  # nothing was written: the file keeps all its findings
-        return _Report(left, hidden, (*messages, f"{path}: not written: {failure}"))
+        return _Report(left, hidden, (*messages, f"{path}: not written: {failure}"), unwritten=True)
     return _Report(*after, (*messages, f"Rewriting {path}"), fixed=len(result.fixed))
 
 
@@ -297,11 +298,16 @@ def _target(path: str, tree: ProjectRoot) -> tuple[Path, str | None]:
     written where it is; a symlink's target is written (the link stays a link), but only
     inside ``tree``: a link may point at a file nobody asked us to change."""
     if not os.path.islink(path):
-        return Path(path), None
-    target = Path(os.path.realpath(path))
-    inside = Path(os.path.realpath(tree.path))
-    if target != inside and inside not in target.parents:
-        return target, f"symlink to {target} points outside {tree.describe()}"
+        target = Path(path)
+    else:
+        target = Path(os.path.realpath(path))
+        inside = Path(os.path.realpath(tree.path))
+        if target != inside and inside not in target.parents:
+            return target, f"symlink to {target} points outside {tree.describe()}"
+    # The rewrite replaces the file, which its folder's permissions allow: a read-only file
+    # would be replaced too, where black and ruff, writing in place, stop.
+    if not os.access(target, os.W_OK):
+        return target, "the file is read-only"
     return target, None
 
 
