@@ -249,9 +249,13 @@ def _fix_one(task: _Task) -> _Report:
     if not result.changed:
         return _Report(*after, tuple(messages))
     # Decided before the mode: --check and --diff promise exactly what fix then does.
-    target, not_writable = _target(path, task.tree)
-    if not_writable is not None:
-        return _Report(left, hidden, (*messages, f"{path}: not written: {not_writable}"), unwritten=True)
+    target, outside = _target(path, task.tree)
+    if outside is not None:  # not ours to change: said, and the run goes on
+        return _Report(left, hidden, (*messages, f"{path}: not written: {outside}"))
+    # The rewrite replaces the file, which its folder's permissions allow: a read-only file
+    # would be replaced too, where black and ruff, writing in place, stop (and fail).
+    if not os.access(target, os.W_OK):
+        return _Report(left, hidden, (*messages, f"{path}: not written: the file is read-only"), unwritten=True)
     if mode == "diff":
         return _Report(*after, tuple(messages), unified_diff(path, source, result.source), len(result.fixed))
     if mode == "check":
@@ -304,10 +308,6 @@ def _target(path: str, tree: ProjectRoot) -> tuple[Path, str | None]:
         inside = Path(os.path.realpath(tree.path))
         if target != inside and inside not in target.parents:
             return target, f"symlink to {target} points outside {tree.describe()}"
-    # The rewrite replaces the file, which its folder's permissions allow: a read-only file
-    # would be replaced too, where black and ruff, writing in place, stop.
-    if not os.access(target, os.W_OK):
-        return target, "the file is read-only"
     return target, None
 
 
