@@ -359,3 +359,74 @@ def test_how_deep_a_registry_may_nest_does_not_depend_on_the_caller() -> None:
     assert parse_from_depth(400) == parse_from_depth(0) == parse_toml("r.toml", text)
     limit = sys.getrecursionlimit()
     assert parse_from_depth(400) and sys.getrecursionlimit() == limit
+
+
+def _run(project: Path, *argv: str) -> tuple[int, str, str]:
+    """A command in a child process, under a bound: a FIFO must never make it wait."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", *argv], cwd=project, capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(argv)} still waiting after 30 s (a FIFO read that blocks)")
+    return done.returncode, done.stdout, done.stderr
+
+
+FIFO_SOURCE = "t/fifo.py: cannot read: not a regular file\n" + SUMMARY
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize(
+    ("fifo", "argv", "expected"),
+    [
+        pytest.param(
+            "t/fifo.py", ["flake8_ssot_ws", "check", *TODAY, "t", "good.py"],
+            (1, GOOD_FINDING, FIFO_SOURCE), id="check: a FIFO found in a folder outside git",
+        ),
+        pytest.param(
+            "t/fifo.py", ["flake8_ssot_ws", "check", *TODAY, "t/fifo.py", "good.py"],
+            (1, GOOD_FINDING, FIFO_SOURCE), id="check: a FIFO named on the command line",
+        ),
+        pytest.param(
+            "t/fifo", ["flake8_ssot_ws", "check", *TODAY, "t/fifo", "good.py"],
+            (1, GOOD_FINDING, FIFO_SOURCE.replace("fifo.py", "fifo")),
+            id="check: a FIFO without a suffix, named (its first line is not read for a shebang)",
+        ),
+        pytest.param(
+            "t/fifo.py", ["flake8_ssot_ws", "fix", *TODAY, "--diff", "t"],
+            (0, "", FIFO_SOURCE + "would fix 0 findings in 0 files; 0 left (not fixable)\n"), id="fix",
+        ),
+        pytest.param(
+            "t/fifo.py", ["flake8_ssot_ws", "init", "--watch", "*WebSocketManager", "--format", "json", "t", "good.py"],
+            (0, SAME, FIFO_SOURCE), id="init",
+        ),
+        pytest.param(
+            "b.json", ["flake8_ssot_ws", "check", *TODAY, "--baseline", "b.json", "good.py"],
+            (2, "", "ssot-ws: error: b.json: cannot read: not a regular file\n"), id="a baseline that is a FIFO",
+        ),
+        pytest.param(
+            "ssot-registry.toml", ["flake8_ssot_ws", "check", *TODAY, "good.py"],
+            (2, "", "ssot-ws: error: {root}/ssot-registry.toml: cannot read: not a regular file\n"),
+            id="a registry that is a FIFO: check",
+        ),
+        pytest.param(
+            "ssot-registry.toml", ["flake8", "--select", "SWS", "good.py"],
+            (2, "", "flake8-ssot-ws: {root}/ssot-registry.toml: cannot read: not a regular file\n"),
+            id="a registry that is a FIFO: flake8 (every run of a project would hang)",
+        ),
+    ],
+)  # fmt: skip
+def test_a_fifo_never_makes_a_run_wait(
+    project: Path, fifo: str, argv: list[str], expected: tuple[int, str, str]
+) -> None:
+    """Found by an eighth trial: every command, and flake8 with the plugin, hung on a FIFO."""
+    (project / "t").mkdir()
+    if fifo == "ssot-registry.toml":
+        (project / fifo).unlink()
+    os.mkfifo(project / fifo)
+    code, out, err = _run(project, *argv)
+    want_code, want_out, want_err = expected
+    init_err = err.splitlines(keepends=True)[: len(FIFO_SOURCE.splitlines())]
+    assert (code, out if want_out is not SAME else SAME, err if argv[1] != "init" else "".join(init_err)) == (
+        want_code, want_out, want_err.format(root=project)
+    )

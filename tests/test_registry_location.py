@@ -442,14 +442,16 @@ def test_discovery(tmp_path: Path, files: dict[str, str | bytes], found: str, sk
 def test_unreadable_pyproject_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Root reads a chmod 000 file: the refusal is simulated."""
     write_tree(tmp_path, {"ssot-registry.toml": GROUP, "a/pyproject.toml": TABLE})
-    real = Path.read_bytes
+    from flake8_ssot_ws.registry import load
+
+    real = load.read_bytes
 
     def read_bytes(path: Path) -> bytes:
         if path.name == "pyproject.toml":
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(load, "read_bytes", read_bytes)
     discovery = discover_registry(tmp_path / "a")
     assert (discovery.path, discovery.skipped) == (
         tmp_path / "ssot-registry.toml",

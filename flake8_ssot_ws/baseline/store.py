@@ -33,6 +33,7 @@ from typing import Iterable
 from typing import Sequence
 
 from flake8_ssot_ws.errors import BaselineError
+from flake8_ssot_ws.reading import read_bytes
 from flake8_ssot_ws.core.findings import Finding
 
 FORMAT_VERSION = 2
@@ -140,7 +141,7 @@ def dumps(entries: Iterable[Entry], version: int = FORMAT_VERSION) -> str:
 def read_baseline(path: Path) -> Baseline:
     """Read a baseline file (the one I/O helper: the commands and the plugin share it)."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_bytes(path).decode("utf-8")
     except FileNotFoundError:
         raise BaselineError(f"{path}: no such file (create it with 'ssot-ws check --write-baseline {path}')") from None
     except (OSError, UnicodeDecodeError) as error:

@@ -17,6 +17,7 @@ from typing import Sequence
 from typing import TypeVar
 from typing import Union
 
+from flake8_ssot_ws.reading import read_bytes
 from flake8_ssot_ws.registry.schema import Group
 from flake8_ssot_ws.registry.schema import ImportSpec
 from flake8_ssot_ws.registry.schema import LegacyEntry
@@ -176,7 +177,7 @@ def _folder_and_parents(folder: Path, parents: int) -> str:
 
 def _names_our_table(path: Path) -> bool:
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError:
         return False
     return names_our_table(data)
@@ -516,7 +517,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except FileNotFoundError as error:
         reason = f"a broken symlink to {os.readlink(path)}" if os.path.islink(path) else _reason(error)
         raise UnreadableRegistry(path, "", f"cannot read: {reason}") from None

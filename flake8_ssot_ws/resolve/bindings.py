@@ -24,6 +24,7 @@ from typing import Sequence
 
 from flake8_ssot_ws.core.imports import imported_names
 from flake8_ssot_ws.core.outcome import describe
+from flake8_ssot_ws.reading import read_bytes
 
 # Kinds of binding. The first four are definitions in the module itself.
 CLASS, FUNCTION, VARIABLE, TYPE_ALIAS = "class", "function", "variable", "type alias"
@@ -53,8 +54,7 @@ class ModuleBindings(NamedTuple):
 def read_bindings(path: str, package: str | None) -> ModuleBindings:
     """The bindings of the module in ``path``; ``package`` resolves its relative imports."""
     try:
-        with open(path, "rb") as stream:
-            tree = ast.parse(stream.read())
+        tree = ast.parse(read_bytes(path))
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return ModuleBindings({}, (), None, frozenset(), describe(error))
     return module_bindings(tree, package)

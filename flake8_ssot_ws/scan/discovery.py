@@ -24,6 +24,8 @@ from typing import Iterator
 from typing import NamedTuple
 from typing import Sequence
 
+from flake8_ssot_ws.reading import is_special
+
 PYTHON_SUFFIXES = (".py", ".pyi")
 # A named file is Python with one of these suffixes (the ones pre-commit's `identify` tags
 # python or pyi), or with a python shebang.
@@ -167,6 +169,8 @@ def is_python_file(path: str) -> bool:
     if path.endswith(NAMED_PYTHON_SUFFIXES):
         return True
     try:
+        if is_special(os.stat(path).st_mode):
+            return True  # a FIFO would block the read; the scan says it is not a regular file
         with open(path, "rb") as stream:
             first = stream.readline(256)
     except OSError:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from typing import Sequence
 
 from flake8_ssot_ws.core.context import file_context
+from flake8_ssot_ws.reading import read_bytes
 from flake8_ssot_ws.core.imports import source_lines
 from flake8_ssot_ws.core.observe import NOTHING
 from flake8_ssot_ws.core.observe import Observations
@@ -56,8 +57,7 @@ class FileObserver:
     def observe(self, path: str) -> FileObservations | None:
         """None when the prefilter proves the file has nothing to observe."""
         try:
-            with open(path, "rb") as stream:
-                data = stream.read()
+            data = read_bytes(path)
         except OSError as error:
             return FileObservations(path, NOTHING, describe(error))
         if self.needles and data.isascii() and not may_declare_encoding(data):
@@ -84,8 +84,7 @@ def problem_of(path: str) -> str | None:
     """Why the file cannot be read or parsed (as ``check`` says it), or None. The fast path
     parses only a file's import statements: its observations hold only for a file that parses."""
     try:
-        with open(path, "rb") as stream:
-            source = decode_like_flake8(stream.read())
+        source = decode_like_flake8(read_bytes(path))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:

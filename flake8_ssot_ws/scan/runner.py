@@ -25,6 +25,8 @@ from flake8_ssot_ws.scan.cache import Signature
 from flake8_ssot_ws.scan.cache import digest
 from flake8_ssot_ws.scan.cache import signature
 from flake8_ssot_ws.core.context import registry_relpath
+from flake8_ssot_ws.reading import NotARegularFile
+from flake8_ssot_ws.reading import is_special
 from flake8_ssot_ws.scan.discovery import excluder_of
 from flake8_ssot_ws.scan.discovery import PendingDiscovery
 from flake8_ssot_ws.scan.discovery import iter_python_files
@@ -137,6 +139,9 @@ def scan(
                 outcomes[index] = Outcome(problem=f"cannot read: a broken symlink to {os.readlink(path)}")
             elif explicit or not isinstance(error, FileNotFoundError):
                 outcomes[index] = Outcome(problem=describe(error))
+            continue
+        if is_special(stat.st_mode):  # a FIFO would block the read until something writes to it
+            outcomes[index] = Outcome(problem=describe(NotARegularFile(path)))
             continue
         known = None
         if cache is not None:
