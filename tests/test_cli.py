@@ -388,3 +388,30 @@ def test_unrecognized_arguments_that_are_not_options() -> None:
     """A command without path arguments (none has one today) names the strays as argparse does."""
     parser = argparse.ArgumentParser(prog="x")
     assert cli._unknown(parser, ["a", "b"]) == "unrecognized arguments: a b"
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        pytest.param(["check", "--write-baseline="], "--write-baseline", id="check --write-baseline ''"),
+        pytest.param(["check", "--baseline="], "--baseline", id="check --baseline ''"),
+        pytest.param(["check", "--cache-dir="], "--cache-dir", id="check --cache-dir ''"),
+        pytest.param(["fix", "--baseline="], "--baseline", id="fix --baseline ''"),
+        pytest.param(["report", "--badge="], "--badge", id="report --badge ''"),
+        pytest.param(["report", "--baseline="], "--baseline", id="report --baseline ''"),
+        pytest.param(["report", "--history", "--chart="], "--chart", id="report --chart ''"),
+        pytest.param(["init", "--watch", "X", "--output="], "--output", id="init --output ''"),
+        pytest.param(["registry", "--check="], "--check", id="registry --check ''"),
+    ],
+)
+def test_an_empty_path_option_is_a_usage_error(
+    argv: list[str], option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by an eighth trial: `--write-baseline "$UNSET"` in a CI line wrote nothing, said
+    nothing, and the job went on as a plain check."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"ssot-ws: error: argument {option}: expected a path, got '' (see 'ssot-ws {argv[0]} --help')\n",
+    )

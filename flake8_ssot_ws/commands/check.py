@@ -50,10 +50,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--statistics", action="store_true", help="count the findings of each code at the end")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     baseline = parser.add_mutually_exclusive_group()
-    baseline.add_argument("--baseline", metavar="FILE", help="report only the findings this baseline does not hold")
     baseline.add_argument(
-        "--write-baseline", metavar="FILE", help="record the findings in FILE instead (an existing one only shrinks)"
+        "--baseline", type=path_option, metavar="FILE", help="report only the findings this baseline does not hold"
     )
+    baseline.add_argument(
+        "--write-baseline", type=path_option, metavar="FILE",
+        help="record the findings in FILE instead (an existing one only shrinks)",
+    )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="let --write-baseline add new findings too")
 
 
@@ -85,7 +88,7 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument(
-        "--cache-dir", metavar="DIR",
+        "--cache-dir", type=path_option, metavar="DIR",
         help=f"the cache folder (default: ${CACHE_DIR_VARIABLE}, else .ssot-ws-cache in the project root)",
     )  # fmt: skip
     parser.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
@@ -245,6 +248,14 @@ def _globs(value: str) -> list[str]:
 
 def _flatten(lists: Sequence[Sequence[str]]) -> list[str]:
     return [glob for globs in lists for glob in globs]
+
+
+def path_option(value: str) -> str:
+    """A file or folder option: ``--write-baseline ""`` (an unset variable in a CI line) must
+    not pass as if the option were not there."""
+    if not value:
+        raise argparse.ArgumentTypeError("expected a path, got ''")
+    return value
 
 
 def _positive(value: str) -> int:

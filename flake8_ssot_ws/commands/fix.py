@@ -31,6 +31,7 @@ from typing import Sequence
 from flake8_ssot_ws.atomic import write_atomically
 from flake8_ssot_ws.commands.check import add_scan_arguments
 from flake8_ssot_ws.commands.check import load_baseline
+from flake8_ssot_ws.commands.check import path_option
 from flake8_ssot_ws.commands.check import report_problems
 from flake8_ssot_ws.commands.check import run_scan
 from flake8_ssot_ws.commands.check import selection
@@ -63,8 +64,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--diff", action="store_true", help="print a unified diff on stdout; write nothing")
     mode.add_argument("--check", action="store_true", help="exit 1 if any file would change; write nothing")
     parser.add_argument(
-        "--baseline", metavar="FILE", help="neither fix nor list the findings this baseline holds (as check hides them)"
-    )
+        "--baseline", type=path_option, metavar="FILE",
+        help="neither fix nor list the findings this baseline holds (as check hides them)",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--src", action="append", metavar="DIR", help="a source root (repeatable; default: src and ., or .)"
     )
     parser.add_argument(
-        "--output", metavar="FILE",
+        "--output", type=check_command.path_option, metavar="FILE",
         help="write the registry to FILE (pyproject.toml: append the tool table) instead of stdout",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="let --output replace an existing registry")

@@ -19,6 +19,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from flake8_ssot_ws.commands.check import path_option
 from flake8_ssot_ws.core.codes import CORE
 from flake8_ssot_ws.core.codes import spans
 from flake8_ssot_ws.scan import exempt_globs
@@ -45,6 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--check",
+        type=path_option,
         metavar="FILE",
         help="exit 1 (with a diff) when FILE differs from the generated document, instead of printing it",
     )

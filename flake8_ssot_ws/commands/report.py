@@ -38,8 +38,14 @@ RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_js
 def configure(parser: argparse.ArgumentParser) -> None:
     check_command.add_scan_arguments(parser)
     check_command.add_output_format(parser, {**RENDERERS, **dict.fromkeys(report_history.FORMATS)}, "text")
-    parser.add_argument("--badge", metavar="PATH", help="also write an SVG badge of the overall compliance")
-    parser.add_argument("--baseline", metavar="FILE", help="count the findings this baseline knows in their own column")
+    parser.add_argument(
+        "--badge", type=check_command.path_option, metavar="PATH",
+        help="also write an SVG badge of the overall compliance",
+    )  # fmt: skip
+    parser.add_argument(
+        "--baseline", type=check_command.path_option, metavar="FILE",
+        help="count the findings this baseline knows in their own column",
+    )  # fmt: skip
     parser.add_argument(
         "--top", type=_count, default=10, metavar="N", help="directories and files to rank (default: 10)"
     )

@@ -41,7 +41,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--registry-at-commit", action="store_true", help="measure each sample against its own registry file"
     )
-    group.add_argument("--chart", metavar="FILE.svg", help="also write the trend as an SVG line chart")
+    group.add_argument(
+        "--chart", type=check_command.path_option, metavar="FILE.svg", help="also write the trend as an SVG line chart"
+    )
 
 
 def applies(args: argparse.Namespace) -> bool:
