@@ -48,6 +48,7 @@ CHECK_FILES_MODULES = [
     "flake8_ssot_ws.core.rules",
     "flake8_ssot_ws.core.selection", "flake8_ssot_ws.core.triggers", "flake8_ssot_ws.errors", "flake8_ssot_ws.fast",
     "flake8_ssot_ws.fast.lexer", "flake8_ssot_ws.fast.noqa", "flake8_ssot_ws.fast.shortcut",
+    "flake8_ssot_ws.reading",  # the registry, read without waiting on a FIFO
     "flake8_ssot_ws.registry", "flake8_ssot_ws.registry.load", "flake8_ssot_ws.registry.model",
     "flake8_ssot_ws.registry.schema", "flake8_ssot_ws.scan", "flake8_ssot_ws.scan.cache",
     "flake8_ssot_ws.scan.checker", "flake8_ssot_ws.scan.discovery", "flake8_ssot_ws.scan.exempt_globs",
