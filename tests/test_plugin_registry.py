@@ -36,6 +36,7 @@ NOT_A_STATEMENT_END = (
     " (a deadline is a TOML date, YYYY-MM-DD with leading zeros, like 2026-03-31, unquoted)"
 )
 BROKEN_APP_PYPROJECT = BROKEN_PYPROJECT.replace("{tmp}", "{tmp}/app")
+MENTIONS_US = "[project\ndependencies = ['flake8-ssot-ws']\n"  # broken at 1:9, spelling the tool's name
 NAMED_BY_SETUP_CFG = "--ssot-registry {tmp}/cfg/rules.toml (named by ssot-registry in {tmp}/setup.cfg)"
 NEAR_MISS = "ssot-registry.toml (found {tmp}/ssot_registry.toml)"
 REQUIRE = "--ssot-require-registry"
@@ -97,14 +98,23 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
             id="a registry that parses but is invalid is the project's own configuration: exit 2",
         ),
         pytest.param(
-            {"pyproject.toml": "[project\n"}, ["--select", "E"],
-            ("", f"flake8-ssot-ws: warning: {BROKEN_PYPROJECT} {PASSED_OVER}\n", 0),
-            id="a broken pyproject.toml of a project that does not use the plugin: a warning, flake8 runs",
+            {"pyproject.toml": "[project\n"}, ["--select", "E"], ("", "", 0),
+            id="a broken pyproject.toml of a project that does not use the plugin: silent, flake8 runs (found by an "
+            "eighth trial: every flake8 run warned)",
         ),
         pytest.param(
-            {"pyproject.toml": "[project\n"}, ["--select", "SWS", REQUIRE],
+            {"pyproject.toml": MENTIONS_US}, ["--select", "E"],
+            ("", f"flake8-ssot-ws: warning: {BROKEN_PYPROJECT} {PASSED_OVER}\n", 0),
+            id="one that spells the tool's name (a dependency): a warning, flake8 runs",
+        ),
+        pytest.param(
+            {"pyproject.toml": MENTIONS_US}, ["--select", "SWS", REQUIRE],
             ("", f"flake8-ssot-ws: warning: {BROKEN_PYPROJECT} {PASSED_OVER}\nflake8-ssot-ws: {NO_REGISTRY}\n", 2),
             id="... required: the warning, then no registry found",
+        ),
+        pytest.param(
+            {"pyproject.toml": "[project\n"}, ["--select", "SWS", REQUIRE], ("", f"flake8-ssot-ws: {NO_REGISTRY}\n", 2),
+            id="... required, not spelling it: no registry found",
         ),
         pytest.param(
             {"ssot-registry.toml": GROUP}, ["--select", "SWS", REQUIRE], (FINDING, "", 1), id="found: checked"
@@ -140,7 +150,7 @@ def test_registry_found_from_the_checked_file(tmp_path: Path, args: list[str]) -
 @pytest.mark.usefixtures("plugin_state")
 def test_warned_once_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """flake8 parses options again in each worker on spawn platforms, and tests run it twice."""
-    (tmp_path / "pyproject.toml").write_text("[project\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(MENTIONS_US, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     options = argparse.Namespace(ssot_registry=None, ssot_baseline=None, filenames=["-"], stdin_display_name="stdin")
     for _ in range(2):
@@ -177,7 +187,7 @@ SPLIT = (
             (2, f"flake8-ssot-ws: {BROKEN_REGISTRY}\n"), id="unreadable, required",
         ),
         pytest.param(
-            {"app/pyproject.toml": "[project\n", "ssot-registry.toml": GROUP}, ["app/x.py"], "stdin", False,
+            {"app/pyproject.toml": MENTIONS_US, "ssot-registry.toml": GROUP}, ["app/x.py"], "stdin", False,
             ("ssot-registry.toml", f"flake8-ssot-ws: warning: {BROKEN_APP_PYPROJECT} {PASSED_OVER}\n"),
             id="a broken pyproject.toml below the registry: passed over",
         ),

@@ -338,7 +338,8 @@ def test_an_unreadable_folder_gives_no_hint(tmp_path: Path, monkeypatch: pytest.
 
 # --- in one folder, and broken files met on the way -----------------------------------------
 
-BROKEN = "[project\nname = 'x'\n"
+# It spells the tool's name (a dependency): a broken file that does not is passed over silently.
+BROKEN = "[project\nname = 'x'\ndependencies = ['flake8-ssot-ws']\n"
 BROKEN_AT = "1:9: invalid TOML: Expected ']' at the end of a table declaration"
 PASSED_OVER = "(passed over while looking for the registry: it names no [tool.flake8-ssot-ws] table)"
 
@@ -360,7 +361,13 @@ PASSED_OVER = "(passed over while looking for the registry: it names no [tool.fl
             id="a broken pyproject.toml without our table is passed over, with a warning",
         ),
         pytest.param(
-            {"a/b/pyproject.toml": b"[project]\nname = '\xff'\n", "ssot-registry.toml": GROUP}, "ssot-registry.toml",
+            {"a/b/pyproject.toml": "[project\nname = 'x'\n", "ssot-registry.toml": GROUP}, "ssot-registry.toml", [],
+            id="a broken pyproject.toml that never spells the tool's name is passed over silently (a project that "
+            "does not use the tool hears nothing of it; found by an eighth trial)",
+        ),
+        pytest.param(
+            {"a/b/pyproject.toml": b"[project]\nname = '\xff'\n# flake8-ssot-ws\n", "ssot-registry.toml": GROUP},
+            "ssot-registry.toml",
             [
                 "{tmp}/a/b/pyproject.toml: cannot read: 'utf-8' codec can't decode byte 0xff in position 18: "
                 "invalid start byte " + PASSED_OVER

@@ -152,10 +152,14 @@ def discover_registry(start: Path, then: Path | None = None) -> Discovery:
             try:
                 document = _read_toml(pyproject)
             except RegistryError as error:
-                if _names_our_table(pyproject):
+                text = _bytes_or_nothing(pyproject)
+                if names_our_table(text):
                     return found(pyproject)
-                reason = f"passed over while looking for the registry: it names no [tool.{TOOL_TABLE}] table"
-                skipped.append(f"{error} ({reason})")
+                # A project that does not use the tool hears nothing of it: only a file that
+                # spells the tool's name (a dependency, a table our reader missed) is said.
+                if b"ssot" in text.lower() or not text:
+                    reason = f"passed over while looking for the registry: it names no [tool.{TOOL_TABLE}] table"
+                    skipped.append(f"{error} ({reason})")
                 continue
             tool = document.get("tool")
             if isinstance(tool, dict) and TOOL_TABLE in tool:
@@ -175,12 +179,11 @@ def _folder_and_parents(folder: Path, parents: int) -> str:
     return f"{folder} and its parent folder" if parents == 1 else f"{folder} and its {parents} parent folders"
 
 
-def _names_our_table(path: Path) -> bool:
+def _bytes_or_nothing(path: Path) -> bytes:
     try:
-        data = read_bytes(path)
+        return read_bytes(path)
     except OSError:
-        return False
-    return names_our_table(data)
+        return b""
 
 
 def names_our_table(data: bytes) -> bool:
