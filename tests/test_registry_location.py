@@ -677,3 +677,15 @@ def test_check_at_a_monorepos_top_names_the_registries_below(
         "ssot-ws: error: no registry found for all the paths together: registries below the paths: "
         "services/a/ssot-registry.toml; check each registry's paths in a run of their own, or pass --registry PATH\n"
     )
+
+
+def test_a_symlinked_registry_is_rooted_where_it_was_found(tmp_path: Path) -> None:
+    """One shared file linked into two projects serves each as its own registry (the README's
+    `root`): module names and exempt paths are relative to the link's folder."""
+    write_tree(tmp_path, {"shared/rules.toml": 'exempt = ["app/shim.py"]\n' + GROUP})
+    for project in ("one", "two"):
+        (tmp_path / project).mkdir()
+        (tmp_path / project / "ssot-registry.toml").symlink_to(tmp_path / "shared" / "rules.toml")
+    roots = [load_registry(tmp_path / project / "ssot-registry.toml").root for project in ("one", "two")]
+    assert discover_registry(tmp_path / "one").path == tmp_path / "one" / "ssot-registry.toml"
+    assert roots == [tmp_path / "one", tmp_path / "two"]
