@@ -430,3 +430,44 @@ def test_a_fifo_never_makes_a_run_wait(
     assert (code, out if want_out is not SAME else SAME, err if argv[1] != "init" else "".join(init_err)) == (
         want_code, want_out, want_err.format(root=project)
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize(
+    ("fifo", "argv", "expected"),
+    [
+        pytest.param("t/fifo.py", ["check", *TODAY, "t", "good.py"], (1, GOOD_FINDING, FIFO_SOURCE), id="found"),
+        pytest.param(
+            "t/fifo", ["check", *TODAY, "t/fifo", "good.py"], (1, GOOD_FINDING, FIFO_SOURCE.replace("fifo.py", "fifo")),
+            id="named, without a suffix",
+        ),
+        pytest.param(
+            "ssot-registry.toml", ["check", *TODAY, "good.py"],
+            (2, "", "ssot-ws: error: {root}/ssot-registry.toml: cannot read: not a regular file\n"), id="the registry",
+        ),
+    ],
+)  # fmt: skip
+def test_a_fifo_in_process(
+    project: Path, capsys: pytest.CaptureFixture[str], fifo: str, argv: list[str], expected: tuple[int, str, str]
+) -> None:
+    """The cases above, in this process (so coverage sees them), under an alarm instead of a
+    child's timeout."""
+    import signal
+
+    (project / "t").mkdir()
+    if fifo == "ssot-registry.toml":
+        (project / fifo).unlink()
+    os.mkfifo(project / fifo)
+
+    def waited(signum: int, frame: object) -> None:  # pragma: no cover (only when a read blocks)
+        raise AssertionError("a FIFO read blocked for 30 s")
+
+    previous = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(30)
+    try:
+        code = main(argv)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    want_code, want_out, want_err = expected
+    assert (code, *capsys.readouterr()) == (want_code, want_out, want_err.format(root=project))
