@@ -10,11 +10,11 @@ import tempfile
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace the regular file ``path`` with ``data``, keeping its permission bits and its
-    owner (a new file gets what the umask gives, as ``open`` would); raises OSError (the
-    temporary file removed, ``path`` untouched), also when the owner cannot be kept. A
-    symlink stays a link: its target is written. What is not a regular file
-    (``/dev/stdout``, a FIFO, a device) is written to, never replaced."""
+    """Replace the regular file ``path`` with ``data``, keeping its permission bits and, where
+    the writer may give it, its owner (a new file gets what the umask gives, as ``open``
+    would); raises OSError (the temporary file removed, ``path`` untouched). A symlink stays
+    a link: its target is written. What is not a regular file (``/dev/stdout``, a FIFO, a
+    device) is written to, never replaced."""
     owner: tuple[int, int] | None = None
     try:
         status = os.stat(path)
@@ -46,12 +46,14 @@ def write_atomically(path: str, data: bytes) -> None:
 def _keep_owner(temporary: str, owner: tuple[int, int] | None) -> None:
     """Give the temporary file the replaced file's owner and group, where they differ (root
     fixing a bind-mounted checkout would leave root's files behind). A user who may not give
-    it them gets the OSError: the file is not replaced."""
+    them (a colleague's group-writable file in a shared checkout) still writes the file, and
+    it becomes theirs, as ``sed -i`` makes it: refusing would leave the fix undone."""
     if owner is None:
         return
     status = os.stat(temporary)
     if (status.st_uid, status.st_gid) != owner:
-        os.chown(temporary, *owner)
+        with contextlib.suppress(PermissionError):
+            os.chown(temporary, *owner)
 
 
 def _umask() -> int:

@@ -188,3 +188,16 @@ def test_the_owner_is_given_back(
     wanted = {None: None, "same": mine, "other": other}[owner]
     atomic._keep_owner(str(temporary), wanted)
     assert seen == [(str(temporary), *other) for _ in calls]
+
+
+def test_an_owner_that_cannot_be_given_back_is_no_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_ssot_ws import atomic
+
+    temporary = tmp_path / "t"
+    temporary.write_bytes(b"")
+
+    def refuse(path: str, uid: int, gid: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    atomic._keep_owner(str(temporary), (temporary.stat().st_uid + 1, 0))  # no exception

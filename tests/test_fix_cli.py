@@ -459,10 +459,12 @@ def test_the_owner_is_kept(project) -> None:  # pragma: no cover (runs as root)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
-def test_an_owner_that_cannot_be_kept_is_not_written(
+def test_an_owner_that_cannot_be_kept_still_gets_the_fix(
     project, capsys, monkeypatch
 ) -> None:  # pragma: no cover (runs as root)
-    """What a user who may not give the file its owner back gets (chown refused here)."""
+    """A user who may write a colleague's file but not give it back (chown refused here): the
+    fix is written, the file becomes the writer's, as sed -i does (refusing it was a regression
+    a ninth trial found)."""
     module = project / MODULE_PATH
     module.write_text("from app.ws import WebSocketManager\n", encoding="utf-8")
     os.chown(module, 65534, 65534)
@@ -471,13 +473,11 @@ def test_an_owner_that_cannot_be_kept_is_not_written(
         raise PermissionError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "chown", refuse)
-    assert main([*FIX, MODULE_PATH]) == 1
+    assert main([*FIX, MODULE_PATH]) == 1  # rewritten
     monkeypatch.undo()
-    assert module.read_text(encoding="utf-8") == "from app.ws import WebSocketManager\n"
+    assert module.read_text(encoding="utf-8") != "from app.ws import WebSocketManager\n"
     assert sorted(p.name for p in module.parent.iterdir()) == ["mod.py"]
-    assert capsys.readouterr().err.splitlines()[0] == (
-        f"{MODULE_PATH}: not written: PermissionError: [Errno 1] Operation not permitted"
-    )
+    assert capsys.readouterr().err.splitlines()[0] == f"Rewriting {MODULE_PATH}"
 
 
 def test_fixed_source_not_encodable_in_the_file_encoding(tmp_path, monkeypatch, capsys) -> None:
