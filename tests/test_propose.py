@@ -156,6 +156,14 @@ def test_no_candidate_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             id="a project module re-exporting a module outside the paths: left out too",
         ),
         pytest.param(
+            "from x import Alpha",
+            Form(IMPORT, "fallback", "Alpha"),
+            [],
+            ["from fallback import Alpha: resolves to x.Alpha unless a module outside the paths binds it first"],
+            id="an ImportError fallback to the canonical definition, behind a module outside the paths: left out "
+            "(found by a ninth trial: where the other module is installed, it is another class)",
+        ),
+        pytest.param(
             "from x import Alpha", Form(ATTRIBUTE, "x", "Alpha"), [], [], id="the canonical path through an attribute"
         ),
     ],
@@ -168,6 +176,7 @@ def test_legacy_reasons(
         **CODE,
         "both.py": "import sys\nif sys.flags:\n    from x import Alpha\nelse:\n    from z import Alpha\n",
         "shim.py": "from gone import Alpha\n",
+        "fallback.py": "try:\n    from gone import Alpha\nexcept ImportError:\n    from x import Alpha\n",
     }
     spec = ImportSpec(*given.removeprefix("from ").split(" import "), None)  # type: ignore[call-arg]
     proposal = propose("g", ["Alpha"], uses(legacy), resolver_for(tmp_path, files), given=[spec])

@@ -56,6 +56,7 @@ CASES = [
     pytest.param(
         registry(extra="from ns.other import thing"), 0, "", "", id="a pkgutil namespace package may live elsewhere"
     ),
+
     pytest.param(
         registry(extra="from plain.other import thing"),
         1,
@@ -215,3 +216,22 @@ def test_readme_sample_is_real_output(
     assert main(["registry", "--verify"]) == 1
     out, err = capsys.readouterr()
     assert shown == out + err
+
+
+def test_a_re_export_of_an_installed_module_is_not_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a ninth trial: init chose `from app.odict import OrderedDict` (a re-export of
+    collections) as canonical, and verify said it resolves to nothing."""
+    text = registry(extra="from app.odict import OrderedDict").replace(
+        '"from app.core import get_manager"', '"from app.core import get_manager", "from app.odict import Gone"'
+    )
+    write_tree(tmp_path, {**CODE, "app/odict.py": "from collections import OrderedDict\n", "ssot-registry.toml": text})
+    monkeypatch.chdir(tmp_path)
+    assert main(["registry", "--verify"]) == 1  # app.odict.Gone is checked: one problem, the re-export none
+    assert capsys.readouterr() == (
+        "ssot-registry.toml: group[0].canonical[2]: 'from app.odict import Gone' resolves to nothing: "
+        "no 'Gone' in 'app.odict' (app/odict.py)\n",
+        "ssot-ws: 1 problem in 4 canonical and 0 legacy imports (1 of modules outside the paths, not checked), "
+        "resolved in 8 modules\n",
+    )

@@ -302,6 +302,8 @@ def _unsure(legacy: Resolution, canonical: Resolution) -> str | None:
     """Why ``fix`` must not rewrite the legacy import to the canonical one (None: it may): the
     two are not known to be one object, while the legacy import may work today."""
     if legacy.definitions:
+        if legacy.outside:  # `try: from fastlib import X / except ImportError: from app import X`
+            return f"resolves to {_dotted(legacy)} unless a module outside the paths binds it first"
         if legacy.definitions == canonical.definitions:
             return None
         reason = _legacy_reason(legacy, canonical)
@@ -312,6 +314,10 @@ def _unsure(legacy: Resolution, canonical: Resolution) -> str | None:
     if legacy.outside:
         return f"does not resolve: {legacy.reason}, which may be installed: what it binds is not known"
     return None  # its module is gone from the project: the import fails today
+
+
+def _dotted(resolution: Resolution) -> str:
+    return " or ".join(definition.dotted for definition in resolution.definitions)
 
 
 def _legacy_reason(legacy: Resolution, canonical: Resolution) -> str | None:

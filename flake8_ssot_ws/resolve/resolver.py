@@ -55,8 +55,9 @@ class Resolution(NamedTuple):
     definitions: tuple[Definition, ...] = ()
     reason: str | None = None
     via: frozenset[Step] = frozenset()
-    # Unresolved at a module that may live outside the paths (``Resolver.outside``: an installed
-    # package): it may well bind something, which nothing here can see.
+    # A module that may live outside the paths (``Resolver.outside``: an installed package) was
+    # reached: unresolved there, or a competing binding (an ``except ImportError`` fallback's
+    # primary, an ``if``'s other branch) leads there. What it binds nothing here can see.
     outside: bool = False
 
     @property
@@ -179,6 +180,7 @@ class Resolver:
         """The competing bindings of one name: the others first, fallbacks only when none of
         them resolves; distinct definitions they reach make the result ambiguous."""
         cut = False
+        outside = False
         first: Resolution | None = None
         for group in ([b for b in candidates if not b.fallback], [b for b in candidates if b.fallback]):
             found: list[Definition] = []
@@ -186,12 +188,13 @@ class Resolver:
             for binding in group:
                 result, binding_cut = self._binding(file, binding, stack)
                 cut = cut or binding_cut
+                outside = outside or result.outside
                 if first is None:
                     first = result
                 found.extend(d for d in result.definitions if d not in found)
                 via.update(result.via)
             if found:
-                return Resolution(tuple(found), None, frozenset(via)), cut
+                return Resolution(tuple(found), None, frozenset(via), outside), cut
         assert first is not None  # candidates is not empty
         return first, cut
 

@@ -7,8 +7,8 @@ legacy path gets another object than code importing the canonical one). A group'
 ``factory`` is a problem when it resolves to nothing, to competing definitions, or to a class
 (SWS008 never flags a call of the factory, so naming the class there turns the rule off for
 it). A legacy import that resolves to nothing is no problem: its module may be gone already.
-An import of a module outside the paths (an installed package: ``Resolver.outside``) is not
-checked.
+An import of a module outside the paths (an installed package: ``Resolver.outside``), or of a
+re-export of one, is not checked.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def verify(registry: Registry, resolver: Resolver) -> Verified:
             factories += 1
             resolution = resolver.resolve(group.factory.module, group.factory.name)
             where = f"group[{group_index}].factory: {group.factory.text!r}"
-            if not resolution.definitions and resolver.outside(group.factory.module):
+            if not resolution.definitions and (resolution.outside or resolver.outside(group.factory.module)):
                 outside += 1
             elif not resolution.definitions:
                 problems.append(f"{where} resolves to nothing: {resolution.reason}")
@@ -50,7 +50,7 @@ def verify(registry: Registry, resolver: Resolver) -> Verified:
             canonical += 1
             resolution = resolver.resolve(spec.module, spec.name)
             where = f"group[{group_index}].canonical[{index}]: {spec.text!r}"
-            if not resolution.definitions and resolver.outside(spec.module):
+            if not resolution.definitions and (resolution.outside or resolver.outside(spec.module)):
                 outside += 1
             elif not resolution.definitions:
                 problems.append(f"{where} resolves to nothing: {resolution.reason}")
@@ -60,7 +60,7 @@ def verify(registry: Registry, resolver: Resolver) -> Verified:
             legacy += 1
             resolution = resolver.resolve(entry.spec.module, entry.spec.name)
             target = resolver.resolve(entry.use.module, entry.use.name)
-            if not resolution.definitions and resolver.outside(entry.spec.module):
+            if not resolution.definitions and (resolution.outside or resolver.outside(entry.spec.module)):
                 outside += 1
             if not resolution.definitions or not target.definitions or resolution.definitions == target.definitions:
                 continue
