@@ -29,7 +29,13 @@ class NotARegularFile(OSError):
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """All bytes of the regular file ``path`` (OSError otherwise, never a wait)."""
-    descriptor = os.open(path, _FLAGS)
+    try:
+        descriptor = os.open(path, _FLAGS)
+    except OSError:
+        # A socket cannot be opened at all (ENXIO): say what it is, not "no such device".
+        if _special(path):
+            raise NotARegularFile(path) from None
+        raise
     try:
         mode = os.fstat(descriptor).st_mode
         if stat.S_ISDIR(mode):
@@ -48,3 +54,10 @@ def is_special(mode: int) -> bool:
     """Whether a ``stat`` mode is neither a regular file nor a directory (a FIFO, a socket, a
     device): for callers that have stat'ed already."""
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _special(path: str | os.PathLike[str]) -> bool:
+    try:
+        return is_special(os.stat(path).st_mode)
+    except OSError:  # gone, a broken link: the open's own error says it
+        return False

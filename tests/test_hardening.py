@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import datetime
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -315,6 +316,18 @@ def test_bad_registry(
             id="a broken symlink",
         ),
         pytest.param(lambda path: path.symlink_to("ssot.toml"), "--registry ssot.toml: a symlink loop", id="a loop"),
+        # Found by a ninth trial: these said "no such file" (check) where flake8 said what they are.
+        pytest.param(
+            lambda path: os.mkfifo(path), "{root}/ssot.toml: cannot read: not a regular file", id="a FIFO",
+        ),
+        pytest.param(
+            lambda path: path.symlink_to(os.devnull), "{root}/ssot.toml: cannot read: not a regular file",
+            id="a link to a device",
+        ),
+        pytest.param(
+            lambda path: socket.socket(socket.AF_UNIX).bind(str(path)),
+            "{root}/ssot.toml: cannot read: not a regular file", id="a socket (it cannot even be opened)",
+        ),
     ],
 )
 def test_registry_option_that_is_not_a_file(
@@ -322,7 +335,7 @@ def test_registry_option_that_is_not_a_file(
 ) -> None:
     make(project / "ssot.toml")
     assert main(["check", "--registry", "ssot.toml"]) == 2
-    assert capsys.readouterr() == ("", f"ssot-ws: error: {message}\n")
+    assert capsys.readouterr() == ("", f"ssot-ws: error: {message.format(root=project)}\n")
 
 
 def test_an_empty_registry_option(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,6 +72,8 @@ def load_cli_registry(option: str | None, paths: Sequence[str] = ()) -> Registry
         if not path.is_file():
             if path.is_dir():
                 raise UsageError(f"--registry {option}: a folder, not a registry file")
+            if path.exists():  # a FIFO, a device, /dev/stdin: loading says it is no regular file
+                return load_registry(path.absolute())
             if path.is_symlink():
                 raise UsageError(f"--registry {option}: {_broken_link(path)}")
             raise UsageError(f"--registry {option}: no such file")
