@@ -87,6 +87,10 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         cls.today = datetime.date.today()
+        for option, value in (("--ssot-registry", options.ssot_registry), ("--ssot-baseline", options.ssot_baseline)):
+            if value == "":  # `--ssot-baseline "$UNSET"` in CI must not pass as no baseline at all
+                print(f"{PREFIX}: {option}: expected a path, got ''", file=sys.stderr)
+                raise SystemExit(2)
         try:
             if options.ssot_registry:
                 cls.registry = load_registry(_config_path(options.ssot_registry))

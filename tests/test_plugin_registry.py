@@ -93,6 +93,16 @@ def flake8(cwd: Path, *args: str) -> tuple[str, str, int]:
             id="named with --ssot-registry: a hard error, exit 2",
         ),
         pytest.param(
+            {"ssot-registry.toml": GROUP}, ["--select", "SWS", "--ssot-registry="],
+            ("", "flake8-ssot-ws: --ssot-registry: expected a path, got ''\n", 2),
+            id="an empty --ssot-registry is an error, as ssot-ws's (found by a ninth trial: it meant discovery)",
+        ),
+        pytest.param(
+            {"ssot-registry.toml": GROUP}, ["--select", "SWS", "--ssot-baseline="],
+            ("", "flake8-ssot-ws: --ssot-baseline: expected a path, got ''\n", 2),
+            id="an empty --ssot-baseline too (an unset CI variable: no baseline, silently)",
+        ),
+        pytest.param(
             {"ssot-registry.toml": "exempt = 1\n" + GROUP}, ["--select", "E"],
             ("", "flake8-ssot-ws: {tmp}/ssot-registry.toml:1: exempt: expected an array of strings, got int 1\n", 2),
             id="a registry that parses but is invalid is the project's own configuration: exit 2",
