@@ -340,6 +340,12 @@ def argparse_options(registry: str) -> argparse.Namespace:
             "group[0].construct-in[0]: expected a non-empty string, got str ''", id="construct-in-empty-glob",
         ),
         pytest.param(
+            'factory = "from a.old import make"\n'
+            '[[group.legacy]]\nimport = "from a.old import make"\nuse = "from a import B"',
+            "group[0].factory: is one of this group's legacy imports: 'from a.old import make'",
+            id="factory-that-is-a-legacy-import (found by a ninth trial: SWS008 advised an import SWS001 reports)",
+        ),
+        pytest.param(
             'construct-in = ["app/wiring/*.py"]',
             "group[0].construct-in: applies only with a factory (the files that may construct outside it)",
             id="construct-in-without-a-factory:-SWS008-is-off,-the-globs-would-exempt-nothing",

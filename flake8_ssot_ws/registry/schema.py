@@ -328,8 +328,13 @@ def _canonical(value: Any, where: str, _: Mapping[str, Any]) -> tuple[ImportSpec
     return tuple(import_spec(text, f"{where}[{index}]") for index, text in enumerate(texts))
 
 
-def _factory(value: Any, where: str, _: Mapping[str, Any]) -> ImportSpec:
-    return import_spec(string(value, where), where)
+def _factory(value: Any, where: str, fields: Mapping[str, Any]) -> ImportSpec:
+    spec = import_spec(string(value, where), where)
+    legacy: tuple[LegacyEntry, ...] = fields["legacy"]
+    if any((entry.spec.module, entry.spec.name) == (spec.module, spec.name) for entry in legacy):
+        # SWS008's advice would send every constructor to an import SWS001 reports.
+        raise Fault(where, f"is one of this group's legacy imports: {spec.text!r}")
+    return spec
 
 
 def _construct_in(value: Any, where: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
