@@ -347,6 +347,21 @@ def test_a_repeated_watch_is_watched_once(
     assert document["registry"].count('  "*WebSocketManager",\n') == 1
 
 
+def test_nothing_found_says_which_files_could_not_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a ninth trial: the only file holding the import was unreadable, and init said
+    only that it found nothing."""
+    write_tree(tmp_path, {"app/x.py": "from app.old import Mgr(\n", "app/y.py": "import os\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--watch", "Mgr"]) == 2
+    assert capsys.readouterr().err.splitlines()[:3] == [
+        "app/x.py: SyntaxError: invalid syntax (line 1)",
+        "ssot-ws: 1 file could not be read or parsed",
+        "ssot-ws: error: no import of a name matching 'Mgr' found under the paths",
+    ]
+
+
 def test_a_glob_that_matches_nothing_is_a_warning(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", *WATCH, "--watch", "Nothing*"]) == 0
     assert capsys.readouterr().err.splitlines()[-1] == "warning: --watch 'Nothing*' matches no imported name"

@@ -223,9 +223,13 @@ def run_scan(args: argparse.Namespace, registry: Registry, *, all_canonical: boo
 
 
 def report_problems(result: ScanResult) -> None:
-    problems = result.problems
-    for problem in problems:
-        print(f"{problem.path}: {problem.outcome.problem}", file=sys.stderr)
+    report_unreadable([(problem.path, problem.outcome.problem or "") for problem in result.problems])
+
+
+def report_unreadable(problems: Sequence[tuple[str, str]]) -> None:
+    """One line per file that could not be read or parsed (path, reason), then their count."""
+    for path, reason in problems:
+        print(f"{path}: {reason}", file=sys.stderr)
     if problems:
         noun = "file" if len(problems) == 1 else "files"
         print(f"ssot-ws: {len(problems)} {noun} could not be read or parsed", file=sys.stderr)

@@ -218,6 +218,10 @@ class _Init:
                     self.group, args.watch, found, self.resolver, given=given, chosen=chosen, deadline=deadline
                 )
         except ProposalError as error:
+            # Nothing to propose may be because the files that hold the imports cannot be read.
+            check_command.report_unreadable(
+                sorted((path, file.problem) for path, file in observed.items() if file.problem is not None)
+            )
             raise UsageError(str(error)) from None
         table = f"tool.{TOOL_TABLE}" if self.path.name == PYPROJECT else ""
         src = self.src if args.src else None
