@@ -204,3 +204,20 @@ def test_bare_file_name_found_nowhere(tmp_path: Path, monkeypatch: pytest.Monkey
     assert capsys.readouterr().err == (
         f"flake8-ssot-ws: {tmp_path / 'nowhere-to-be-found.toml'}: cannot read: No such file or directory\n"
     )
+
+
+@pytest.mark.usefixtures("plugin_state")
+@pytest.mark.parametrize(
+    ("registry", "baseline", "option"),
+    [
+        pytest.param("", None, "--ssot-registry", id="an empty registry option"),
+        pytest.param(None, "", "--ssot-baseline", id="an empty baseline option"),
+    ],
+)
+def test_an_empty_path_option_stops_flake8(
+    registry: str | None, baseline: str | None, option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process twin of the subprocess rows in test_plugin_registry.py."""
+    with pytest.raises(SystemExit) as stopped:
+        Plugin.parse_options(argparse.Namespace(ssot_registry=registry, ssot_baseline=baseline))
+    assert (stopped.value.code, capsys.readouterr().err) == (2, f"flake8-ssot-ws: {option}: expected a path, got ''\n")
