@@ -8,10 +8,10 @@ rewrite it: it resolves to the canonical import's definition, or nowhere in the 
 module is gone: a reason says so). Otherwise ``fix`` could give its code another object, so it is
 left out, for a person to decide (``check`` reports it, without a fix): it resolves to another
 definition (``registry --verify`` rejects such an entry), or reaches a module outside the paths
-(an installed one, which may bind anything), or the canonical import resolves nowhere. The modules that
-define the names, or bind them without otherwise using them (mere re-exports: package
-``__init__`` files, shims), become ``exempt``; the legacy modules imported as modules (not
-packages) become ``watch-modules``. Imports in exempt files are not counted in the votes:
+(an installed one, which may bind anything), or the canonical import resolves nowhere. The
+modules that define the names, or bind them without otherwise using them (mere re-exports:
+package ``__init__`` files, shims), become ``exempt``; the legacy modules imported as modules
+(not packages) become ``watch-modules``. Imports in exempt files are not counted in the votes:
 ``check`` does not look at them either.
 """
 
@@ -109,7 +109,7 @@ class Proposal(NamedTuple):
     choices: tuple[Choice, ...]
     resolutions: dict[tuple[str, str], Resolution]  # every (module, name) a form imports
     unmatched: tuple[str, ...]  # globs no import matches
-    # Imports left out of the legacy entries, with why: they resolve to another definition.
+    # Imports left out of the legacy entries, with why: not known to be the canonical object.
     left_out: tuple[tuple[ImportSpec, str], ...] = ()
 
     @property
