@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from flake8_ssot_ws.registry import ImportSpec
 from flake8_ssot_ws.registry import Registry
+from flake8_ssot_ws.resolve.resolver import Resolution
 from flake8_ssot_ws.resolve.resolver import Resolver
 
 
@@ -33,35 +35,29 @@ def verify(registry: Registry, resolver: Resolver) -> Verified:
     for group_index, group in enumerate(registry.groups):
         if group.factory is not None:
             factories += 1
-            resolution = resolver.resolve(group.factory.module, group.factory.name)
             where = f"group[{group_index}].factory: {group.factory.text!r}"
-            if not resolution.definitions and (resolution.outside or resolver.outside(group.factory.module)):
-                outside += 1
-            elif not resolution.definitions:
-                problems.append(f"{where} resolves to nothing: {resolution.reason}")
-            elif resolution.definition is None:
-                problems.append(f"{where} is ambiguous: {_definitions(resolution.describe())}")
-            elif resolution.definition.kind == "class":
-                problems.append(
+            resolution = resolver.resolve(group.factory.module, group.factory.name)
+            problem = _unresolved(resolver, resolution, group.factory, where)
+            if resolution.definition is not None and resolution.definition.kind == "class":
+                problem = (
                     f"{where} resolves to a class, {resolution.describe()}: a factory is what returns instances"
                     " (SWS008 never flags a call of the factory, so constructing this class is never flagged)"
                 )
+            outside += _is_outside(resolver, resolution, group.factory)
+            if problem is not None:
+                problems.append(problem)
         for index, spec in enumerate(group.canonical):
             canonical += 1
             resolution = resolver.resolve(spec.module, spec.name)
-            where = f"group[{group_index}].canonical[{index}]: {spec.text!r}"
-            if not resolution.definitions and (resolution.outside or resolver.outside(spec.module)):
-                outside += 1
-            elif not resolution.definitions:
-                problems.append(f"{where} resolves to nothing: {resolution.reason}")
-            elif resolution.definition is None:
-                problems.append(f"{where} is ambiguous: {resolution.describe().removeprefix('ambiguous: ')}")
+            problem = _unresolved(resolver, resolution, spec, f"group[{group_index}].canonical[{index}]: {spec.text!r}")
+            outside += _is_outside(resolver, resolution, spec)
+            if problem is not None:
+                problems.append(problem)
         for entry in group.legacy:
             legacy += 1
             resolution = resolver.resolve(entry.spec.module, entry.spec.name)
             target = resolver.resolve(entry.use.module, entry.use.name)
-            if not resolution.definitions and (resolution.outside or resolver.outside(entry.spec.module)):
-                outside += 1
+            outside += _is_outside(resolver, resolution, entry.spec)
             if not resolution.definitions or not target.definitions or resolution.definitions == target.definitions:
                 continue
             problems.append(
@@ -69,6 +65,23 @@ def verify(registry: Registry, resolver: Resolver) -> Verified:
                 f"but its use {entry.use.text!r} resolves to {_definitions(target.describe())}"
             )
     return Verified(tuple(problems), canonical, legacy, outside, factories)
+
+
+def _unresolved(resolver: Resolver, resolution: Resolution, spec: ImportSpec, where: str) -> str | None:
+    """The problem of an import that must resolve to one definition (a canonical import, the
+    factory), or None: it does, or it is not checked (a module outside the paths)."""
+    if _is_outside(resolver, resolution, spec):
+        return None
+    if not resolution.definitions:
+        return f"{where} resolves to nothing: {resolution.reason}"
+    if resolution.definition is None:
+        return f"{where} is ambiguous: {_definitions(resolution.describe())}"
+    return None
+
+
+def _is_outside(resolver: Resolver, resolution: Resolution, spec: ImportSpec) -> bool:
+    """Unresolved at a module outside the paths (an installed package, or a re-export of one)."""
+    return not resolution.definitions and (resolution.outside or resolver.outside(spec.module))
 
 
 def _definitions(described: str) -> str:
