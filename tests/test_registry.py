@@ -619,13 +619,6 @@ NAME_GLOBS = [
 ]
 
 
-@pytest.mark.parametrize(("glob", "expected"), NAME_GLOBS)
-def test_a_name_a_glob_matches(glob: str, expected: str | None) -> None:
-    name = a_name_it_matches(glob)
-    assert name == expected
-    assert name is None or fnmatch.fnmatchcase(name, glob)
-
-
 MODULE_GLOBS = [
     pytest.param("azure.cli.*", "azure.cli.x", id="a module and its submodules"),
     pytest.param("app.[!.]*", "app.xx", id="a set that leaves out the dot (refused, found by the sixth trial)"),
@@ -638,9 +631,16 @@ MODULE_GLOBS = [
 ]
 
 
-@pytest.mark.parametrize(("glob", "expected"), MODULE_GLOBS)
-def test_a_module_a_glob_matches(glob: str, expected: str | None) -> None:
-    name = a_name_it_matches(glob, dotted=True)
+@pytest.mark.parametrize(
+    ("glob", "dotted", "expected"),
+    [
+        *(pytest.param(*case.values[:1], False, *case.values[1:], id=f"name: {case.id}") for case in NAME_GLOBS),
+        *(pytest.param(*case.values[:1], True, *case.values[1:], id=f"module: {case.id}") for case in MODULE_GLOBS),
+    ],
+)
+def test_a_name_a_glob_matches(glob: str, dotted: bool, expected: str | None) -> None:
+    """A watch glob (a name) or a watch-from glob (a dotted module name): the name it matches."""
+    name = a_name_it_matches(glob, dotted=dotted)
     assert name == expected
     assert name is None or fnmatch.fnmatchcase(name, glob)
 
